@@ -1,0 +1,96 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Kennel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kennel", targets: ["kennel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // C API of libvirt; only KennelLibvirt may import it.
+        .systemLibrary(
+            name: "CLibvirt",
+            pkgConfig: "libvirt",
+            providers: [.apt(["libvirt-dev"])]
+        ),
+        // Domain: value types, errors, entities. Pure, no I/O.
+        .target(name: "KennelModel"),
+        // Address management decisions. Pure.
+        .target(name: "KennelIPAM", dependencies: ["KennelModel"]),
+        // Host selection decisions. Pure.
+        .target(name: "KennelPlacement", dependencies: ["KennelModel"]),
+        // Services and the ports (protocols) they need from the outside world.
+        .target(
+            name: "KennelControl",
+            dependencies: [
+                "KennelModel", "KennelIPAM", "KennelPlacement",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Adapter: SQLite store through GRDB.
+        .target(
+            name: "KennelStore",
+            dependencies: ["KennelModel", "KennelControl", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Adapter: libvirt connections, domains and domain XML.
+        .target(
+            name: "KennelLibvirt",
+            dependencies: [
+                "CLibvirt", "KennelModel", "KennelControl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Edge: HTTP API.
+        .target(
+            name: "KennelServer",
+            dependencies: [
+                "KennelModel", "KennelControl",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Edge: command line (API client and `serve`).
+        .target(
+            name: "KennelCLI",
+            dependencies: [
+                "KennelModel", "KennelControl", "KennelStore", "KennelLibvirt", "KennelServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "kennel", dependencies: ["KennelCLI"]),
+        // Test kit: fakes and fixtures shared by the test targets.
+        .target(
+            name: "KennelTesting",
+            dependencies: ["KennelModel", "KennelControl", "KennelStore"],
+            path: "Tests/KennelTesting"
+        ),
+        .testTarget(name: "KennelModelTests", dependencies: ["KennelModel"]),
+        .testTarget(name: "KennelIPAMTests", dependencies: ["KennelIPAM"]),
+        .testTarget(name: "KennelPlacementTests", dependencies: ["KennelPlacement"]),
+        .testTarget(name: "KennelStoreTests", dependencies: ["KennelStore", "KennelTesting"]),
+        .testTarget(name: "KennelLibvirtTests", dependencies: ["KennelLibvirt", "KennelTesting"]),
+        .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt"]),
+        .testTarget(
+            name: "KennelServerTests",
+            dependencies: [
+                "KennelServer", "KennelTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "KennelCLITests", dependencies: ["KennelCLI", "KennelTesting"]),
+    ]
+)

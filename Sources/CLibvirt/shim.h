@@ -1,0 +1,5 @@
+#ifndef KENNEL_CLIBVIRT_SHIM_H
+#define KENNEL_CLIBVIRT_SHIM_H
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#endif

@@ -1,0 +1,40 @@
+import ArgumentParser
+import KennelModel
+import KennelServer
+
+/// `kennel machine create NAME --idc IDC …`
+struct MachineCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a machine.")
+
+    @OptionGroup var options: APIOptions
+
+    @Argument(help: "Machine name (RFC 1123 label), also its hostname.", transform: parsed(Hostname.self))
+    var name: Hostname
+
+    @Option(help: "IDC to place it in.", transform: parsed(Hostname.self)) var idc: Hostname
+    @Option(help: "Zone inside the IDC.", transform: parsed(Hostname.self)) var zone: Hostname?
+    @Option(help: "CPUs (default 1).", transform: parsed(CPUCount.self)) var cpus: CPUCount?
+    @Option(help: "Memory, e.g. 4G (default 1G).", transform: parsed(ByteSize.self)) var memory: ByteSize?
+    @Option(help: "Disk, e.g. 20G (default 10G).", transform: parsed(ByteSize.self)) var disk: ByteSize?
+    @Option(help: "Image (default debian-12).", transform: parsed(ImageName.self)) var image: ImageName?
+    @Option(help: "Service (spread group).", transform: parsed(Label.self)) var service: Label?
+    @Option(help: "Owner (person or team).", transform: parsed(Label.self)) var owner: Label?
+    @Option(help: "Address pool.", transform: parsed(Hostname.self)) var pool: Hostname?
+    @Option(help: "A specific IPv4 address.", transform: parsed(IPv4Address.self)) var ip: IPv4Address?
+    @Option(help: "Inbound bandwidth limit, e.g. 100M.", transform: parsed(Bandwidth.self)) var ingress: Bandwidth?
+    @Option(help: "Outbound bandwidth limit, e.g. 100M.", transform: parsed(Bandwidth.self)) var egress: Bandwidth?
+
+    /// The form fields this invocation sends, in a stable order.
+    var form: [(String, String)] {
+        let optional: [(String, (any CustomStringConvertible)?)] = [
+            ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("image", image),
+            ("service", service), ("owner", owner), ("pool", pool), ("ip", ip), ("ingress", ingress), ("egress", egress),
+        ]
+        return [("name", name.value), ("idc", idc.value)] + optional.compactMap { key, value in value.map { (key, $0.description) } }
+    }
+
+    func run() async throws {
+        let (machine, body) = try await options.client.decode(MachineView.self, .POST, "/api/v1/machines", form: form)
+        print(options.json ? String(decoding: body, as: UTF8.self) : MachineText.details(machine), terminator: "")
+    }
+}

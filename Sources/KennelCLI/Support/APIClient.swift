@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Foundation
+import KennelModel
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A small client of Kennel's HTTP API.
+struct APIClient: Sendable {
+    let baseURL: String
+
+    /// An answer: status and body.
+    struct Answer: Sendable {
+        let status: Int
+        let body: Data
+    }
+
+    /// Sends a request; the body, if any, is form-encoded from `form`.
+    func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL.trimmingTrailingSlash + path)
+        request.method = method
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        } catch {
+            throw KennelError(.badRequest, "cannot reach the Kennel API at \(baseURL): \(error)")
+        }
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return Answer(status: Int(response.status.code), body: Data(buffer: body))
+    }
+
+    /// Sends a request and decodes a 2xx answer as `Value`, or throws the API's error.
+    func decode<Value: Decodable>(_ type: Value.Type, _ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> (Value, Data) {
+        let answer = try await send(method, path, form: form)
+        try APIClient.check(answer)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return (try decoder.decode(Value.self, from: answer.body), answer.body)
+    }
+
+    /// Throws the API's error envelope as a `KennelError` when the answer is not 2xx.
+    static func check(_ answer: Answer) throws {
+        guard !(200..<300).contains(answer.status) else { return }
+        struct Envelope: Decodable {
+            struct Detail: Decodable {
+                let code: String
+                let message: String
+                let field: String?
+            }
+            let error: Detail
+        }
+        if let envelope = try? JSONDecoder().decode(Envelope.self, from: answer.body) {
+            let detail = envelope.error
+            throw KennelError(KennelError.Code(rawValue: detail.code), detail.message, field: detail.field)
+        }
+        throw KennelError(.internal, "the API answered \(answer.status)")
+    }
+}
+
+/// Form encoding for request bodies.
+enum FormBody {
+    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { name, value in "\(escape(name))=\(escape(value))" }.joined(separator: "&")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+}
+
+extension String {
+    var trimmingTrailingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import KennelModel
+
+/// Everything that goes into a machine's libvirt LXC domain, as plain values.
+public struct DomainDefinition: Sendable, Equatable {
+    /// Where the machine's data volume comes from.
+    public enum DataVolume: Sendable, Equatable {
+        /// A directory bind-mounted into the container (loop-file and test drivers).
+        case directory(String)
+        /// A block device mounted by libvirt (LVM volumes).
+        case block(String)
+    }
+
+    public var name: String
+    public var uuid: UUID
+    public var memoryKiB: UInt64
+    public var vcpus: Int
+    /// Relative CPU weight under contention (`cpu.shares`), 1024 per CPU.
+    public var cpuShares: Int
+    /// CFS period in µs; with `cpuQuota` it caps the machine at `vcpus` CPUs.
+    public var cpuPeriod: Int
+    public var cpuQuota: Int
+    /// The container's PID 1 and its arguments.
+    public var initPath: String
+    public var initArguments: [String]
+    /// Host directory holding the machine's root filesystem.
+    public var rootfs: String
+    public var dataVolume: DataVolume
+    /// Mount point of the data volume inside the container.
+    public var dataMountPoint: String
+    public var bridge: String
+    public var mac: MACAddress
+    public var vlan: VLANID
+    public var ip: IPv4Address
+    public var prefix: Int
+    public var gateway: IPv4Address
+
+    /// The definition of `machine` on `host`, with files laid out by `paths`.
+    ///
+    /// The container runs supervisord as PID 1 (in the foreground), which runs sshd and the
+    /// machine's programs. Bandwidth limits are applied with tc after start, not through
+    /// `<bandwidth>` (libvirt needs the tc `police` action for that, absent on some kernels).
+    public init(machine: Machine, host: ComputeHost, paths: HostPaths) {
+        let cpus = machine.spec.cpus.value
+        name = machine.name.value
+        uuid = machine.uuid
+        memoryKiB = machine.spec.memory.kibibytes
+        vcpus = cpus
+        cpuShares = 1024 * cpus
+        cpuPeriod = 100_000
+        cpuQuota = 100_000 * cpus
+        initPath = "/usr/bin/supervisord"
+        initArguments = ["--nodaemon", "--configuration", "/etc/supervisor/supervisord.conf"]
+        rootfs = paths.rootfs(of: machine.name)
+        dataVolume = .directory(paths.data(of: machine.name))
+        dataMountPoint = "/data"
+        bridge = host.bridge
+        mac = machine.network.mac
+        vlan = machine.network.vlan
+        ip = machine.network.ip
+        prefix = machine.network.prefix
+        gateway = machine.network.gateway
+    }
+}
+
+/// Where Kennel keeps each machine's files on a host.
+public struct HostPaths: Sendable, Equatable {
+    /// The directory holding one sub-directory per machine.
+    public let machinesRoot: String
+
+    /// Creates a layout rooted at `machinesRoot`.
+    public init(machinesRoot: String = "/var/lib/kennel/machines") {
+        self.machinesRoot = machinesRoot
+    }
+
+    /// The machine's root filesystem directory.
+    public func rootfs(of machine: Hostname) -> String { "\(machinesRoot)/\(machine)/rootfs" }
+
+    /// The machine's data volume directory (loop-file and test drivers).
+    public func data(of machine: Hostname) -> String { "\(machinesRoot)/\(machine)/data" }
+}

@@ -1,0 +1,131 @@
+import CLibvirt
+import Foundation
+
+/// A libvirt domain (for Kennel, a machine's container) on one connection.
+///
+/// Owns its `virDomainPtr`, freed in `deinit`, and keeps its connection alive.
+/// `@unchecked Sendable`: the pointer is private and used only on the connection's queue.
+public final class LibvirtDomain: @unchecked Sendable {
+    /// The connection the domain belongs to.
+    public let connection: LibvirtConnection
+    private let pointer: OpaquePointer
+
+    init(pointer: OpaquePointer, connection: LibvirtConnection) {
+        self.pointer = pointer
+        self.connection = connection
+    }
+
+    deinit { virDomainFree(pointer) }
+
+    /// The run state of a domain, as Kennel cares about it.
+    public enum State: String, Sendable, Equatable {
+        case running, paused, shutdown, shutoff, crashed, other
+    }
+
+    /// The domain's name.
+    public func name() async throws -> String {
+        try await call { domain in
+            guard let name = virDomainGetName(domain) else { throw LibvirtError.last(or: "no name") }
+            return String(cString: name)
+        }
+    }
+
+    /// The domain's UUID.
+    public func uuid() async throws -> UUID {
+        try await call { domain in
+            var buffer = [CChar](repeating: 0, count: Int(VIR_UUID_STRING_BUFLEN))
+            guard virDomainGetUUIDString(domain, &buffer) == 0 else { throw LibvirtError.last(or: "no UUID") }
+            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard let uuid = UUID(uuidString: text) else { throw LibvirtError(code: -1, area: 0, message: "bad UUID \(text)") }
+            return uuid
+        }
+    }
+
+    /// The domain's current run state.
+    public func state() async throws -> State {
+        try await call { domain in
+            var state: Int32 = 0
+            var reason: Int32 = 0
+            guard virDomainGetState(domain, &state, &reason, 0) == 0 else { throw LibvirtError.last(or: "state failed") }
+            switch UInt32(state) {
+            case VIR_DOMAIN_RUNNING.rawValue: return .running
+            case VIR_DOMAIN_PAUSED.rawValue: return .paused
+            case VIR_DOMAIN_SHUTDOWN.rawValue: return .shutdown
+            case VIR_DOMAIN_SHUTOFF.rawValue: return .shutoff
+            case VIR_DOMAIN_CRASHED.rawValue: return .crashed
+            default: return .other
+            }
+        }
+    }
+
+    /// Starts the defined domain.
+    public func start() async throws {
+        try await check("start") { virDomainCreate($0) }
+    }
+
+    /// Asks the domain's init to shut down; returns at once.
+    public func shutdown() async throws {
+        try await check("shutdown") { virDomainShutdown($0) }
+    }
+
+    /// Stops the domain at once (kills its init).
+    public func destroy() async throws {
+        try await check("destroy") { virDomainDestroy($0) }
+    }
+
+    /// Removes the persistent definition.
+    public func undefine() async throws {
+        try await check("undefine") { virDomainUndefine($0) }
+    }
+
+    /// Whether the host starts the domain when it boots.
+    public func autostart() async throws -> Bool {
+        try await call { domain in
+            var value: Int32 = 0
+            guard virDomainGetAutostart(domain, &value) == 0 else { throw LibvirtError.last(or: "autostart failed") }
+            return value != 0
+        }
+    }
+
+    /// Sets whether the host starts the domain when it boots.
+    public func setAutostart(_ enabled: Bool) async throws {
+        try await check("set autostart") { virDomainSetAutostart($0, enabled ? 1 : 0) }
+    }
+
+    /// The domain's XML as libvirt holds it.
+    public func xml() async throws -> String {
+        try await call { domain in
+            guard let text = virDomainGetXMLDesc(domain, 0) else { throw LibvirtError.last(or: "XML failed") }
+            defer { free(text) }
+            return String(cString: text)
+        }
+    }
+
+    /// Changes the average bandwidth of interface `device` on the running domain, in
+    /// kilobytes per second (0 removes the limit). `inbound` is traffic into the domain.
+    public func setInterfaceBandwidth(device: String, inboundKBps: UInt32, outboundKBps: UInt32) async throws {
+        try await call { domain in
+            var params: virTypedParameterPtr?
+            var count: Int32 = 0
+            var capacity: Int32 = 0
+            defer { virTypedParamsFree(params, count) }
+            guard virTypedParamsAddUInt(&params, &count, &capacity, "inbound.average", inboundKBps) == 0,
+                  virTypedParamsAddUInt(&params, &count, &capacity, "outbound.average", outboundKBps) == 0
+            else { throw LibvirtError.last(or: "building bandwidth parameters failed") }
+            let flags = UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)
+            guard virDomainSetInterfaceParameters(domain, device, params, count, flags) == 0 else {
+                throw LibvirtError.last(or: "setting bandwidth of \(device) failed")
+            }
+        }
+    }
+
+    private func call<Value: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> Value) async throws -> Value {
+        try await connection.perform { _ in try body(self.pointer) }
+    }
+
+    private func check(_ what: String, _ body: @escaping @Sendable (OpaquePointer) -> Int32) async throws {
+        try await call { domain in
+            guard body(domain) == 0 else { throw LibvirtError.last(or: "\(what) failed") }
+        }
+    }
+}

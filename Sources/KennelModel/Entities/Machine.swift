@@ -1,0 +1,106 @@
+import Foundation
+
+/// The lifecycle state of a machine.
+public enum MachineState: String, Sendable, Codable, CaseIterable {
+    /// Accepted, nothing done on a host yet.
+    case pending
+    /// ComputeHost steps under way.
+    case provisioning
+    /// Its container runs.
+    case running
+    /// Defined on its host but not running.
+    case stopped
+    /// Being removed from its host.
+    case deleting
+    /// A host step failed; `Machine.failure` says which.
+    case failed
+}
+
+/// What a machine is given: CPUs, memory, disk, image and optional bandwidth limits.
+public struct MachineSpec: Hashable, Sendable, Codable {
+    public var cpus: CPUCount
+    public var memory: ByteSize
+    public var disk: ByteSize
+    public var image: ImageName
+    /// Limit on traffic into the machine.
+    public var ingress: Bandwidth?
+    /// Limit on traffic out of the machine.
+    public var egress: Bandwidth?
+
+    /// Creates a spec.
+    public init(
+        cpus: CPUCount, memory: ByteSize, disk: ByteSize, image: ImageName,
+        ingress: Bandwidth? = nil, egress: Bandwidth? = nil
+    ) {
+        self.cpus = cpus
+        self.memory = memory
+        self.disk = disk
+        self.image = image
+        self.ingress = ingress
+        self.egress = egress
+    }
+
+    /// What placement must reserve on a host for this spec.
+    public var resources: Resources { Resources(cpus: cpus.value, memory: memory, disk: disk) }
+}
+
+/// A machine's address on its pool's VLAN; fixed for the machine's life.
+public struct MachineNetwork: Hashable, Sendable, Codable {
+    public let pool: Hostname
+    public let ip: IPv4Address
+    public let prefix: Int
+    public let gateway: IPv4Address
+    public let vlan: VLANID
+    public let mac: MACAddress
+
+    /// Creates the network identity of a machine.
+    public init(pool: Hostname, ip: IPv4Address, prefix: Int, gateway: IPv4Address, vlan: VLANID, mac: MACAddress) {
+        self.pool = pool
+        self.ip = ip
+        self.prefix = prefix
+        self.gateway = gateway
+        self.vlan = vlan
+        self.mac = mac
+    }
+}
+
+/// A long-lived system container that its users treat as a VM.
+public struct Machine: Hashable, Sendable, Codable {
+    /// Unique name, also its hostname.
+    public let name: Hostname
+    /// Stable identity, also the libvirt domain UUID.
+    public let uuid: UUID
+    public var state: MachineState
+    public let spec: MachineSpec
+    /// The host it runs on.
+    public let host: Hostname
+    /// Where that host stands.
+    public let location: SiteLocation
+    public let network: MachineNetwork
+    /// The spread group: machines of one service are spread over racks.
+    public let service: Label?
+    /// The person or team that owns it.
+    public let owner: Label?
+    /// Why the last host step failed, when `state` is `failed`.
+    public var failure: String?
+    public let createdAt: Date
+
+    /// Creates a machine record.
+    public init(
+        name: Hostname, uuid: UUID, state: MachineState, spec: MachineSpec, host: Hostname,
+        location: SiteLocation, network: MachineNetwork, service: Label?, owner: Label?,
+        failure: String? = nil, createdAt: Date
+    ) {
+        self.name = name
+        self.uuid = uuid
+        self.state = state
+        self.spec = spec
+        self.host = host
+        self.location = location
+        self.network = network
+        self.service = service
+        self.owner = owner
+        self.failure = failure
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,41 @@
+/// An amount of the resources placement accounts for.
+public struct Resources: Hashable, Sendable, Codable {
+    /// Whole CPUs.
+    public var cpus: Int
+    /// Memory.
+    public var memory: ByteSize
+    /// Disk.
+    public var disk: ByteSize
+
+    /// Creates an amount of resources.
+    public init(cpus: Int, memory: ByteSize, disk: ByteSize) {
+        self.cpus = cpus
+        self.memory = memory
+        self.disk = disk
+    }
+
+    /// Nothing at all.
+    public static let zero = Resources(cpus: 0, memory: ByteSize(bytes: 0), disk: ByteSize(bytes: 0))
+
+    /// The sum of two amounts.
+    public static func + (lhs: Resources, rhs: Resources) -> Resources {
+        Resources(cpus: lhs.cpus + rhs.cpus, memory: lhs.memory + rhs.memory, disk: lhs.disk + rhs.disk)
+    }
+}
+
+/// How far a host's capacity may be promised beyond what it physically has.
+public struct Overcommit: Hashable, Sendable, Codable {
+    /// CPU ratio; 4.0 lets a host with 8 CPUs carry machines asking for 32.
+    public var cpu: Double
+    /// Memory ratio.
+    public var memory: Double
+    /// Disk ratio.
+    public var disk: Double
+
+    /// Creates ratios; the defaults are those of the placement design (CPU 4, memory 1, disk 1).
+    public init(cpu: Double = 4.0, memory: Double = 1.0, disk: Double = 1.0) {
+        self.cpu = cpu
+        self.memory = memory
+        self.disk = disk
+    }
+}

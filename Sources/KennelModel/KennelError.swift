@@ -1,0 +1,74 @@
+/// The one error type Kennel's services raise.
+///
+/// A code says what kind of failure it is (and so which HTTP status it maps to at the
+/// edge), the message says it to a person, and `field` names the request field at fault
+/// when there is one.
+public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A stable, machine-readable error code such as `name_taken`.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The request body could not be read at all (not JSON, not a form).
+        public static let badRequest = Code(rawValue: "bad_request")
+        /// A field's value does not parse or is out of range.
+        public static let invalidField = Code(rawValue: "invalid_field")
+        /// A required field is absent or empty.
+        public static let missingField = Code(rawValue: "missing_field")
+        /// The request names a field Kennel does not know.
+        public static let unknownField = Code(rawValue: "unknown_field")
+        /// A field names an IDC, zone, pool or host that does not exist.
+        public static let unknownReference = Code(rawValue: "unknown_reference")
+        /// The addressed resource does not exist.
+        public static let notFound = Code(rawValue: "not_found")
+        /// A machine with that name exists already.
+        public static let nameTaken = Code(rawValue: "name_taken")
+        /// The pool has no free address left.
+        public static let poolExhausted = Code(rawValue: "pool_exhausted")
+        /// The requested address is leased to another machine.
+        public static let ipInUse = Code(rawValue: "ip_in_use")
+        /// No host can take the machine.
+        public static let noCapacity = Code(rawValue: "no_capacity")
+        /// The resource is in a state that does not allow the operation.
+        public static let conflict = Code(rawValue: "conflict")
+        /// A host (libvirt, OVS, a disk) refused or failed a step.
+        public static let hostFailure = Code(rawValue: "host_failure")
+        /// Kennel's own fault; the message carries no internals.
+        public static let `internal` = Code(rawValue: "internal")
+    }
+
+    /// What kind of failure this is.
+    public let code: Code
+    /// A sentence for a person.
+    public let message: String
+    /// The request field at fault, when there is one.
+    public let field: String?
+
+    /// Creates an error from its parts.
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String {
+        if let field { return "\(code) (\(field)): \(message)" }
+        return "\(code): \(message)"
+    }
+
+    /// A field's value is malformed or out of range.
+    public static func invalid(_ field: String, _ reason: String) -> KennelError {
+        KennelError(.invalidField, "\(field): \(reason)", field: field)
+    }
+
+    /// A required field is absent.
+    public static func missing(_ field: String) -> KennelError {
+        KennelError(.missingField, "\(field) is required", field: field)
+    }
+
+    /// A named resource does not exist.
+    public static func notFound(_ kind: String, _ name: String) -> KennelError {
+        KennelError(.notFound, "no \(kind) named '\(name)'")
+    }
+}

@@ -1,0 +1,47 @@
+/// The fields of one request, as text, whichever encoding they arrived in (form or JSON).
+///
+/// It refuses fields that are not expected and fields given twice, and turns each field
+/// into its value type, naming the field in every error.
+public struct RequestFields: Sendable {
+    private var values: [String: String]
+
+    /// Collects `pairs`, refusing names outside `allowed` and names given twice.
+    /// An empty value counts as absent, as an empty form input does.
+    public init(_ pairs: [(name: String, value: String)], allowed: Set<String>) throws(KennelError) {
+        var values: [String: String] = [:]
+        for (name, value) in pairs {
+            guard allowed.contains(name) else {
+                throw KennelError(.unknownField, "unknown field '\(name)'; expected one of: \(allowed.sorted().joined(separator: ", "))", field: name)
+            }
+            guard values[name] == nil else {
+                throw KennelError.invalid(name, "given more than once")
+            }
+            values[name] = value
+        }
+        self.values = values.filter { !$0.value.isEmpty }
+    }
+
+    /// The raw text of a field, if present and not empty.
+    public func text(_ name: String) -> String? { values[name] }
+
+    /// The parsed value of a required field.
+    public func required<Value: ParsableValue>(_ name: String, as type: Value.Type = Value.self) throws(KennelError) -> Value {
+        guard let value = try optional(name, as: type) else { throw KennelError.missing(name) }
+        return value
+    }
+
+    /// The parsed value of an optional field, or nil when absent.
+    public func optional<Value: ParsableValue>(_ name: String, as type: Value.Type = Value.self) throws(KennelError) -> Value? {
+        guard let text = values[name] else { return nil }
+        do {
+            return try Value(parsing: text)
+        } catch {
+            throw KennelError.invalid(name, error.reason)
+        }
+    }
+
+    /// The parsed value of an optional field, or `fallback` when absent.
+    public func value<Value: ParsableValue>(_ name: String, default fallback: Value) throws(KennelError) -> Value {
+        try optional(name, as: Value.self) ?? fallback
+    }
+}

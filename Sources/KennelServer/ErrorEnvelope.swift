@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import KennelModel
+import Logging
+
+/// Turns every error into one JSON envelope, `{"error":{"code":…,"message":…,"field":…}}`,
+/// with the status from `ErrorEnvelope.status(for:)`. Errors that are not Kennel's are
+/// logged and answered as `internal`, without their details.
+struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as KennelError {
+            return ErrorEnvelope.response(error)
+        } catch let error as any HTTPResponseError {
+            let code: KennelError.Code = error.status == .notFound ? .notFound : .badRequest
+            let message = error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)" : "\(error.status.reasonPhrase)"
+            return ErrorEnvelope.response(KennelError(code, message), status: error.status)
+        } catch {
+            context.logger.error("request.failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return ErrorEnvelope.response(KennelError(.internal, "internal error; see the service log"))
+        }
+    }
+}
+
+/// The error body and the one table from error code to HTTP status.
+enum ErrorEnvelope {
+    static func status(for code: KennelError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .badRequest: .badRequest
+        case .invalidField, .missingField, .unknownField, .unknownReference: .unprocessableContent
+        case .notFound: .notFound
+        case .nameTaken, .poolExhausted, .ipInUse, .noCapacity, .conflict: .conflict
+        case .hostFailure: .badGateway
+        default: .internalServerError
+        }
+    }
+
+    static func response(_ error: KennelError, status: HTTPResponse.Status? = nil) -> Response {
+        struct Body: Encodable {
+            struct Detail: Encodable {
+                let code: String
+                let message: String
+                let field: String?
+            }
+            let error: Detail
+        }
+        let body = Body(error: .init(code: error.code.rawValue, message: error.message, field: error.field))
+        return JSONResponse.make(body, status: status ?? Self.status(for: error.code))
+    }
+}
+
+/// JSON responses with stable key order.
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        do {
+            var data = try encoder.encode(value)
+            data.append(UInt8(ascii: "\n"))
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        } catch {
+            let fallback = #"{"error":{"code":"internal","message":"response encoding failed"}}"#
+            return Response(status: .internalServerError, headers: headers, body: .init(byteBuffer: ByteBuffer(string: fallback)))
+        }
+    }
+}

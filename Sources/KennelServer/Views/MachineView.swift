@@ -1,0 +1,78 @@
+import Foundation
+import KennelModel
+
+/// A machine as the API shows it. The CLI decodes the same type.
+public struct MachineView: Codable, Sendable, Equatable {
+    public let name: String
+    public let uuid: String
+    public let state: String
+    public let failure: String?
+    public let idc: String
+    public let zone: String
+    public let rack: String
+    public let host: String
+    public let pool: String
+    public let ip: String
+    public let prefix: Int
+    public let gateway: String
+    public let vlan: Int
+    public let mac: String
+    public let cpus: Int
+    public let memory: String
+    public let memoryBytes: UInt64
+    public let disk: String
+    public let diskBytes: UInt64
+    public let image: String
+    public let ingress: String?
+    public let egress: String?
+    public let service: String?
+    public let owner: String?
+    public let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case name, uuid, state, failure, idc, zone, rack, host, pool, ip, prefix, gateway, vlan, mac
+        case cpus, memory, disk, image, ingress, egress, service, owner
+        case memoryBytes = "memory_bytes", diskBytes = "disk_bytes", createdAt = "created_at"
+    }
+
+    /// The view of `machine`.
+    public init(_ machine: Machine) {
+        name = machine.name.value
+        uuid = machine.uuid.uuidString.lowercased()
+        state = machine.state.rawValue
+        failure = machine.failure
+        idc = machine.location.idc.value
+        zone = machine.location.zone.value
+        rack = machine.location.rack.value
+        host = machine.host.value
+        pool = machine.network.pool.value
+        ip = machine.network.ip.description
+        prefix = machine.network.prefix
+        gateway = machine.network.gateway.description
+        vlan = machine.network.vlan.value
+        mac = machine.network.mac.description
+        cpus = machine.spec.cpus.value
+        memory = machine.spec.memory.description
+        memoryBytes = machine.spec.memory.bytes
+        disk = machine.spec.disk.description
+        diskBytes = machine.spec.disk.bytes
+        image = machine.spec.image.value
+        ingress = machine.spec.ingress?.description
+        egress = machine.spec.egress?.description
+        service = machine.service?.value
+        owner = machine.owner?.value
+        createdAt = machine.createdAt
+    }
+}
+
+/// The answer to `GET /api/v1/machines`.
+public struct MachineList: Codable, Sendable {
+    public let machines: [MachineView]
+    public let count: Int
+
+    /// Creates the list.
+    public init(_ machines: [MachineView]) {
+        self.machines = machines
+        count = machines.count
+    }
+}

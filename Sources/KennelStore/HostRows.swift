@@ -1,0 +1,62 @@
+import GRDB
+import KennelModel
+
+/// Reads and writes the `host` and `host_vlan` tables.
+enum HostRows {
+    static func fetch(_ db: Database, idc: Hostname? = nil) throws -> [ComputeHost] {
+        let vlans = try vlansByHost(db)
+        let filter = idc == nil ? "" : "WHERE idc = ?"
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM host \(filter) ORDER BY name", arguments: StatementArguments(idc.map { [$0.value] } ?? []))
+        return try rows.map { row in try host(row, vlans: vlans) }
+    }
+
+    static func host(_ row: Row, vlans: [String: [VLANID]]) throws -> ComputeHost {
+        let name: Hostname = try row.parsed("name")
+        return ComputeHost(
+            name: name,
+            uri: try row.decode(String.self, "uri"),
+            location: SiteLocation(idc: try row.parsed("idc"), zone: try row.parsed("zone"), rack: try row.parsed("rack")),
+            capacity: Resources(
+                cpus: try row.decode(Int.self, "cpus"), memory: try row.bytes("memory_bytes"), disk: try row.bytes("disk_bytes")
+            ),
+            overcommit: Overcommit(
+                cpu: try row.decode(Double.self, "cpu_overcommit"),
+                memory: try row.decode(Double.self, "memory_overcommit"),
+                disk: try row.decode(Double.self, "disk_overcommit")
+            ),
+            bridge: try row.decode(String.self, "bridge"),
+            vlans: vlans[name.value] ?? [],
+            state: try HostState(rawValue: row.decode(String.self, "state")) ?? .down
+        )
+    }
+
+    static func vlansByHost(_ db: Database) throws -> [String: [VLANID]] {
+        var result: [String: [VLANID]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT host, vlan FROM host_vlan ORDER BY host, vlan") {
+            let vlan = try VLANID(parsing: String(try row.decode(Int.self, "vlan")))
+            result[try row.decode(String.self, "host"), default: []].append(vlan)
+        }
+        return result
+    }
+
+    static func upsert(_ host: ComputeHost, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO host (name, uri, idc, zone, rack, cpus, memory_bytes, disk_bytes,
+                              cpu_overcommit, memory_overcommit, disk_overcommit, bridge, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET
+                uri = excluded.uri, idc = excluded.idc, zone = excluded.zone, rack = excluded.rack,
+                cpus = excluded.cpus, memory_bytes = excluded.memory_bytes, disk_bytes = excluded.disk_bytes,
+                cpu_overcommit = excluded.cpu_overcommit, memory_overcommit = excluded.memory_overcommit,
+                disk_overcommit = excluded.disk_overcommit, bridge = excluded.bridge, state = excluded.state
+            """, arguments: [
+                host.name.value, host.uri, host.location.idc.value, host.location.zone.value, host.location.rack.value,
+                host.capacity.cpus, Int64(host.capacity.memory.bytes), Int64(host.capacity.disk.bytes),
+                host.overcommit.cpu, host.overcommit.memory, host.overcommit.disk, host.bridge, host.state.rawValue,
+            ])
+        try db.execute(sql: "DELETE FROM host_vlan WHERE host = ?", arguments: [host.name.value])
+        for vlan in Set(host.vlans) {
+            try db.execute(sql: "INSERT INTO host_vlan (host, vlan) VALUES (?, ?)", arguments: [host.name.value, vlan.value])
+        }
+    }
+}

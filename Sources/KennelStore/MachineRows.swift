@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import KennelModel
+
+/// Reads and writes the `machine` and `lease` tables. A machine's address lives in its
+/// lease, its prefix, gateway and VLAN in its pool, its rack in its host: nothing is
+/// stored twice.
+enum MachineRows {
+    private static let select = """
+        SELECT m.*, l.pool, l.address, l.mac, p.prefix, p.gateway, p.vlan, h.idc, h.zone, h.rack
+        FROM machine m
+        JOIN lease l ON l.machine = m.name
+        JOIN pool p ON p.name = l.pool
+        JOIN host h ON h.name = m.host
+        """
+
+    static func fetch(_ db: Database, name: Hostname? = nil) throws -> [Machine] {
+        let filter = name == nil ? "" : "WHERE m.name = ?"
+        let rows = try Row.fetchAll(db, sql: "\(select) \(filter) ORDER BY m.name",
+                                    arguments: StatementArguments(name.map { [$0.value] } ?? []))
+        return try rows.map(machine)
+    }
+
+    static func machine(_ row: Row) throws -> Machine {
+        let uuidText = try row.decode(String.self, "uuid")
+        guard let uuid = UUID(uuidString: uuidText) else { throw KennelError(.internal, "stored uuid '\(uuidText)' is invalid") }
+        guard let state = MachineState(rawValue: try row.decode(String.self, "state")) else {
+            throw KennelError(.internal, "stored machine state is invalid")
+        }
+        let spec = MachineSpec(
+            cpus: try row.parsed("cpus"),
+            memory: try row.bytes("memory_bytes"),
+            disk: try row.bytes("disk_bytes"),
+            image: try row.parsed("image"),
+            ingress: try row.decode(Int64?.self, "ingress_bps").map { Bandwidth(bitsPerSecond: UInt64(clamping: $0)) },
+            egress: try row.decode(Int64?.self, "egress_bps").map { Bandwidth(bitsPerSecond: UInt64(clamping: $0)) }
+        )
+        return Machine(
+            name: try row.parsed("name"),
+            uuid: uuid,
+            state: state,
+            spec: spec,
+            host: try row.parsed("host"),
+            location: SiteLocation(idc: try row.parsed("idc"), zone: try row.parsed("zone"), rack: try row.parsed("rack")),
+            network: MachineNetwork(
+                pool: try row.parsed("pool"),
+                ip: try row.address("address"),
+                prefix: try row.decode(Int.self, "prefix"),
+                gateway: try row.address("gateway"),
+                vlan: try row.parsed("vlan"),
+                mac: try row.parsed("mac")
+            ),
+            service: try row.parsedIfPresent("service"),
+            owner: try row.parsedIfPresent("owner"),
+            failure: try row.decode(String?.self, "failure"),
+            createdAt: try row.decode(Date.self, "created_at")
+        )
+    }
+
+    static func insert(_ machine: Machine, _ db: Database) throws {
+        let spec = machine.spec
+        try db.execute(sql: """
+            INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
+                                 ingress_bps, egress_bps, service, owner, failure, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                machine.name.value, machine.uuid.uuidString, machine.state.rawValue, machine.host.value,
+                spec.cpus.value, Int64(spec.memory.bytes), Int64(spec.disk.bytes), spec.image.value,
+                spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
+                machine.service?.value, machine.owner?.value, machine.failure, machine.createdAt,
+            ])
+        let network = machine.network
+        try db.execute(sql: "INSERT INTO lease (pool, address, mac, machine) VALUES (?, ?, ?, ?)", arguments: [
+            network.pool.value, Int64(network.ip.value), network.mac.description, machine.name.value,
+        ])
+    }
+}

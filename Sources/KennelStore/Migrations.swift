@@ -1,0 +1,89 @@
+import GRDB
+
+/// The schema, as numbered, append-only migrations. Never edit a released migration;
+/// add the next one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-topology-pools-machines", migrate: v1)
+        return migrator
+    }
+
+    /// Topology (IDC › zone › rack › host), pools, machines, leases, operations.
+    static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE idc (name TEXT PRIMARY KEY NOT NULL) STRICT;
+            CREATE TABLE zone (
+                idc TEXT NOT NULL REFERENCES idc(name),
+                name TEXT NOT NULL,
+                PRIMARY KEY (idc, name)
+            ) STRICT;
+            CREATE TABLE rack (
+                idc TEXT NOT NULL, zone TEXT NOT NULL, name TEXT NOT NULL,
+                PRIMARY KEY (idc, zone, name),
+                FOREIGN KEY (idc, zone) REFERENCES zone(idc, name)
+            ) STRICT;
+            CREATE TABLE host (
+                name TEXT PRIMARY KEY NOT NULL,
+                uri TEXT NOT NULL,
+                idc TEXT NOT NULL, zone TEXT NOT NULL, rack TEXT NOT NULL,
+                cpus INTEGER NOT NULL CHECK (cpus > 0),
+                memory_bytes INTEGER NOT NULL CHECK (memory_bytes > 0),
+                disk_bytes INTEGER NOT NULL CHECK (disk_bytes > 0),
+                cpu_overcommit REAL NOT NULL, memory_overcommit REAL NOT NULL, disk_overcommit REAL NOT NULL,
+                bridge TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('active', 'draining', 'maintenance', 'down')),
+                FOREIGN KEY (idc, zone, rack) REFERENCES rack(idc, zone, name)
+            ) STRICT;
+            CREATE INDEX host_by_idc ON host(idc, zone);
+            CREATE TABLE host_vlan (
+                host TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
+                vlan INTEGER NOT NULL CHECK (vlan BETWEEN 1 AND 4094),
+                PRIMARY KEY (host, vlan)
+            ) STRICT;
+            CREATE TABLE pool (
+                name TEXT PRIMARY KEY NOT NULL,
+                network INTEGER NOT NULL,
+                prefix INTEGER NOT NULL CHECK (prefix BETWEEN 0 AND 32),
+                gateway INTEGER NOT NULL,
+                vlan INTEGER NOT NULL CHECK (vlan BETWEEN 1 AND 4094),
+                idc TEXT NOT NULL REFERENCES idc(name)
+            ) STRICT;
+            CREATE TABLE pool_zone (
+                pool TEXT NOT NULL REFERENCES pool(name) ON DELETE CASCADE,
+                idc TEXT NOT NULL, zone TEXT NOT NULL,
+                PRIMARY KEY (pool, zone),
+                FOREIGN KEY (idc, zone) REFERENCES zone(idc, name)
+            ) STRICT;
+            CREATE TABLE machine (
+                name TEXT PRIMARY KEY NOT NULL,
+                uuid TEXT NOT NULL UNIQUE,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'provisioning', 'running', 'stopped', 'deleting', 'failed')),
+                host TEXT NOT NULL REFERENCES host(name),
+                cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL,
+                image TEXT NOT NULL,
+                ingress_bps INTEGER, egress_bps INTEGER,
+                service TEXT, owner TEXT, failure TEXT,
+                created_at TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX machine_by_host ON machine(host);
+            CREATE INDEX machine_by_service ON machine(service);
+            CREATE TABLE lease (
+                pool TEXT NOT NULL REFERENCES pool(name),
+                address INTEGER NOT NULL,
+                mac TEXT NOT NULL UNIQUE,
+                machine TEXT NOT NULL UNIQUE REFERENCES machine(name) ON DELETE CASCADE,
+                PRIMARY KEY (pool, address)
+            ) STRICT;
+            CREATE TABLE operation (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                machine TEXT NOT NULL,
+                error TEXT,
+                started_at TEXT NOT NULL,
+                finished_at TEXT
+            ) STRICT;
+            CREATE INDEX operation_by_machine ON operation(machine);
+            """)
+    }
+}

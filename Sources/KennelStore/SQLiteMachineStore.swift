@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import KennelControl
+import KennelModel
+
+/// The SQLite store: a file in WAL mode in production, memory in tests.
+///
+/// Writes go through GRDB's single writer, so every `transaction` is serialisable;
+/// uniqueness of machine names, addresses per pool and MACs is enforced by the schema.
+public final class SQLiteMachineStore: MachineStore {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    public convenience init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// A private, empty, migrated database in memory.
+    public static func inMemory() throws -> SQLiteMachineStore {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        return try SQLiteMachineStore(writer: DatabaseQueue(configuration: configuration))
+    }
+
+    private init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Migrations.migrator.migrate(writer)
+    }
+
+    /// The names of the migrations applied, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+
+    public func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await writer.write { db in try body(SQLiteTransaction(db)) }
+        } catch let error as DatabaseError {
+            throw StoreErrors.translate(error)
+        }
+    }
+
+    public func machines() async throws -> [Machine] {
+        try await writer.read { db in try MachineRows.fetch(db) }
+    }
+
+    public func machine(named name: Hostname) async throws -> Machine? {
+        try await writer.read { db in try MachineRows.fetch(db, name: name).first }
+    }
+
+    public func hosts() async throws -> [ComputeHost] {
+        try await writer.read { db in try HostRows.fetch(db) }
+    }
+
+    public func pools() async throws -> [Pool] {
+        try await writer.read { db in try PoolRows.fetch(db) }
+    }
+
+    /// Runs a raw read, for tests and audits.
+    public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        try await writer.read(body)
+    }
+}
+
+/// Turns constraint violations that can happen under races into Kennel's errors.
+enum StoreErrors {
+    static func translate(_ error: DatabaseError) -> any Error {
+        guard error.resultCode == .SQLITE_CONSTRAINT else { return error }
+        let message = error.message ?? ""
+        if message.contains("machine.name") {
+            return KennelError(.nameTaken, "a machine with that name exists already", field: "name")
+        }
+        if message.contains("lease.pool, lease.address") {
+            return KennelError(.ipInUse, "that address is leased already", field: "ip")
+        }
+        if message.contains("lease.mac") {
+            return KennelError(.conflict, "that MAC address is in use already", field: "mac")
+        }
+        return error
+    }
+}

@@ -1,0 +1,9 @@
+import KennelCLI
+
+/// The `kennel` executable: everything lives in KennelCLI.
+@main
+enum KennelMain {
+    static func main() async {
+        await KennelCommand.main()
+    }
+}
