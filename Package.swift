@@ -75,7 +75,7 @@ let package = Package(
         // Test kit: fakes and fixtures shared by the test targets.
         .target(
             name: "KennelTesting",
-            dependencies: ["KennelModel", "KennelControl", "KennelStore"],
+            dependencies: ["KennelModel", "KennelControl", "KennelStore", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/KennelTesting"
         ),
         .testTarget(name: "KennelModelTests", dependencies: ["KennelModel"]),

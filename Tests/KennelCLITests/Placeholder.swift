@@ -1,1 +1,1 @@
-// placeholder
+// CLI tests follow.

@@ -1,1 +1,1 @@
-// placeholder
+// Server tests follow.

@@ -1,0 +1,145 @@
+import Foundation
+import KennelControl
+import KennelModel
+import KennelTesting
+import Testing
+
+@Suite("Machine service: claim, host steps, delete")
+struct MachineServiceTests {
+    @Test("a created machine is placed, addressed and running on its host")
+    func create() async throws {
+        let plane = try await TestControlPlane.make()
+        let machine = try await plane.services.machines.create(TestSite.request("web-01", cpus: 2, memory: "4G", service: "web"))
+        #expect(machine.state == .running)
+        #expect(machine.network.ip.description == "10.100.0.2")
+        #expect(machine.network.mac.description == "52:54:0a:64:00:02")
+        #expect(machine.network.vlan.value == 100)
+        #expect(machine.host.value == "z1-r1-h1")
+        #expect(machine.location.rack.value == "r1")
+        let runtime = try #require(plane.runtime as? FakeHostRuntime)
+        #expect(await runtime.domains[machine.host]?[machine.name] == .running)
+        #expect(try await plane.services.machines.machine(named: machine.name) == machine)
+    }
+
+    @Test("20 machines in a row get 20 distinct addresses")
+    func distinctAddresses() async throws {
+        let plane = try await TestControlPlane.make()
+        var addresses = Set<IPv4Address>()
+        for n in 1...20 {
+            addresses.insert(try await plane.services.machines.create(TestSite.request("m-\(n)")).network.ip)
+        }
+        #expect(addresses.count == 20)
+    }
+
+    @Test("a /24 serves 253 machines; the 254th address request is pool_exhausted and writes nothing")
+    func exhaustion() async throws {
+        let plane = try await TestControlPlane.make(site: TestSite.make(cpus: 64, memory: "1T"))
+        for n in 1...253 {
+            _ = try await plane.services.machines.create(TestSite.request("m-\(n)", memory: "1G", disk: "1G"))
+        }
+        let before = try await plane.rowCounts()
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("m-254", memory: "1G", disk: "1G"))
+        } throws: { ($0 as? KennelError)?.code == .poolExhausted }
+        let after = try await plane.rowCounts()
+        #expect(before == after)
+        #expect(after.leases == 253)
+    }
+
+    @Test("refused requests write nothing", arguments: [
+        ("idc", TestSite.request("a", idc: "nowhere")), ("zone", TestSite.request("a", zone: "z9")),
+        ("ip", TestSite.request("a", ip: "192.168.0.5")), ("ip", TestSite.request("a", ip: "10.100.0.1")),
+    ])
+    func refusedRequests(field: String, request: MachineRequest) async throws {
+        let plane = try await TestControlPlane.make()
+        await #expect {
+            _ = try await plane.services.machines.create(request)
+        } throws: { ($0 as? KennelError)?.field == field }
+        let counts = try await plane.rowCounts()
+        #expect(counts.machines == 0 && counts.leases == 0 && counts.operations == 0)
+    }
+
+    @Test("a taken name is name_taken and changes nothing")
+    func nameTaken() async throws {
+        let plane = try await TestControlPlane.make()
+        _ = try await plane.services.machines.create(TestSite.request("web-01"))
+        await #expect(throws: KennelError(.nameTaken, "a machine named 'web-01' exists already", field: "name")) {
+            _ = try await plane.services.machines.create(TestSite.request("web-01"))
+        }
+        #expect(try await plane.rowCounts().leases == 1)
+    }
+
+    @Test("an explicit address is honoured; a leased one is ip_in_use")
+    func explicitAddress() async throws {
+        let plane = try await TestControlPlane.make()
+        let machine = try await plane.services.machines.create(TestSite.request("db-1", ip: "10.100.0.50"))
+        #expect(machine.network.ip.description == "10.100.0.50")
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("db-2", ip: "10.100.0.50"))
+        } throws: { ($0 as? KennelError)?.code == .ipInUse }
+    }
+
+    @Test("no host with room is no_capacity, naming hosts")
+    func noCapacity() async throws {
+        let plane = try await TestControlPlane.make()
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("big", cpus: 64))
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .noCapacity && error?.message.contains("host z1-r1-h1: cpus 32 free < 64 requested") == true
+        }
+    }
+
+    @Test("a failed start is undone on the host and leaves the machine failed with the reason")
+    func hostFailure() async throws {
+        let runtime = FakeHostRuntime()
+        await runtime.failStarts(on: TestSite.value("z1-r1-h1"))
+        let plane = try await TestControlPlane.make(runtime: runtime)
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("web-01"))
+        } throws: { ($0 as? KennelError)?.code == .hostFailure }
+        let machine = try await plane.services.machines.machine(named: TestSite.value("web-01"))
+        #expect(machine.state == .failed)
+        #expect(machine.failure?.contains("simulated start failure") == true)
+        #expect(await runtime.definedMachines.isEmpty)
+        try await plane.services.machines.delete(named: machine.name)
+        #expect(try await plane.rowCounts().leases == 0)
+    }
+
+    @Test("delete removes the domain, the row and the lease; the address is handed out again")
+    func delete() async throws {
+        let plane = try await TestControlPlane.make()
+        let machine = try await plane.services.machines.create(TestSite.request("web-01"))
+        try await plane.services.machines.delete(named: machine.name)
+        let runtime = try #require(plane.runtime as? FakeHostRuntime)
+        #expect(await runtime.definedMachines.isEmpty)
+        #expect(try await plane.rowCounts().machines == 0)
+        await #expect(throws: KennelError.notFound("machine", "web-01")) {
+            try await plane.services.machines.delete(named: machine.name)
+        }
+        #expect(try await plane.services.machines.create(TestSite.request("web-02")).network.ip == machine.network.ip)
+    }
+
+    @Test("concurrent creates for the last addresses: each address goes to exactly one machine")
+    func concurrentCreates() async throws {
+        let plane = try await TestControlPlane.make(site: TestSite.make(cidr: "10.100.0.0/28"))
+        let results = await withTaskGroup(of: Result<Machine, any Error>.self) { group in
+            for n in 1...32 {
+                group.addTask { await Result(catching: { try await plane.services.machines.create(TestSite.request("m-\(n)")) }) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let created = results.compactMap { try? $0.get() }
+        let exhausted = results.filter { if case .failure(let error) = $0 { return (error as? KennelError)?.code == .poolExhausted }; return false }
+        #expect(created.count == 13)
+        #expect(exhausted.count == 19)
+        #expect(Set(created.map(\.network.ip)).count == 13)
+        #expect(try await plane.rowCounts().machines == 13)
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

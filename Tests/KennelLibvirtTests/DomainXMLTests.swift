@@ -1,0 +1,96 @@
+import Foundation
+import KennelLibvirt
+import KennelModel
+import KennelTesting
+import Testing
+
+@Suite("Domain XML for a machine")
+struct DomainXMLTests {
+    private let golden = """
+        <domain type='lxc'>
+          <name>web-01</name>
+          <uuid>6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b</uuid>
+          <memory unit='KiB'>4194304</memory>
+          <vcpu>2</vcpu>
+          <cputune>
+            <shares>2048</shares>
+            <period>100000</period>
+            <quota>200000</quota>
+          </cputune>
+          <os>
+            <type>exe</type>
+            <init>/usr/bin/supervisord</init>
+            <initarg>--nodaemon</initarg>
+            <initarg>--configuration</initarg>
+            <initarg>/etc/supervisor/supervisord.conf</initarg>
+          </os>
+          <on_poweroff>destroy</on_poweroff>
+          <on_reboot>restart</on_reboot>
+          <on_crash>restart</on_crash>
+          <devices>
+            <filesystem type='mount' accessmode='passthrough'>
+              <source dir='/var/lib/kennel/machines/web-01/rootfs'/>
+              <target dir='/'/>
+            </filesystem>
+            <filesystem type='mount' accessmode='passthrough'>
+              <source dir='/var/lib/kennel/machines/web-01/data'/>
+              <target dir='/data'/>
+            </filesystem>
+            <interface type='bridge'>
+              <mac address='52:54:0a:64:00:02'/>
+              <source bridge='br0'/>
+              <virtualport type='openvswitch'/>
+              <vlan>
+                <tag id='100'/>
+              </vlan>
+              <ip address='10.100.0.2' family='ipv4' prefix='24'/>
+              <route family='ipv4' address='0.0.0.0' prefix='0' gateway='10.100.0.1'/>
+            </interface>
+            <console type='pty'/>
+          </devices>
+        </domain>
+
+        """
+
+    private func definition() throws -> DomainDefinition {
+        DomainDefinition(machine: Fixtures.machine(), host: try Fixtures.simulatedHost(), paths: HostPaths())
+    }
+
+    @Test("a machine renders to the golden XML")
+    func goldenXML() throws {
+        #expect(DomainXML.render(try definition()) == golden)
+    }
+
+    @Test("CPU shares and quota scale with the CPU count")
+    func cpuTuning() throws {
+        let definition = DomainDefinition(machine: Fixtures.machine(cpus: 3), host: try Fixtures.simulatedHost(), paths: HostPaths())
+        #expect(definition.cpuShares == 3072)
+        #expect(definition.cpuQuota == 300_000)
+        #expect(definition.vcpus == 3)
+    }
+
+    @Test("a block data volume renders as a block filesystem")
+    func blockVolume() throws {
+        var definition = try definition()
+        definition.dataVolume = .block("/dev/vg0/web-01")
+        let xml = DomainXML.render(definition)
+        #expect(xml.contains("<filesystem type='block' accessmode='passthrough'>\n      <source dev='/dev/vg0/web-01'/>\n      <target dir='/data'/>"))
+    }
+
+    @Test("text is escaped in elements and attributes")
+    func escaping() throws {
+        var definition = try definition()
+        definition.bridge = "br'<&>\""
+        definition.initArguments = ["a&b"]
+        let xml = DomainXML.render(definition)
+        #expect(xml.contains("<source bridge='br&apos;&lt;&amp;&gt;&quot;'/>"))
+        #expect(xml.contains("<initarg>a&amp;b</initarg>"))
+    }
+
+    @Test("machine files are laid out under the machines root")
+    func paths() {
+        let paths = HostPaths(machinesRoot: "/srv/kennel")
+        #expect(paths.rootfs(of: TestSite.value("db-1")) == "/srv/kennel/db-1/rootfs")
+        #expect(paths.data(of: TestSite.value("db-1")) == "/srv/kennel/db-1/data")
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import KennelControl
+import KennelModel
+import KennelStore
+import KennelTesting
+import Testing
+
+@Suite("SQLite store")
+struct SQLiteMachineStoreTests {
+    private func machine(_ name: String, ip: String, host: String = "z1-r1-h1", uuid: UUID = UUID()) -> Machine {
+        let address: IPv4Address = TestSite.value(ip)
+        return Machine(
+            name: TestSite.value(name), uuid: uuid, state: .provisioning,
+            spec: MachineSpec(cpus: .one, memory: .gibibytes(1), disk: .gibibytes(10), image: .defaultImage, ingress: .megabits(100)),
+            host: TestSite.value(host),
+            location: SiteLocation(idc: TestSite.value("dc1"), zone: TestSite.value("z1"), rack: TestSite.value("r1")),
+            network: MachineNetwork(pool: TestSite.value("pool-a"), ip: address, prefix: 24, gateway: TestSite.value("10.100.0.1"),
+                                    vlan: TestSite.value("100"), mac: MACAddress(derivedFrom: address)),
+            service: TestSite.value("web"), owner: nil, createdAt: Date(timeIntervalSince1970: 1_800_000_000)
+        )
+    }
+
+    private func loadedStore() async throws -> SQLiteMachineStore {
+        let store = try SQLiteMachineStore.inMemory()
+        try await store.transaction { try $0.apply(TestSite.make()) }
+        return store
+    }
+
+    @Test("migrations are numbered and all applied")
+    func migrations() throws {
+        #expect(try SQLiteMachineStore.inMemory().appliedMigrations() == ["v1-topology-pools-machines"])
+    }
+
+    @Test("a machine reads back exactly as written, with its rack from its host")
+    func roundTrip() async throws {
+        let store = try await loadedStore()
+        let written = machine("web-01", ip: "10.100.0.2")
+        try await store.transaction { try $0.insert(written) }
+        #expect(try await store.machine(named: TestSite.value("web-01")) == written)
+        #expect(try await store.machines().count == 1)
+    }
+
+    @Test("the database refuses a second machine with the same name")
+    func uniqueName() async throws {
+        let store = try await loadedStore()
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
+        await #expect(throws: KennelError(.nameTaken, "a machine with that name exists already", field: "name")) {
+            try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.3")) }
+        }
+        #expect(try await store.machines().map(\.network.ip.description) == ["10.100.0.2"])
+    }
+
+    @Test("the database refuses a second lease of one address in one pool, and rolls the machine back")
+    func uniqueLease() async throws {
+        let store = try await loadedStore()
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
+        await #expect {
+            try await store.transaction { try $0.insert(self.machine("web-02", ip: "10.100.0.2")) }
+        } throws: { error in
+            (error as? KennelError)?.code == .ipInUse || (error as? KennelError)?.code == .conflict
+        }
+        #expect(try await store.machines().map(\.name.value) == ["web-01"])
+    }
+
+    @Test("deleting a machine releases its lease")
+    func deleteReleases() async throws {
+        let store = try await loadedStore()
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
+        try await store.transaction { try $0.deleteMachine(named: TestSite.value("web-01")) }
+        let leased = try await store.transaction { try $0.leasedAddresses(in: TestSite.value("pool-a")) }
+        #expect(leased.isEmpty)
+    }
+
+    @Test("applying the same site twice changes nothing")
+    func idempotentSite() async throws {
+        let store = try await loadedStore()
+        try await store.transaction { try $0.apply(TestSite.make()) }
+        #expect(try await store.hosts().count == 12)
+        #expect(try await store.pools().count == 1)
+        #expect(try await store.hosts().first?.vlans.map(\.value) == [100])
+    }
+
+    @Test("placement candidates carry what each host's machines hold")
+    func candidates() async throws {
+        let store = try await loadedStore()
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
+        try await store.transaction { try $0.insert(self.machine("web-02", ip: "10.100.0.3")) }
+        let candidates = try await store.transaction { try $0.placementCandidates(in: TestSite.value("dc1"), service: TestSite.value("web")) }
+        let busy = try #require(candidates.first { $0.host.name.value == "z1-r1-h1" })
+        #expect(busy.used.cpus == 2)
+        #expect(busy.used.memory == .gibibytes(2))
+        #expect(busy.serviceMachines == 2)
+        #expect(candidates.filter { $0.host.name.value != "z1-r1-h1" }.allSatisfy { $0.used == .zero })
+    }
+
+    @Test("a file database keeps its machines across reopening")
+    func reopen() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-store-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("kennel.sqlite").path
+        let written = machine("web-01", ip: "10.100.0.2")
+        do {
+            let store = try SQLiteMachineStore(path: path)
+            try await store.transaction { try $0.apply(TestSite.make()) }
+            try await store.transaction { try $0.insert(written) }
+        }
+        let reopened = try SQLiteMachineStore(path: path)
+        #expect(try await reopened.machine(named: TestSite.value("web-01")) == written)
+    }
+}
