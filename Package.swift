@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let documented = ["README.md"]
+
 let package = Package(
     name: "Kennel",
     platforms: [.macOS(.v14)],
@@ -17,48 +20,38 @@ let package = Package(
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
-        .systemLibrary(
-            name: "CLibvirt",
-            pkgConfig: "libvirt",
-            providers: [.apt(["libvirt-dev"])]
-        ),
+        .systemLibrary(name: "CLibvirt", pkgConfig: "libvirt", providers: [.apt(["libvirt-dev"])]),
         // Domain: value types, errors, entities. Pure, no I/O.
-        .target(name: "KennelModel"),
+        .target(name: "KennelModel", exclude: documented),
         // Address management decisions. Pure.
-        .target(name: "KennelIPAM", dependencies: ["KennelModel"]),
+        .target(name: "KennelIPAM", dependencies: ["KennelModel"], exclude: documented),
         // Host selection decisions. Pure.
-        .target(name: "KennelPlacement", dependencies: ["KennelModel"]),
+        .target(name: "KennelPlacement", dependencies: ["KennelModel"], exclude: documented),
         // Services and the ports (protocols) they need from the outside world.
         .target(
             name: "KennelControl",
-            dependencies: [
-                "KennelModel", "KennelIPAM", "KennelPlacement",
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["KennelModel", "KennelIPAM", "KennelPlacement", logging],
+            exclude: documented
         ),
         // Adapter: SQLite store through GRDB.
         .target(
             name: "KennelStore",
-            dependencies: ["KennelModel", "KennelControl", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["KennelModel", "KennelControl", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: documented
         ),
         // Adapter: libvirt connections, domains and domain XML.
         .target(
             name: "KennelLibvirt",
-            dependencies: [
-                "CLibvirt", "KennelModel", "KennelControl",
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["CLibvirt", "KennelModel", "KennelControl", logging],
+            exclude: documented
         ),
         // Edge: HTTP API.
         .target(
             name: "KennelServer",
-            dependencies: [
-                "KennelModel", "KennelControl",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["KennelModel", "KennelControl", .product(name: "Hummingbird", package: "hummingbird"), logging],
+            exclude: documented
         ),
-        // Edge: command line (API client and `serve`).
+        // Edge: command line (API client, and `serve` as the composition root).
         .target(
             name: "KennelCLI",
             dependencies: [
@@ -68,14 +61,15 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+                logging,
+            ],
+            exclude: documented
         ),
         .executableTarget(name: "kennel", dependencies: ["KennelCLI"]),
         // Test kit: fakes and fixtures shared by the test targets.
         .target(
             name: "KennelTesting",
-            dependencies: ["KennelModel", "KennelControl", "KennelStore", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["KennelModel", "KennelControl", "KennelStore", logging, .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/KennelTesting"
         ),
         .testTarget(name: "KennelModelTests", dependencies: ["KennelModel"]),
@@ -86,11 +80,11 @@ let package = Package(
         .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt"]),
         .testTarget(
             name: "KennelServerTests",
-            dependencies: [
-                "KennelServer", "KennelTesting",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            dependencies: ["KennelServer", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "KennelCLITests", dependencies: ["KennelCLI", "KennelTesting"]),
+        .testTarget(
+            name: "KennelCLITests",
+            dependencies: ["KennelCLI", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
     ]
 )
