@@ -3,10 +3,15 @@ import KennelModel
 
 /// Reads and writes the `host` and `host_vlan` tables.
 enum HostRows {
-    static func fetch(_ db: Database, idc: Hostname? = nil) throws -> [ComputeHost] {
-        let vlans = try vlansByHost(db)
-        let filter = idc == nil ? "" : "WHERE idc = ?"
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM host \(filter) ORDER BY name", arguments: StatementArguments(idc.map { [$0.value] } ?? []))
+    /// Hosts by name: every host, those of one IDC, or one by name.
+    static func fetch(_ db: Database, idc: Hostname? = nil, name: Hostname? = nil) throws -> [ComputeHost] {
+        var conditions: [String] = []
+        var arguments: [String] = []
+        if let idc { conditions.append("idc = ?"); arguments.append(idc.value) }
+        if let name { conditions.append("name = ?"); arguments.append(name.value) }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM host \(filter) ORDER BY name", arguments: StatementArguments(arguments))
+        let vlans = try vlansByHost(db, filter: filter, arguments: arguments)
         return try rows.map { row in try host(row, vlans: vlans) }
     }
 
@@ -30,9 +35,11 @@ enum HostRows {
         )
     }
 
-    static func vlansByHost(_ db: Database) throws -> [String: [VLANID]] {
+    /// The VLANs of the hosts that `filter` (a WHERE clause on `host`) selects.
+    static func vlansByHost(_ db: Database, filter: String, arguments: [String]) throws -> [String: [VLANID]] {
         var result: [String: [VLANID]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT host, vlan FROM host_vlan ORDER BY host, vlan") {
+        let sql = "SELECT host, vlan FROM host_vlan WHERE host IN (SELECT name FROM host \(filter)) ORDER BY host, vlan"
+        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
             let vlan = try VLANID(parsing: String(try row.decode(Int.self, "vlan")))
             result[try row.decode(String.self, "host"), default: []].append(vlan)
         }

@@ -57,6 +57,10 @@ public final class SQLiteMachineStore: MachineStore {
         try await writer.read { db in try HostRows.fetch(db) }
     }
 
+    public func host(named name: Hostname) async throws -> ComputeHost? {
+        try await writer.read { db in try HostRows.fetch(db, name: name).first }
+    }
+
     public func pools() async throws -> [Pool] {
         try await writer.read { db in try PoolRows.fetch(db) }
     }

@@ -143,3 +143,18 @@ extension Result where Failure == any Error {
         do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
+
+@Suite("Machine service: delete during provisioning")
+struct DeleteWhileProvisioningTests {
+    @Test("a machine still provisioning cannot be deleted, so its host steps cannot leave an orphan domain")
+    func refused() async throws {
+        let plane = try await TestControlPlane.make()
+        let machine = try await plane.services.machines.create(TestSite.request("web-01"))
+        try await plane.store.transaction { try $0.setState(.provisioning, failure: nil, of: machine.name) }
+        await #expect {
+            try await plane.services.machines.delete(named: machine.name)
+        } throws: { ($0 as? KennelError)?.code == .conflict }
+        #expect(try await plane.services.machines.machine(named: machine.name).state == .provisioning)
+        #expect(try await plane.rowCounts().operations == 1)
+    }
+}

@@ -33,7 +33,7 @@ struct LibvirtTestDriverTests {
         }
     }
 
-    @Test("start, autostart, live bandwidth, destroy and undefine")
+    @Test("start, autostart, live bandwidth, shutdown, destroy and undefine")
     func lifecycle() async throws {
         let (connection, host) = try await connect()
         let domain = try await connection.define(xml: DomainXML.render(DomainDefinition(machine: Fixtures.machine(), host: host, paths: HostPaths())))
@@ -43,8 +43,14 @@ struct LibvirtTestDriverTests {
         try await domain.setAutostart(true)
         #expect(try await domain.autostart() == true)
         try await domain.setInterfaceBandwidth(device: "testnet0", inboundKBps: 12_500, outboundKBps: 6_250)
+        try await domain.shutdown()
+        #expect(try await domain.state() == .shutoff)
+        try await domain.start()
         try await domain.destroy()
         #expect(try await domain.state() == .shutoff)
+        await #expect {
+            try await domain.destroy()
+        } throws: { ($0 as? LibvirtError)?.isNotRunning == true }
         try await domain.undefine()
         #expect(try await connection.domain(named: "web-01") == nil)
         #expect(try await connection.domains().isEmpty)

@@ -63,12 +63,18 @@ public struct MachineService: Sendable {
 
     /// Removes a machine from its host, then its row and lease. Safe to repeat and to
     /// race: the second of two concurrent deletes finds nothing left to do.
+    ///
+    /// A machine still being provisioned cannot be deleted (409 `conflict`): its host
+    /// steps would recreate what the delete removed.
     public func delete(named name: Hostname) async throws {
-        let machine = try await machine(named: name)
         let started = environment.now()
-        let operation = try await store.transaction { store in
+        let (machine, operation) = try await store.transaction { store in
+            guard let machine = try store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
+            guard machine.state != .provisioning else {
+                throw KennelError(.conflict, "machine \(name) is being provisioned; delete it once it is running or failed")
+            }
             try store.setState(.deleting, failure: nil, of: name)
-            return try store.beginOperation(.delete, machine: name, at: started)
+            return (machine, try store.beginOperation(.delete, machine: name, at: started))
         }
         do {
             try await runtime.remove(machine, from: try await host(named: machine.host))
@@ -90,7 +96,7 @@ public struct MachineService: Sendable {
     }
 
     private func host(named name: Hostname) async throws -> ComputeHost {
-        guard let host = try await store.hosts().first(where: { $0.name == name }) else {
+        guard let host = try await store.host(named: name) else {
             throw KennelError(.internal, "machine placed on unknown host \(name)")
         }
         return host

@@ -17,6 +17,8 @@ public protocol MachineStore: Sendable {
     func machine(named name: Hostname) async throws -> Machine?
     /// Every host, by name.
     func hosts() async throws -> [ComputeHost]
+    /// One host, or nil.
+    func host(named name: Hostname) async throws -> ComputeHost?
     /// Every pool, by name.
     func pools() async throws -> [Pool]
 }
