@@ -4,12 +4,14 @@ import Logging
 public struct KennelServices: Sendable {
     public let machines: MachineService
     public let inventory: InventoryService
+    public let pools: PoolService
     public let reconciler: Reconciler
 
     /// Wires the services over `store` and `runtime`.
     public init(store: any MachineStore, runtime: any HostRuntime, environment: ServiceEnvironment = .live, logger: Logger) {
         machines = MachineService(store: store, runtime: runtime, environment: environment, logger: logger)
         inventory = InventoryService(store: store)
-        reconciler = Reconciler(store: store, runtime: runtime, logger: logger)
+        pools = PoolService(store: store, environment: environment)
+        reconciler = Reconciler(store: store, runtime: runtime, environment: environment, logger: logger)
     }
 }

@@ -28,6 +28,8 @@ public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let poolExhausted = Code(rawValue: "pool_exhausted")
         /// The requested address is leased to another machine.
         public static let ipInUse = Code(rawValue: "ip_in_use")
+        /// The requested MAC address is used by another machine.
+        public static let macInUse = Code(rawValue: "mac_in_use")
         /// No host can take the machine.
         public static let noCapacity = Code(rawValue: "no_capacity")
         /// The resource is in a state that does not allow the operation.

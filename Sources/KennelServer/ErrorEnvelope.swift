@@ -30,7 +30,7 @@ enum ErrorEnvelope {
         case .badRequest: .badRequest
         case .invalidField, .missingField, .unknownField, .unknownReference: .unprocessableContent
         case .notFound: .notFound
-        case .nameTaken, .poolExhausted, .ipInUse, .noCapacity, .conflict: .conflict
+        case .nameTaken, .poolExhausted, .ipInUse, .macInUse, .noCapacity, .conflict: .conflict
         case .hostFailure: .badGateway
         default: .internalServerError
         }

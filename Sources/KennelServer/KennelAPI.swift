@@ -11,6 +11,7 @@ public enum KennelAPI {
         let api = router.group("api/v1")
         MachineRoutes(service: services.machines).register(on: api)
         InventoryRoutes(service: services.inventory).register(on: api)
+        PoolRoutes(service: services.pools).register(on: api)
         router.get("healthz") { _, _ in "ok\n" }
         return router
     }

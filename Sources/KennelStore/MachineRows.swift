@@ -9,7 +9,7 @@ enum MachineRows {
     private static let select = """
         SELECT m.*, l.pool, l.address, l.mac, p.prefix, p.gateway, p.vlan, h.idc, h.zone, h.rack
         FROM machine m
-        JOIN lease l ON l.machine = m.name
+        JOIN lease l ON l.machine = m.name AND l.state = 'active'
         JOIN pool p ON p.name = l.pool
         JOIN host h ON h.name = m.host
         """
@@ -57,7 +57,7 @@ enum MachineRows {
         )
     }
 
-    static func insert(_ machine: Machine, _ db: Database) throws {
+    static func insert(_ machine: Machine, reusingLease: Bool, _ db: Database) throws {
         let spec = machine.spec
         try db.execute(sql: """
             INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
@@ -70,8 +70,18 @@ enum MachineRows {
                 machine.service?.value, machine.owner?.value, machine.failure, machine.createdAt,
             ])
         let network = machine.network
-        try db.execute(sql: "INSERT INTO lease (pool, address, mac, machine) VALUES (?, ?, ?, ?)", arguments: [
-            network.pool.value, Int64(network.ip.value), network.mac.description, machine.name.value,
-        ])
+        if reusingLease {
+            try db.execute(sql: """
+                UPDATE lease SET state = 'active', machine = ?, mac = ?, released_at = NULL, quarantined_until = NULL
+                WHERE pool = ? AND address = ? AND state = 'quarantined'
+                """, arguments: [machine.name.value, network.mac.description, network.pool.value, Int64(network.ip.value)])
+            guard db.changesCount == 1 else {
+                throw KennelError(.ipInUse, "\(network.ip) is no longer quarantined for \(machine.name)", field: "ip")
+            }
+        } else {
+            try db.execute(sql: "INSERT INTO lease (pool, address, mac, machine, state) VALUES (?, ?, ?, ?, 'active')", arguments: [
+                network.pool.value, Int64(network.ip.value), network.mac.description, machine.name.value,
+            ])
+        }
     }
 }

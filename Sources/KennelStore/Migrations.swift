@@ -44,11 +44,25 @@ enum Migrations {
             CREATE TABLE pool (
                 name TEXT PRIMARY KEY NOT NULL,
                 network INTEGER NOT NULL,
-                prefix INTEGER NOT NULL CHECK (prefix BETWEEN 0 AND 32),
+                prefix INTEGER NOT NULL CHECK (prefix BETWEEN 1 AND 30),
                 gateway INTEGER NOT NULL,
                 vlan INTEGER NOT NULL CHECK (vlan BETWEEN 1 AND 4094),
-                idc TEXT NOT NULL REFERENCES idc(name)
+                idc TEXT NOT NULL REFERENCES idc(name),
+                ranges TEXT NOT NULL,
+                exclusions TEXT NOT NULL,
+                dns TEXT NOT NULL,
+                search_domain TEXT,
+                quarantine_seconds INTEGER NOT NULL CHECK (quarantine_seconds >= 0)
             ) STRICT;
+            -- Free addresses of each pool as disjoint runs, so the lowest free address and
+            -- the run holding an address are index lookups (O(log n)), never scans.
+            CREATE TABLE pool_free (
+                pool TEXT NOT NULL REFERENCES pool(name) ON DELETE CASCADE,
+                first INTEGER NOT NULL,
+                last INTEGER NOT NULL CHECK (last >= first),
+                PRIMARY KEY (pool, first)
+            ) STRICT, WITHOUT ROWID;
+            CREATE UNIQUE INDEX pool_free_by_last ON pool_free(pool, last);
             CREATE TABLE pool_zone (
                 pool TEXT NOT NULL REFERENCES pool(name) ON DELETE CASCADE,
                 idc TEXT NOT NULL, zone TEXT NOT NULL,
@@ -68,13 +82,22 @@ enum Migrations {
             ) STRICT;
             CREATE INDEX machine_by_host ON machine(host);
             CREATE INDEX machine_by_service ON machine(service);
+            -- A lease is active while its machine exists; after the machine is deleted it is
+            -- quarantined (still naming that machine, for sticky re-creation) until the
+            -- pool's quarantine period ends, then removed and its address freed.
             CREATE TABLE lease (
                 pool TEXT NOT NULL REFERENCES pool(name),
                 address INTEGER NOT NULL,
                 mac TEXT NOT NULL UNIQUE,
-                machine TEXT NOT NULL UNIQUE REFERENCES machine(name) ON DELETE CASCADE,
+                machine TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('active', 'quarantined')),
+                released_at TEXT,
+                quarantined_until TEXT,
                 PRIMARY KEY (pool, address)
             ) STRICT;
+            CREATE UNIQUE INDEX lease_active_machine ON lease(machine) WHERE state = 'active';
+            CREATE INDEX lease_by_machine ON lease(machine, state);
+            CREATE INDEX lease_quarantine ON lease(pool, state, quarantined_until);
             CREATE TABLE operation (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 kind TEXT NOT NULL,

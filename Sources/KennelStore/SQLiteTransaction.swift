@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KennelControl
+import KennelIPAM
 import KennelModel
 import KennelPlacement
 
@@ -52,20 +53,36 @@ struct SQLiteTransaction: StoreTransaction {
         }
     }
 
-    func leasedAddresses(in pool: Hostname) throws -> [IPv4Address] {
-        try Int64.fetchAll(db, sql: "SELECT address FROM lease WHERE pool = ? ORDER BY address", arguments: [pool.value])
-            .map { IPv4Address(UInt32(truncatingIfNeeded: $0)) }
+    func lease(of address: IPv4Address, in pool: Hostname) throws -> Lease? {
+        try LeaseRows.fetch(db, pool: pool, address: address).first
     }
 
-    func leaseHolder(of address: IPv4Address, in pool: Hostname) throws -> Hostname? {
-        guard let name = try String.fetchOne(db, sql: "SELECT machine FROM lease WHERE pool = ? AND address = ?",
-                                             arguments: [pool.value, Int64(address.value)])
-        else { return nil }
-        return try Hostname(parsing: name)
+    func leases(in pool: Hostname) throws -> [Lease] {
+        try LeaseRows.fetch(db, pool: pool)
     }
 
-    func insert(_ machine: Machine) throws {
-        try MachineRows.insert(machine, db)
+    func quarantinedLease(of machine: Hostname) throws -> Lease? {
+        try LeaseRows.quarantined(of: machine, db)
+    }
+
+    func releaseExpiredQuarantine(in pool: Hostname, at now: Date) throws {
+        try LeaseRows.releaseExpired(in: pool, at: now, db)
+    }
+
+    func takeLowestFreeAddress(in pool: Hostname) throws -> IPv4Address? {
+        try AddressAllocator.takeLowest(from: SQLiteFreeRuns(db: db, pool: pool)).map(IPv4Address.init)
+    }
+
+    func takeFreeAddress(_ address: IPv4Address, in pool: Hostname) throws -> Bool {
+        try AddressAllocator.take(address.value, from: SQLiteFreeRuns(db: db, pool: pool))
+    }
+
+    func macInUse(_ mac: MACAddress) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lease WHERE mac = ?)", arguments: [mac.description]) ?? false
+    }
+
+    func insert(_ machine: Machine, reusingLease: Bool) throws {
+        try MachineRows.insert(machine, reusingLease: reusingLease, db)
     }
 
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws {
@@ -73,9 +90,36 @@ struct SQLiteTransaction: StoreTransaction {
                        arguments: [state.rawValue, failure, name.value])
     }
 
-    func deleteMachine(named name: Hostname) throws {
-        try db.execute(sql: "DELETE FROM lease WHERE machine = ?", arguments: [name.value])
+    func deleteMachine(named name: Hostname, releasingAt now: Date) throws {
+        try LeaseRows.release(of: name, at: now, db)
         try db.execute(sql: "DELETE FROM machine WHERE name = ?", arguments: [name.value])
+    }
+
+    func allPools() throws -> [Pool] {
+        try PoolRows.fetch(db)
+    }
+
+    func save(_ pool: Pool) throws {
+        try PoolRows.upsert(pool, db)
+    }
+
+    func deletePool(named name: Hostname) throws {
+        try db.execute(sql: "DELETE FROM lease WHERE pool = ? AND state = 'quarantined'", arguments: [name.value])
+        try db.execute(sql: "DELETE FROM pool WHERE name = ?", arguments: [name.value])
+    }
+
+    func usage(of pool: Pool, at now: Date) throws -> PoolUsage {
+        let counts = try Row.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(state = 'active'), 0) AS used,
+                   COALESCE(SUM(state = 'quarantined' AND quarantined_until > ?), 0) AS resting,
+                   COALESCE(SUM(state = 'quarantined' AND quarantined_until <= ?), 0) AS expired
+            FROM lease WHERE pool = ?
+            """, arguments: [now, now, pool.name.value])
+        let used = UInt64(try counts?.decode(Int64.self, "used") ?? 0)
+        let resting = UInt64(try counts?.decode(Int64.self, "resting") ?? 0)
+        let expired = UInt64(try counts?.decode(Int64.self, "expired") ?? 0)
+        let free = try SQLiteFreeRuns(db: db, pool: pool.name).freeCount() + expired
+        return PoolUsage(size: PoolLayout(pool: pool).size, used: used, quarantined: resting, free: free)
     }
 
     func beginOperation(_ kind: OperationKind, machine: Hostname, at time: Date) throws -> Int64 {

@@ -25,7 +25,7 @@ struct DemoSiteTests {
         #expect(hosts.allSatisfy { $0.capacity == Resources(cpus: 8, memory: .gibibytes(32), disk: .gibibytes(500)) })
         #expect(hosts.allSatisfy { $0.uri.hasPrefix("test:///") })
         #expect(Set(hosts.map(\.uri)).count == 12)
-        let pool = try #require(try await control.services.inventory.pools().first)
+        let pool = try #require(try await control.services.pools.list().first?.pool)
         #expect(pool.name.value == "dc1-vlan100")
         #expect(pool.cidr.description == "10.100.0.0/24")
         #expect(pool.gateway.description == "10.100.0.1")

@@ -103,10 +103,11 @@ struct MachineServiceTests {
         #expect(machine.failure?.contains("simulated start failure") == true)
         #expect(await runtime.definedMachines.isEmpty)
         try await plane.services.machines.delete(named: machine.name)
-        #expect(try await plane.rowCounts().leases == 0)
+        #expect(try await plane.rowCounts().machines == 0)
+        #expect(try await plane.leaseStates() == [.quarantined])
     }
 
-    @Test("delete removes the domain, the row and the lease; the address is handed out again")
+    @Test("delete removes the domain and the row, and quarantines the lease; a second delete is not_found")
     func delete() async throws {
         let plane = try await TestControlPlane.make()
         let machine = try await plane.services.machines.create(TestSite.request("web-01"))
@@ -114,10 +115,10 @@ struct MachineServiceTests {
         let runtime = try #require(plane.runtime as? FakeHostRuntime)
         #expect(await runtime.definedMachines.isEmpty)
         #expect(try await plane.rowCounts().machines == 0)
+        #expect(try await plane.leaseStates() == [.quarantined])
         await #expect(throws: KennelError.notFound("machine", "web-01")) {
             try await plane.services.machines.delete(named: machine.name)
         }
-        #expect(try await plane.services.machines.create(TestSite.request("web-02")).network.ip == machine.network.ip)
     }
 
     @Test("concurrent creates for the last addresses: each address goes to exactly one machine")

@@ -61,6 +61,7 @@ struct RestartSafetyTests {
         let report = try await plane.services.reconciler.reconcile()
         #expect(report.finishedDeletes == [machine.name])
         #expect(await runtime.definedMachines.isEmpty)
-        #expect(try await plane.rowCounts().leases == 0)
+        #expect(try await plane.rowCounts().machines == 0)
+        #expect(try await plane.leaseStates() == [.quarantined])
     }
 }

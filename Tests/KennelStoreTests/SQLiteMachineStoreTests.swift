@@ -36,7 +36,7 @@ struct SQLiteMachineStoreTests {
     func roundTrip() async throws {
         let store = try await loadedStore()
         let written = machine("web-01", ip: "10.100.0.2")
-        try await store.transaction { try $0.insert(written) }
+        try await store.transaction { try $0.insert(written, reusingLease: false) }
         #expect(try await store.machine(named: TestSite.value("web-01")) == written)
         #expect(try await store.machines().count == 1)
     }
@@ -44,9 +44,9 @@ struct SQLiteMachineStoreTests {
     @Test("the database refuses a second machine with the same name")
     func uniqueName() async throws {
         let store = try await loadedStore()
-        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2"), reusingLease: false) }
         await #expect(throws: KennelError(.nameTaken, "a machine with that name exists already", field: "name")) {
-            try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.3")) }
+            try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.3"), reusingLease: false) }
         }
         #expect(try await store.machines().map(\.network.ip.description) == ["10.100.0.2"])
     }
@@ -54,22 +54,23 @@ struct SQLiteMachineStoreTests {
     @Test("the database refuses a second lease of one address in one pool, and rolls the machine back")
     func uniqueLease() async throws {
         let store = try await loadedStore()
-        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2"), reusingLease: false) }
         await #expect {
-            try await store.transaction { try $0.insert(self.machine("web-02", ip: "10.100.0.2")) }
+            try await store.transaction { try $0.insert(self.machine("web-02", ip: "10.100.0.2"), reusingLease: false) }
         } throws: { error in
             (error as? KennelError)?.code == .ipInUse || (error as? KennelError)?.code == .conflict
         }
         #expect(try await store.machines().map(\.name.value) == ["web-01"])
     }
 
-    @Test("deleting a machine releases its lease")
+    @Test("deleting a machine quarantines its lease")
     func deleteReleases() async throws {
         let store = try await loadedStore()
-        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
-        try await store.transaction { try $0.deleteMachine(named: TestSite.value("web-01")) }
-        let leased = try await store.transaction { try $0.leasedAddresses(in: TestSite.value("pool-a")) }
-        #expect(leased.isEmpty)
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2"), reusingLease: false) }
+        try await store.transaction { try $0.deleteMachine(named: TestSite.value("web-01"), releasingAt: Date(timeIntervalSince1970: 1_800_000_000)) }
+        let leases = try await store.transaction { try $0.leases(in: TestSite.value("pool-a")) }
+        #expect(leases.map(\.state) == [.quarantined])
+        #expect(try await store.machines().isEmpty)
     }
 
     @Test("applying the same site twice changes nothing")
@@ -84,8 +85,8 @@ struct SQLiteMachineStoreTests {
     @Test("placement candidates carry what each host's machines hold")
     func candidates() async throws {
         let store = try await loadedStore()
-        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2")) }
-        try await store.transaction { try $0.insert(self.machine("web-02", ip: "10.100.0.3")) }
+        try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2"), reusingLease: false) }
+        try await store.transaction { try $0.insert(self.machine("web-02", ip: "10.100.0.3"), reusingLease: false) }
         let candidates = try await store.transaction { try $0.placementCandidates(in: TestSite.value("dc1"), service: TestSite.value("web")) }
         let busy = try #require(candidates.first { $0.host.name.value == "z1-r1-h1" })
         #expect(busy.used.cpus == 2)
@@ -104,7 +105,7 @@ struct SQLiteMachineStoreTests {
         do {
             let store = try SQLiteMachineStore(path: path)
             try await store.transaction { try $0.apply(TestSite.make()) }
-            try await store.transaction { try $0.insert(written) }
+            try await store.transaction { try $0.insert(written, reusingLease: false) }
         }
         let reopened = try SQLiteMachineStore(path: path)
         #expect(try await reopened.machine(named: TestSite.value("web-01")) == written)

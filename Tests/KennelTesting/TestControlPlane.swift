@@ -12,13 +12,21 @@ public struct TestControlPlane: Sendable {
 
     /// Services over an in-memory store (or `store`), `runtime` (a fake by default), and `site`.
     public static func make(
-        site: Site = TestSite.make(), store: SQLiteMachineStore? = nil, runtime: (any HostRuntime)? = nil
+        site: Site = TestSite.make(), store: SQLiteMachineStore? = nil, runtime: (any HostRuntime)? = nil,
+        clock: TestClock = TestClock()
     ) async throws -> TestControlPlane {
         let store = try store ?? SQLiteMachineStore.inMemory()
         let runtime = runtime ?? FakeHostRuntime()
-        let services = KennelServices(store: store, runtime: runtime, environment: .fixed(), logger: Logger.silent)
+        let services = KennelServices(store: store, runtime: runtime, environment: .fixed(clock), logger: Logger.silent)
         try await services.inventory.apply(site)
         return TestControlPlane(store: store, runtime: runtime, services: services)
+    }
+
+    /// The state of every lease, by pool and address.
+    public func leaseStates() async throws -> [LeaseState] {
+        try await store.read { db in
+            try String.fetchAll(db, sql: "SELECT state FROM lease ORDER BY pool, address").compactMap(LeaseState.init(rawValue:))
+        }
     }
 
     /// Row counts of the tables a failed request must not touch.

@@ -66,16 +66,38 @@ public enum TestSite {
 }
 
 extension ServiceEnvironment {
-    /// A fixed clock and sequential UUIDs, for repeatable tests.
-    public static func fixed() -> ServiceEnvironment {
+    /// A test clock (fixed until advanced) and sequential UUIDs, for repeatable tests.
+    public static func fixed(_ clock: TestClock = TestClock()) -> ServiceEnvironment {
         let counter = Counter()
         return ServiceEnvironment(
-            now: { Date(timeIntervalSince1970: 1_800_000_000) },
+            now: { clock.now },
             makeUUID: {
                 let n = counter.next()
                 return UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", n)) ?? UUID()
             }
         )
+    }
+}
+
+/// A clock that stands still until a test moves it.
+public final class TestClock: @unchecked Sendable {
+    private var current = Date(timeIntervalSince1970: 1_800_000_000)
+    private let lock = NSLock()
+
+    public init() {}
+
+    /// The current test time.
+    public var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    /// Moves time forward.
+    public func advance(by seconds: TimeInterval) {
+        lock.lock()
+        defer { lock.unlock() }
+        current = current.addingTimeInterval(seconds)
     }
 }
 

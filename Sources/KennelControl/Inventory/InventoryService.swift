@@ -1,6 +1,6 @@
 import KennelModel
 
-/// Reads and loads the site inventory: topology, hosts and pools.
+/// Reads the host inventory and loads the site file (topology, hosts, pools).
 public struct InventoryService: Sendable {
     private let store: any MachineStore
 
@@ -9,9 +9,6 @@ public struct InventoryService: Sendable {
 
     /// Every host, by name.
     public func hosts() async throws -> [ComputeHost] { try await store.hosts() }
-
-    /// Every pool, by name.
-    public func pools() async throws -> [Pool] { try await store.pools() }
 
     /// Writes the site's topology, hosts and pools (adding new ones, updating known ones).
     public func apply(_ site: Site) async throws {

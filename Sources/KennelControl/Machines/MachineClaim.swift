@@ -12,6 +12,13 @@ struct MachineClaim {
     let uuid: UUID
     let now: Date
 
+    /// An address chosen for the machine, and whether it revives the machine's own
+    /// quarantined lease.
+    private struct Address {
+        let ip: IPv4Address
+        let reusesLease: Bool
+    }
+
     func run(in store: any StoreTransaction) throws -> Machine {
         if try store.machine(named: request.name) != nil {
             throw KennelError(.nameTaken, "a machine named '\(request.name)' exists already", field: "name")
@@ -34,16 +41,17 @@ struct MachineClaim {
             name: request.name, uuid: uuid, state: .provisioning, spec: request.spec,
             host: chosen.host.name, location: chosen.host.location,
             network: MachineNetwork(
-                pool: pool.name, ip: address, prefix: pool.cidr.prefix, gateway: pool.gateway,
-                vlan: pool.vlan, mac: MACAddress(derivedFrom: address)
+                pool: pool.name, ip: address.ip, prefix: pool.cidr.prefix, gateway: pool.gateway,
+                vlan: pool.vlan, mac: try mac(for: address.ip, store)
             ),
             service: request.service, owner: request.owner, createdAt: now
         )
-        try store.insert(machine)
+        try store.insert(machine, reusingLease: address.reusesLease)
         return machine
     }
 
-    /// The requested pool, or the first pool (by name) that serves the IDC and zone.
+    /// The requested pool; else the pool holding this name's quarantined address; else the
+    /// first pool (by name) that serves the IDC and zone (and contains a requested `ip`).
     private func choosePool(_ store: any StoreTransaction) throws -> Pool {
         if let name = request.pool {
             guard let pool = try store.pool(named: name) else {
@@ -61,27 +69,61 @@ struct MachineClaim {
             }
             return pool
         }
+        if let previous = try store.quarantinedLease(of: request.name),
+           let pool = serving.first(where: { $0.name == previous.pool }) {
+            return pool
+        }
         guard let pool = serving.first else {
             throw KennelError(.unknownReference, "no pool serves \(scope)", field: "pool")
         }
         return pool
     }
 
-    private func leaseAddress(from pool: Pool, _ store: any StoreTransaction) throws -> IPv4Address {
-        let plan = PoolAddressPlan(pool: pool)
+    private func leaseAddress(from pool: Pool, _ store: any StoreTransaction) throws -> Address {
+        try store.releaseExpiredQuarantine(in: pool.name, at: now)
         if let ip = request.ip {
-            guard plan.isAllocatable(ip) else {
-                throw KennelError.invalid("ip", "\(ip) is not an allocatable address of pool \(pool.name) (\(pool.cidr), gateway \(pool.gateway))")
-            }
-            if let holder = try store.leaseHolder(of: ip, in: pool.name) {
-                throw KennelError(.ipInUse, "\(ip) is leased to machine \(holder)", field: "ip")
-            }
-            return ip
+            return try explicitAddress(ip, in: pool, store)
         }
-        guard let address = plan.lowestFree(taken: try store.leasedAddresses(in: pool.name)) else {
+        if let previous = try store.quarantinedLease(of: request.name), previous.pool == pool.name {
+            return Address(ip: previous.address, reusesLease: true)
+        }
+        guard let ip = try store.takeLowestFreeAddress(in: pool.name) else {
             throw KennelError(.poolExhausted, "pool \(pool.name) (\(pool.cidr)) has no free address", field: "pool")
         }
-        return address
+        return Address(ip: ip, reusesLease: false)
+    }
+
+    private func explicitAddress(_ ip: IPv4Address, in pool: Pool, _ store: any StoreTransaction) throws -> Address {
+        guard PoolLayout(pool: pool).isAllocatable(ip) else {
+            throw KennelError.invalid("ip", "\(ip) is not an allocatable address of pool \(pool.name) (gateway, excluded, or outside its ranges)")
+        }
+        if let lease = try store.lease(of: ip, in: pool.name) {
+            if lease.state == .quarantined, lease.machine == request.name {
+                return Address(ip: ip, reusesLease: true)
+            }
+            let holder = lease.state == .active
+                ? "leased to machine \(lease.machine)"
+                : "quarantined after machine \(lease.machine) released it"
+            throw KennelError(.ipInUse, "\(ip) is \(holder)", field: "ip")
+        }
+        guard try store.takeFreeAddress(ip, in: pool.name) else {
+            throw KennelError(.ipInUse, "\(ip) is not free in pool \(pool.name)", field: "ip")
+        }
+        return Address(ip: ip, reusesLease: false)
+    }
+
+    /// The requested MAC, or the one derived from the address. Requested MACs may not use
+    /// the `52:54` prefix Kennel derives its own from, so the two can never collide.
+    private func mac(for ip: IPv4Address, _ store: any StoreTransaction) throws -> MACAddress {
+        let derived = MACAddress(derivedFrom: ip)
+        guard let requested = request.mac, requested != derived else { return derived }
+        guard requested.octets.prefix(2) != [0x52, 0x54] else {
+            throw KennelError.invalid("mac", "52:54:… is reserved for MACs Kennel derives from addresses")
+        }
+        if try store.macInUse(requested) {
+            throw KennelError(.macInUse, "\(requested) is used by another machine", field: "mac")
+        }
+        return requested
     }
 
     private var scope: String { request.zone.map { "\(request.idc)/\($0)" } ?? request.idc.value }

@@ -89,7 +89,7 @@ public struct MachineService: Sendable {
         }
         let finished = environment.now()
         try await store.transaction { store in
-            try store.deleteMachine(named: name)
+            try store.deleteMachine(named: name, releasingAt: finished)
             try store.finishOperation(operation, error: nil, at: finished)
         }
         logger.info("machine.deleted", metadata: ["machine": "\(name)", "ip": "\(machine.network.ip)"])

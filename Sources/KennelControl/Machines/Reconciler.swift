@@ -17,12 +17,14 @@ public struct Reconciler: Sendable {
 
     private let store: any MachineStore
     private let runtime: any HostRuntime
+    private let environment: ServiceEnvironment
     private let logger: Logger
 
     /// Creates a reconciler over a store and a host runtime.
-    public init(store: any MachineStore, runtime: any HostRuntime, logger: Logger) {
+    public init(store: any MachineStore, runtime: any HostRuntime, environment: ServiceEnvironment = .live, logger: Logger) {
         self.store = store
         self.runtime = runtime
+        self.environment = environment
         self.logger = logger
     }
 
@@ -58,7 +60,8 @@ public struct Reconciler: Sendable {
             logger.notice("reconcile.restored", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
         case .deleting:
             try await runtime.remove(machine, from: host)
-            try await store.transaction { store in try store.deleteMachine(named: machine.name) }
+            let now = environment.now()
+            try await store.transaction { store in try store.deleteMachine(named: machine.name, releasingAt: now) }
             report.finishedDeletes.append(machine.name)
         case .stopped, .failed:
             return

@@ -33,17 +33,37 @@ public protocol StoreTransaction {
     func pools(in idc: Hostname) throws -> [Pool]
     /// Every host of `idc` with its reserved resources and its machines of `service`.
     func placementCandidates(in idc: Hostname, service: Label?) throws -> [HostCandidate]
-    /// Addresses leased from `pool`, ascending.
-    func leasedAddresses(in pool: Hostname) throws -> [IPv4Address]
-    /// The machine holding `address` in `pool`, if any.
-    func leaseHolder(of address: IPv4Address, in pool: Hostname) throws -> Hostname?
+    /// The lease of `address` in `pool`, active or quarantined, if any.
+    func lease(of address: IPv4Address, in pool: Hostname) throws -> Lease?
+    /// Every lease of `pool`, by address.
+    func leases(in pool: Hostname) throws -> [Lease]
+    /// The quarantined lease `machine` last held, if any (for sticky re-creation).
+    func quarantinedLease(of machine: Hostname) throws -> Lease?
+    /// Frees the addresses of `pool` whose quarantine has ended by `now`.
+    func releaseExpiredQuarantine(in pool: Hostname, at now: Date) throws
+    /// Takes the lowest free address of `pool`, or nil when none is free.
+    func takeLowestFreeAddress(in pool: Hostname) throws -> IPv4Address?
+    /// Takes `address` from `pool`'s free addresses; false when it is not free.
+    func takeFreeAddress(_ address: IPv4Address, in pool: Hostname) throws -> Bool
+    /// Whether any lease, active or quarantined, uses `mac`.
+    func macInUse(_ mac: MACAddress) throws -> Bool
 
-    /// Writes a new machine and its address lease.
-    func insert(_ machine: Machine) throws
+    /// Writes a new machine and its active lease. With `reusingLease`, the machine takes
+    /// over the quarantined lease of its address instead of a new one.
+    func insert(_ machine: Machine, reusingLease: Bool) throws
     /// Changes a machine's state and failure note.
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws
-    /// Removes a machine and releases its lease.
-    func deleteMachine(named name: Hostname) throws
+    /// Removes a machine; its lease is quarantined per its pool (or freed if that is zero).
+    func deleteMachine(named name: Hostname, releasingAt now: Date) throws
+
+    /// Every pool, by name.
+    func allPools() throws -> [Pool]
+    /// Adds a pool or replaces a known one's settings, and recomputes its free addresses.
+    func save(_ pool: Pool) throws
+    /// Removes a pool with its quarantined leases; the caller checks it has no active ones.
+    func deletePool(named name: Hostname) throws
+    /// How the pool's addresses are used at `now`.
+    func usage(of pool: Pool, at now: Date) throws -> PoolUsage
 
     /// Records the start of an operation; returns its id.
     func beginOperation(_ kind: OperationKind, machine: Hostname, at time: Date) throws -> Int64

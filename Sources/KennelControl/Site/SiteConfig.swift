@@ -45,6 +45,16 @@ public struct SiteConfig: Sendable, Decodable {
         public var vlan: VLANID
         public var idc: Hostname
         public var zones: [Hostname]?
+        public var ranges: [AddressRange]?
+        public var exclude: [AddressRange]?
+        public var dns: [IPv4Address]?
+        public var searchDomain: DomainName?
+        public var quarantine: Period?
+
+        enum CodingKeys: String, CodingKey {
+            case name, cidr, gateway, vlan, idc, zones, ranges, exclude, dns, quarantine
+            case searchDomain = "search_domain"
+        }
     }
 
     /// Reads and decodes a site file.
@@ -90,7 +100,8 @@ public struct SiteConfig: Sendable, Decodable {
         }
         let pools = try self.pools.map { entry throws(KennelError) in
             try Pool(name: entry.name, cidr: entry.cidr, gateway: entry.gateway, vlan: entry.vlan,
-                     idc: entry.idc, zones: entry.zones ?? [])
+                     idc: entry.idc, zones: entry.zones ?? [], ranges: entry.ranges ?? [], exclusions: entry.exclude ?? [],
+                     dns: entry.dns ?? [], searchDomain: entry.searchDomain, quarantine: entry.quarantine ?? .day)
         }
         try Self.checkUnique(hosts.map(\.name), what: "host")
         try Self.checkUnique(pools.map(\.name), what: "pool")

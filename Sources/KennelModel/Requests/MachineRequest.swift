@@ -16,11 +16,13 @@ public struct MachineRequest: Sendable, Equatable {
     public var pool: Hostname?
     /// A specific address; by default the pool's lowest free one.
     public var ip: IPv4Address?
+    /// A specific MAC; by default one derived from the address.
+    public var mac: MACAddress?
 
     /// The field names a create request may carry.
     public static let fieldNames: Set<String> = [
         "name", "idc", "zone", "cpus", "memory", "disk", "image",
-        "service", "owner", "pool", "ip", "ingress", "egress",
+        "service", "owner", "pool", "ip", "mac", "ingress", "egress",
     ]
 
     /// Defaults for fields a request leaves out.
@@ -34,7 +36,7 @@ public struct MachineRequest: Sendable, Equatable {
     /// Creates a request from typed values.
     public init(
         name: Hostname, idc: Hostname, zone: Hostname? = nil, spec: MachineSpec,
-        service: Label? = nil, owner: Label? = nil, pool: Hostname? = nil, ip: IPv4Address? = nil
+        service: Label? = nil, owner: Label? = nil, pool: Hostname? = nil, ip: IPv4Address? = nil, mac: MACAddress? = nil
     ) {
         self.name = name
         self.idc = idc
@@ -44,6 +46,7 @@ public struct MachineRequest: Sendable, Equatable {
         self.owner = owner
         self.pool = pool
         self.ip = ip
+        self.mac = mac
     }
 
     /// Parses a request from its fields, naming the first bad field in the error.
@@ -63,6 +66,7 @@ public struct MachineRequest: Sendable, Equatable {
         owner = try fields.optional("owner")
         pool = try fields.optional("pool")
         ip = try fields.optional("ip")
+        mac = try fields.optional("mac")
     }
 }
 

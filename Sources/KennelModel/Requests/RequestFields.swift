@@ -4,6 +4,8 @@
 /// into its value type, naming the field in every error.
 public struct RequestFields: Sendable {
     private var values: [String: String]
+    /// Every field name given, including those given empty.
+    public let given: Set<String>
 
     /// Collects `pairs`, refusing names outside `allowed` and names given twice.
     /// An empty value counts as absent, as an empty form input does.
@@ -19,7 +21,11 @@ public struct RequestFields: Sendable {
             values[name] = value
         }
         self.values = values.filter { !$0.value.isEmpty }
+        self.given = Set(values.keys)
     }
+
+    /// Whether the field was given at all, even empty (for updates, empty clears it).
+    public func isGiven(_ name: String) -> Bool { given.contains(name) }
 
     /// The raw text of a field, if present and not empty.
     public func text(_ name: String) -> String? { values[name] }

@@ -38,22 +38,3 @@ public struct HostView: Codable, Sendable, Equatable {
     }
 }
 
-/// A pool as the API shows it.
-public struct PoolView: Codable, Sendable, Equatable {
-    public let name: String
-    public let cidr: String
-    public let gateway: String
-    public let vlan: Int
-    public let idc: String
-    public let zones: [String]
-
-    /// The view of `pool`.
-    public init(_ pool: Pool) {
-        name = pool.name.value
-        cidr = pool.cidr.description
-        gateway = pool.gateway.description
-        vlan = pool.vlan.value
-        idc = pool.idc.value
-        zones = pool.zones.map(\.value)
-    }
-}

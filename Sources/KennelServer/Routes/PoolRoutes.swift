@@ -1,0 +1,61 @@
+import Hummingbird
+import KennelControl
+import KennelModel
+
+/// `/api/v1/pools`: create, list, show, update, delete, and a pool's leases.
+struct PoolRoutes<Context: RequestContext> {
+    let service: PoolService
+
+    func register(on group: RouterGroup<Context>) {
+        group.post("pools", use: create)
+        group.get("pools", use: list)
+        group.get("pools/:name", use: show)
+        group.patch("pools/:name", use: update)
+        group.delete("pools/:name", use: delete)
+        group.get("pools/:name/leases", use: leases)
+    }
+
+    @Sendable func create(request: Request, context: Context) async throws -> Response {
+        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: PoolRequest.createFields)
+        let details = try await service.create(try PoolRequest.pool(from: fields))
+        return JSONResponse.make(PoolView(details), status: .created, headers: [.location: "/api/v1/pools/\(details.pool.name)"])
+    }
+
+    @Sendable func list(request: Request, context: Context) async throws -> Response {
+        let pools = try await service.list().map(PoolView.init)
+        return JSONResponse.make(PoolList(pools: pools, count: pools.count))
+    }
+
+    @Sendable func show(request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(PoolView(try await service.details(named: try name(context))))
+    }
+
+    @Sendable func update(request: Request, context: Context) async throws -> Response {
+        let name = try name(context)
+        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: PoolRequest.updateFields.union(PoolRequest.createFields))
+        if let fixed = fields.given.subtracting(PoolRequest.updateFields).sorted().first {
+            throw KennelError.invalid(fixed, "\(fixed) defines the pool's network and cannot change; create a new pool")
+        }
+        return JSONResponse.make(PoolView(try await service.update(named: name, with: fields)))
+    }
+
+    @Sendable func delete(request: Request, context: Context) async throws -> Response {
+        try await service.delete(named: try name(context))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func leases(request: Request, context: Context) async throws -> Response {
+        let name = try name(context)
+        let leases = try await service.leases(named: name).map(LeaseView.init)
+        return JSONResponse.make(LeaseList(pool: name.value, leases: leases, count: leases.count))
+    }
+
+    private func name(_ context: Context) throws -> Hostname {
+        let text = try context.parameters.require("name")
+        do {
+            return try Hostname(parsing: text)
+        } catch {
+            throw KennelError.notFound("pool", text)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import KennelControl
+import KennelModel
+import KennelTesting
+import Testing
+
+@Suite("One IP per machine for life: sticky names and quarantine")
+struct StickyAddressTests {
+    @Test("delete and re-create web-01: it gets its old address back")
+    func sameNameSameAddress() async throws {
+        let plane = try await TestControlPlane.make()
+        _ = try await plane.services.machines.create(TestSite.request("other"))
+        let first = try await plane.services.machines.create(TestSite.request("web-01"))
+        try await plane.services.machines.delete(named: first.name)
+        let again = try await plane.services.machines.create(TestSite.request("web-01"))
+        #expect(again.network.ip == first.network.ip)
+        #expect(again.network.mac == first.network.mac)
+        #expect(try await plane.leaseStates() == [.active, .active])
+    }
+
+    @Test("a different name never gets a quarantined address")
+    func otherNameOtherAddress() async throws {
+        let plane = try await TestControlPlane.make()
+        let web01 = try await plane.services.machines.create(TestSite.request("web-01"))
+        try await plane.services.machines.delete(named: web01.name)
+        let web02 = try await plane.services.machines.create(TestSite.request("web-02"))
+        #expect(web02.network.ip != web01.network.ip)
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("web-03", ip: web01.network.ip.description))
+        } throws: { error in
+            (error as? KennelError)?.code == .ipInUse && (error as? KennelError)?.message.contains("quarantined") == true
+        }
+    }
+
+    @Test("after the quarantine period the address is free for anyone")
+    func quarantineEnds() async throws {
+        let clock = TestClock()
+        let plane = try await TestControlPlane.make(site: TestSite.make(cidr: "10.100.0.0/29"), clock: clock)
+        let web01 = try await plane.services.machines.create(TestSite.request("web-01"))
+        try await plane.services.machines.delete(named: web01.name)
+        clock.advance(by: 86_399)
+        #expect(try await plane.services.machines.create(TestSite.request("web-02")).network.ip != web01.network.ip)
+        clock.advance(by: 1)
+        #expect(try await plane.services.machines.create(TestSite.request("web-03")).network.ip == web01.network.ip)
+    }
+
+    @Test("a pool with quarantine 0 frees addresses at once")
+    func zeroQuarantine() async throws {
+        var site = TestSite.make()
+        site.pools[0].quarantine = .zero
+        let plane = try await TestControlPlane.make(site: site)
+        let web01 = try await plane.services.machines.create(TestSite.request("web-01"))
+        try await plane.services.machines.delete(named: web01.name)
+        #expect(try await plane.rowCounts().leases == 0)
+        #expect(try await plane.services.machines.create(TestSite.request("web-02")).network.ip == web01.network.ip)
+    }
+
+    @Test("quarantined addresses count as taken until they expire: a full pool stays full")
+    func quarantineHoldsCapacity() async throws {
+        let plane = try await TestControlPlane.make(site: TestSite.make(cidr: "10.100.0.0/29"))
+        for n in 1...5 { _ = try await plane.services.machines.create(TestSite.request("m-\(n)")) }
+        try await plane.services.machines.delete(named: TestSite.value("m-1"))
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("m-6"))
+        } throws: { ($0 as? KennelError)?.code == .poolExhausted }
+        #expect(try await plane.services.machines.create(TestSite.request("m-1")).network.ip.description == "10.100.0.2")
+    }
+
+    @Test("concurrent deletes of one machine release its address once")
+    func concurrentDeletes() async throws {
+        let plane = try await TestControlPlane.make()
+        let machine = try await plane.services.machines.create(TestSite.request("web-01"))
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { try? await plane.services.machines.delete(named: machine.name) } }
+        }
+        #expect(try await plane.leaseStates() == [.quarantined])
+        #expect(try await plane.services.pools.details(named: TestSite.value("pool-a")).usage
+            == PoolUsage(size: 253, used: 0, quarantined: 1, free: 252))
+    }
+
+    @Test("explicit MACs: accepted when valid and free, refused when taken or in Kennel's derived range")
+    func explicitMACs() async throws {
+        let plane = try await TestControlPlane.make()
+        var request = TestSite.request("db-1")
+        request.mac = TestSite.value("02:00:00:00:00:01")
+        #expect(try await plane.services.machines.create(request).network.mac.description == "02:00:00:00:00:01")
+        request.name = TestSite.value("db-2")
+        await #expect { _ = try await plane.services.machines.create(request) } throws: { ($0 as? KennelError)?.code == .macInUse }
+        request.mac = TestSite.value("52:54:0a:00:00:09")
+        await #expect { _ = try await plane.services.machines.create(request) } throws: { ($0 as? KennelError)?.field == "mac" }
+        #expect(try await plane.rowCounts().machines == 1)
+    }
+}
