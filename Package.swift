@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kennel", targets: ["kennel"]),
+        .executable(name: "kennel-bench", targets: ["KennelBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -36,7 +37,7 @@ let package = Package(
         // Adapter: SQLite store through GRDB.
         .target(
             name: "KennelStore",
-            dependencies: ["KennelModel", "KennelControl", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["KennelModel", "KennelIPAM", "KennelControl", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: documented
         ),
         // Adapter: libvirt connections, domains and domain XML.
@@ -66,6 +67,15 @@ let package = Package(
             exclude: documented
         ),
         .executableTarget(name: "kennel", dependencies: ["KennelCLI"]),
+        // Benchmarks: prints figures (`swift run -c release kennel-bench`), never timed tests.
+        .executableTarget(
+            name: "KennelBenchmarks",
+            dependencies: [
+                "KennelModel", "KennelIPAM", "KennelControl", "KennelStore", "KennelServer", "KennelTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/KennelBenchmarks"
+        ),
         // Test kit: fakes and fixtures shared by the test targets.
         .target(
             name: "KennelTesting",

@@ -44,7 +44,8 @@ enum FormEncoding {
     }
 }
 
-/// A JSON object whose values are strings, numbers, booleans or null.
+/// A JSON object whose values are strings, numbers, booleans, null, or arrays of those
+/// (an array becomes the comma-separated list a form field would carry).
 enum JSONFields {
     private enum Scalar: Decodable {
         case text(String), null
@@ -52,13 +53,32 @@ enum JSONFields {
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if container.decodeNil() { self = .null }
-            else if let value = try? container.decode(String.self) { self = .text(value) }
-            else if let value = try? container.decode(Bool.self) { self = .text(value ? "true" : "false") }
-            else if let value = try? container.decode(Int64.self) { self = .text(String(value)) }
-            else if let value = try? container.decode(Double.self) { self = .text(String(value)) }
+            else if let value = Self.text(container) { self = .text(value) }
+            else if let values = try? container.decode([Item].self) { self = .text(values.map(\.text).joined(separator: ",")) }
             else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be a string, number, boolean or null")
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "must be a string, number, boolean, null, or an array of those")
             }
+        }
+
+        static func text(_ container: any SingleValueDecodingContainer) -> String? {
+            if let value = try? container.decode(String.self) { return value }
+            if let value = try? container.decode(Bool.self) { return value ? "true" : "false" }
+            if let value = try? container.decode(Int64.self) { return String(value) }
+            if let value = try? container.decode(Double.self) { return String(value) }
+            return nil
+        }
+    }
+
+    private struct Item: Decodable {
+        let text: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            guard let text = Scalar.text(container) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "list items must be strings or numbers")
+            }
+            self.text = text
         }
     }
 

@@ -82,6 +82,47 @@ enum Migrations {
             ) STRICT;
             CREATE INDEX machine_by_host ON machine(host);
             CREATE INDEX machine_by_service ON machine(service);
+            -- What each host's machines reserve, and how many machines of each service it
+            -- carries: kept by triggers on machine, so placement reads O(hosts) rows instead
+            -- of summing every machine, and the totals cannot drift from the rows.
+            CREATE TABLE host_usage (
+                host TEXT PRIMARY KEY NOT NULL REFERENCES host(name) ON DELETE CASCADE,
+                machines INTEGER NOT NULL, cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL
+            ) STRICT;
+            CREATE TABLE host_service (
+                host TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
+                service TEXT NOT NULL,
+                machines INTEGER NOT NULL CHECK (machines > 0),
+                PRIMARY KEY (host, service)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TRIGGER machine_reserves AFTER INSERT ON machine BEGIN
+                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes)
+                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes)
+                ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
+                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes;
+                INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
+                ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
+            END;
+            CREATE TRIGGER machine_releases AFTER DELETE ON machine BEGIN
+                UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
+                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes
+                WHERE host = OLD.host;
+                UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
+                DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
+            END;
+            CREATE TRIGGER machine_moves AFTER UPDATE OF host, service, cpus, memory_bytes, disk_bytes ON machine BEGIN
+                UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
+                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes
+                WHERE host = OLD.host;
+                UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
+                DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
+                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes)
+                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes)
+                ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
+                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes;
+                INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
+                ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
+            END;
             -- A lease is active while its machine exists; after the machine is deleted it is
             -- quarantined (still naming that machine, for sticky re-creation) until the
             -- pool's quarantine period ends, then removed and its address freed.

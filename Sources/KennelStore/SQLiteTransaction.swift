@@ -35,12 +35,12 @@ struct SQLiteTransaction: StoreTransaction {
     func placementCandidates(in idc: Hostname, service: Label?) throws -> [HostCandidate] {
         let hosts = try HostRows.fetch(db, idc: idc)
         let rows = try Row.fetchAll(db, sql: """
-            SELECT m.host,
-                   SUM(m.cpus) AS cpus, SUM(m.memory_bytes) AS memory, SUM(m.disk_bytes) AS disk,
-                   SUM(CASE WHEN m.service = ? THEN 1 ELSE 0 END) AS service_machines
-            FROM machine m JOIN host h ON h.name = m.host
+            SELECT h.name AS host, u.cpus, u.memory_bytes AS memory, u.disk_bytes AS disk,
+                   COALESCE(s.machines, 0) AS service_machines
+            FROM host h
+            JOIN host_usage u ON u.host = h.name
+            LEFT JOIN host_service s ON s.host = h.name AND s.service = ?
             WHERE h.idc = ?
-            GROUP BY m.host
             """, arguments: [service?.value, idc.value])
         var usage: [String: (Resources, Int)] = [:]
         for row in rows {

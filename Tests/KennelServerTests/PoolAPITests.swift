@@ -88,6 +88,36 @@ struct PoolAPITests {
         }
     }
 
+    @Test("a bad update is refused naming the field and changes nothing", arguments: [
+        ("ranges", "ranges=10.100.0.50-10.100.0.40"), ("exclude", "exclude=10.9.9.9"), ("quarantine", "quarantine=later"),
+        ("zones", "zones=z9"), ("vlan", "vlan=300"), ("colour", "colour=red"),
+    ])
+    func badUpdate(field: String, body: String) async throws {
+        try await withAPI { client, _ in
+            let before = String(buffer: try await client.get("/api/v1/pools/pool-a").body)
+            let response = try await client.executeRequest(
+                uri: "/api/v1/pools/pool-a", method: .patch, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: body)
+            )
+            #expect(response.status == .unprocessableContent)
+            #expect(try errorBody(response).field == field)
+            #expect(String(buffer: try await client.get("/api/v1/pools/pool-a").body) == before)
+        }
+    }
+
+    @Test("a JSON create takes lists as arrays")
+    func jsonLists() async throws {
+        try await withAPI { client, _ in
+            let response = try await client.postJSON("/api/v1/pools", #"""
+                {"name":"dc1-vlan300","cidr":"10.30.0.0/24","gateway":"10.30.0.1","vlan":300,"idc":"dc1",
+                 "zones":["z1"],"exclude":["10.30.0.2","10.30.0.10-10.30.0.19"],"dns":["10.30.0.53"],"quarantine":"0"}
+                """#)
+            #expect(response.status == .created)
+            #expect(try json(response)["size"] as? Int == 242)
+            #expect(try json(response)["zones"] as? [String] == ["z1"])
+        }
+    }
+
     @Test("an update that would strand a leased address is refused")
     func updateStrandingLeases() async throws {
         try await withAPI { client, _ in

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import KennelControl
 import KennelModel
-import KennelStore
+@testable import KennelStore
 import KennelTesting
 import Testing
 
@@ -109,5 +109,42 @@ struct SQLiteMachineStoreTests {
         }
         let reopened = try SQLiteMachineStore(path: path)
         #expect(try await reopened.machine(named: TestSite.value("web-01")) == written)
+    }
+}
+
+@Suite("Host usage kept by triggers")
+struct HostUsageTriggerTests {
+    @Test("after inserts, deletes and moves, per-host usage and service counts equal the sums over machine rows")
+    func matchesSums() async throws {
+        let plane = try await TestControlPlane.make()
+        let machines = plane.services.machines
+        for n in 1...30 {
+            _ = try await machines.create(TestSite.request("m-\(n)", cpus: 1 + n % 3, memory: "\(1 + n % 4)G", service: n % 2 == 0 ? "web" : (n % 3 == 0 ? "db" : nil)))
+        }
+        for n in stride(from: 1, through: 30, by: 4) { try await machines.delete(named: TestSite.value("m-\(n)")) }
+        try await plane.store.transaction { transaction in
+            let db = try #require((transaction as? SQLiteTransaction)?.db)
+            try db.execute(sql: "UPDATE machine SET host = 'z2-r3-h2', service = 'db' WHERE name IN ('m-2', 'm-3')")
+        }
+        let mismatches = try await plane.store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM host h
+                LEFT JOIN host_usage u ON u.host = h.name
+                LEFT JOIN (SELECT host, COUNT(*) AS n, SUM(cpus) AS c, SUM(memory_bytes) AS m, SUM(disk_bytes) AS d
+                           FROM machine GROUP BY host) s ON s.host = h.name
+                WHERE COALESCE(u.machines, 0) != COALESCE(s.n, 0) OR COALESCE(u.cpus, 0) != COALESCE(s.c, 0)
+                   OR COALESCE(u.memory_bytes, 0) != COALESCE(s.m, 0) OR COALESCE(u.disk_bytes, 0) != COALESCE(s.d, 0)
+                """) ?? -1
+        }
+        #expect(mismatches == 0)
+        let serviceMismatches = try await plane.store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM (
+                    SELECT host, service, COUNT(*) AS n FROM machine WHERE service IS NOT NULL GROUP BY host, service
+                ) s FULL OUTER JOIN host_service hs ON hs.host = s.host AND hs.service = s.service
+                WHERE COALESCE(hs.machines, 0) != COALESCE(s.n, 0)
+                """) ?? -1
+        }
+        #expect(serviceMismatches == 0)
     }
 }
