@@ -5,13 +5,9 @@ import KennelModel
 enum HostRows {
     /// Hosts by name: every host, those of one IDC, or one by name.
     static func fetch(_ db: Database, idc: Hostname? = nil, name: Hostname? = nil) throws -> [ComputeHost] {
-        var conditions: [String] = []
-        var arguments: [String] = []
-        if let idc { conditions.append("idc = ?"); arguments.append(idc.value) }
-        if let name { conditions.append("name = ?"); arguments.append(name.value) }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM host \(filter) ORDER BY name", arguments: StatementArguments(arguments))
-        let vlans = try vlansByHost(db, filter: filter, arguments: arguments)
+        let filter = SQLFilter([("idc", idc?.value), ("name", name?.value)])
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM host \(filter.clause) ORDER BY name", arguments: filter.statementArguments)
+        let vlans = try vlansByHost(db, filter: filter)
         return try rows.map { row in try host(row, vlans: vlans) }
     }
 
@@ -36,10 +32,10 @@ enum HostRows {
     }
 
     /// The VLANs of the hosts that `filter` (a WHERE clause on `host`) selects.
-    static func vlansByHost(_ db: Database, filter: String, arguments: [String]) throws -> [String: [VLANID]] {
+    static func vlansByHost(_ db: Database, filter: SQLFilter) throws -> [String: [VLANID]] {
         var result: [String: [VLANID]] = [:]
-        let sql = "SELECT host, vlan FROM host_vlan WHERE host IN (SELECT name FROM host \(filter)) ORDER BY host, vlan"
-        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+        let sql = "SELECT host, vlan FROM host_vlan WHERE host IN (SELECT name FROM host \(filter.clause)) ORDER BY host, vlan"
+        for row in try Row.fetchAll(db, sql: sql, arguments: filter.statementArguments) {
             let vlan = try VLANID(parsing: String(try row.decode(Int.self, "vlan")))
             result[try row.decode(String.self, "host"), default: []].append(vlan)
         }

@@ -6,12 +6,8 @@ import KennelModel
 /// Reads and writes the `pool`, `pool_zone` and `pool_free` tables.
 enum PoolRows {
     static func fetch(_ db: Database, name: Hostname? = nil, idc: Hostname? = nil) throws -> [Pool] {
-        var conditions: [String] = []
-        var arguments: [String] = []
-        if let name { conditions.append("name = ?"); arguments.append(name.value) }
-        if let idc { conditions.append("idc = ?"); arguments.append(idc.value) }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM pool \(filter) ORDER BY name", arguments: StatementArguments(arguments))
+        let filter = SQLFilter([("name", name?.value), ("idc", idc?.value)])
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM pool \(filter.clause) ORDER BY name", arguments: filter.statementArguments)
         return try rows.map { row in try pool(row, db) }
     }
 

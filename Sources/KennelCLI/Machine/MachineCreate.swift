@@ -34,7 +34,6 @@ struct MachineCreate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (machine, body) = try await options.client.decode(MachineView.self, .POST, "/api/v1/machines", form: form)
-        print(options.json ? String(decoding: body, as: UTF8.self) : MachineText.details(machine), terminator: "")
+        try await options.print(MachineView.self, .POST, "/api/v1/machines", form: form, text: MachineText.details)
     }
 }

@@ -9,8 +9,7 @@ struct MachineList: AsyncParsableCommand {
     @OptionGroup var options: APIOptions
 
     func run() async throws {
-        let (list, body) = try await options.client.decode(KennelServer.MachineList.self, .GET, "/api/v1/machines")
-        print(options.json ? String(decoding: body, as: UTF8.self) : MachineText.table(list.machines), terminator: "")
+        try await options.print(KennelServer.MachineList.self, .GET, "/api/v1/machines") { MachineText.table($0.machines) }
     }
 }
 
@@ -22,8 +21,7 @@ struct MachineShow: AsyncParsableCommand {
     @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        let (machine, body) = try await options.client.decode(MachineView.self, .GET, "/api/v1/machines/\(name)")
-        print(options.json ? String(decoding: body, as: UTF8.self) : MachineText.details(machine), terminator: "")
+        try await options.print(MachineView.self, .GET, "/api/v1/machines/\(name)", text: MachineText.details)
     }
 }
 
@@ -35,8 +33,6 @@ struct MachineDelete: AsyncParsableCommand {
     @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        let answer = try await options.client.send(.DELETE, "/api/v1/machines/\(name)")
-        try APIClient.check(answer)
-        print(options.json ? #"{"deleted":"\#(name)"}"# : "deleted \(name)")
+        try await options.delete("/api/v1/machines/\(name)", what: name.value)
     }
 }

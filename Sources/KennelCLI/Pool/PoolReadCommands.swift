@@ -9,8 +9,7 @@ struct PoolList: AsyncParsableCommand {
     @OptionGroup var options: APIOptions
 
     func run() async throws {
-        let (list, body) = try await options.client.decode(KennelServer.PoolList.self, .GET, "/api/v1/pools")
-        print(options.json ? String(decoding: body, as: UTF8.self) : PoolText.table(list.pools), terminator: "")
+        try await options.print(KennelServer.PoolList.self, .GET, "/api/v1/pools") { PoolText.table($0.pools) }
     }
 }
 
@@ -22,8 +21,7 @@ struct PoolShow: AsyncParsableCommand {
     @Argument(help: "Pool name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        let (pool, body) = try await options.client.decode(PoolView.self, .GET, "/api/v1/pools/\(name)")
-        print(options.json ? String(decoding: body, as: UTF8.self) : PoolText.details(pool), terminator: "")
+        try await options.print(PoolView.self, .GET, "/api/v1/pools/\(name)", text: PoolText.details)
     }
 }
 
@@ -35,7 +33,6 @@ struct PoolLeases: AsyncParsableCommand {
     @Argument(help: "Pool name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        let (list, body) = try await options.client.decode(LeaseList.self, .GET, "/api/v1/pools/\(name)/leases")
-        print(options.json ? String(decoding: body, as: UTF8.self) : PoolText.leases(list.leases), terminator: "")
+        try await options.print(LeaseList.self, .GET, "/api/v1/pools/\(name)/leases") { PoolText.leases($0.leases) }
     }
 }

@@ -17,8 +17,7 @@ struct PoolCreate: AsyncParsableCommand {
     func run() async throws {
         let form = [("name", name.value), ("cidr", cidr.description), ("gateway", gateway.description),
                     ("vlan", vlan.description), ("idc", idc.value)] + settings.form
-        let (pool, body) = try await options.client.decode(PoolView.self, .POST, "/api/v1/pools", form: form)
-        print(options.json ? String(decoding: body, as: UTF8.self) : PoolText.details(pool), terminator: "")
+        try await options.print(PoolView.self, .POST, "/api/v1/pools", form: form, text: PoolText.details)
     }
 }
 
@@ -35,8 +34,7 @@ struct PoolUpdate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (pool, body) = try await options.client.decode(PoolView.self, .PATCH, "/api/v1/pools/\(name)", form: settings.form)
-        print(options.json ? String(decoding: body, as: UTF8.self) : PoolText.details(pool), terminator: "")
+        try await options.print(PoolView.self, .PATCH, "/api/v1/pools/\(name)", form: settings.form, text: PoolText.details)
     }
 }
 
@@ -48,7 +46,6 @@ struct PoolDelete: AsyncParsableCommand {
     @Argument(help: "Pool name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        try APIClient.check(try await options.client.send(.DELETE, "/api/v1/pools/\(name)"))
-        print(options.json ? #"{"deleted":"\#(name)"}"# : "deleted pool \(name)")
+        try await options.delete("/api/v1/pools/\(name)", what: "pool \(name)")
     }
 }

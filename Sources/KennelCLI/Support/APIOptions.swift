@@ -13,6 +13,22 @@ struct APIOptions: ParsableArguments {
     }
 
     var client: APIClient { APIClient(baseURL: api) }
+
+    /// Sends a request and prints the answer: the API's JSON with `--json`, else `text`.
+    func print<Value: Decodable>(
+        _ type: Value.Type, _ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil,
+        text: (Value) -> String
+    ) async throws {
+        let (value, body) = try await client.decode(type, method, path, form: form)
+        Swift.print(json ? String(decoding: body, as: UTF8.self) : text(value), terminator: "")
+    }
+
+    /// Sends a DELETE and prints what was deleted.
+    func delete(_ path: String, what: String) async throws {
+        try APIClient.check(try await client.send(.DELETE, path))
+        Swift.print(json ? #"{"deleted":"\#(what)"}"# : "deleted \(what)")
+    }
 }
 
 import Foundation
+import NIOHTTP1

@@ -25,20 +25,11 @@ struct MachineRoutes<Context: RequestContext> {
     }
 
     @Sendable func show(request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(MachineView(try await service.machine(named: try name(context))))
+        JSONResponse.make(MachineView(try await service.machine(named: try context.pathName(of: "machine"))))
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
-        try await service.delete(named: try name(context))
+        try await service.delete(named: try context.pathName(of: "machine"))
         return Response(status: .noContent)
-    }
-
-    private func name(_ context: Context) throws -> Hostname {
-        let text = try context.parameters.require("name")
-        do {
-            return try Hostname(parsing: text)
-        } catch {
-            throw KennelError.notFound("machine", text)
-        }
     }
 }

@@ -27,11 +27,11 @@ struct PoolRoutes<Context: RequestContext> {
     }
 
     @Sendable func show(request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(PoolView(try await service.details(named: try name(context))))
+        JSONResponse.make(PoolView(try await service.details(named: try context.pathName(of: "pool"))))
     }
 
     @Sendable func update(request: Request, context: Context) async throws -> Response {
-        let name = try name(context)
+        let name = try context.pathName(of: "pool")
         let fields = try await RequestFieldsDecoding.fields(of: request, allowed: PoolRequest.updateFields.union(PoolRequest.createFields))
         if let fixed = fields.given.subtracting(PoolRequest.updateFields).sorted().first {
             throw KennelError.invalid(fixed, "\(fixed) defines the pool's network and cannot change; create a new pool")
@@ -40,22 +40,13 @@ struct PoolRoutes<Context: RequestContext> {
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
-        try await service.delete(named: try name(context))
+        try await service.delete(named: try context.pathName(of: "pool"))
         return Response(status: .noContent)
     }
 
     @Sendable func leases(request: Request, context: Context) async throws -> Response {
-        let name = try name(context)
+        let name = try context.pathName(of: "pool")
         let leases = try await service.leases(named: name).map(LeaseView.init)
         return JSONResponse.make(LeaseList(pool: name.value, leases: leases, count: leases.count))
-    }
-
-    private func name(_ context: Context) throws -> Hostname {
-        let text = try context.parameters.require("name")
-        do {
-            return try Hostname(parsing: text)
-        } catch {
-            throw KennelError.notFound("pool", text)
-        }
     }
 }
