@@ -32,6 +32,8 @@ public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let macInUse = Code(rawValue: "mac_in_use")
         /// No host can take the machine.
         public static let noCapacity = Code(rawValue: "no_capacity")
+        /// Strict spread would put two machines of one service in one rack.
+        public static let spreadImpossible = Code(rawValue: "spread_impossible")
         /// The resource is in a state that does not allow the operation.
         public static let conflict = Code(rawValue: "conflict")
         /// A host (libvirt, OVS, a disk) refused or failed a step.
@@ -46,12 +48,15 @@ public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// The request field at fault, when there is one.
     public let field: String?
+    /// For placement refusals: per-filter counts and per-host reasons.
+    public let details: RefusalDetails?
 
     /// Creates an error from its parts.
-    public init(_ code: Code, _ message: String, field: String? = nil) {
+    public init(_ code: Code, _ message: String, field: String? = nil, details: RefusalDetails? = nil) {
         self.code = code
         self.message = message
         self.field = field
+        self.details = details
     }
 
     public var description: String {

@@ -1,37 +1,46 @@
 import KennelModel
 
-/// One stage of host filtering: a name for reports and a check that explains refusals.
+/// One filter stage: a fast check, and the words for a refusal (built only when a
+/// decision has to be explained).
 struct HostFilter: Sendable {
     let name: String
-    /// Returns nil when the candidate passes, else the reason it does not.
-    let refusal: @Sendable (HostCandidate, PlacementRequest) -> String?
+    let passes: @Sendable (HostCandidate, PlacementRequest) -> Bool
+    let reason: @Sendable (HostCandidate, PlacementRequest) -> String
 
-    /// The filters, in the order reasons are reported.
+    /// The filters, in the order they are applied and reported.
     static let all: [HostFilter] = [
-        HostFilter(name: "state") { candidate, _ in
-            candidate.host.state == .active ? nil : "state is \(candidate.host.state.rawValue)"
-        },
-        HostFilter(name: "idc") { candidate, request in
-            candidate.host.location.idc == request.idc ? nil : "in IDC \(candidate.host.location.idc)"
-        },
-        HostFilter(name: "zone") { candidate, request in
-            guard let zone = request.zone, candidate.host.location.zone != zone else { return nil }
-            return "in zone \(candidate.host.location.zone)"
-        },
-        HostFilter(name: "vlan") { candidate, request in
-            candidate.host.vlans.contains(request.vlan) ? nil : "bridge does not trunk VLAN \(request.vlan)"
-        },
-        HostFilter(name: "cpu") { candidate, request in
-            let free = candidate.free.cpus
-            return free >= request.resources.cpus ? nil : "cpus \(free) free < \(request.resources.cpus) requested"
-        },
-        HostFilter(name: "memory") { candidate, request in
-            let free = candidate.free.memory
-            return free >= request.resources.memory ? nil : "memory \(free) free < \(request.resources.memory) requested"
-        },
-        HostFilter(name: "disk") { candidate, request in
-            let free = candidate.free.disk
-            return free >= request.resources.disk ? nil : "disk \(free) free < \(request.resources.disk) requested"
-        },
+        HostFilter(name: "state", passes: { c, _ in c.host.state == .active }, reason: { c, _ in "state is \(c.host.state.rawValue)" }),
+        HostFilter(name: "idc", passes: { c, r in c.host.location.idc == r.idc }, reason: { c, _ in "in IDC \(c.host.location.idc)" }),
+        HostFilter(name: "zone", passes: { c, r in r.zone.map { $0 == c.host.location.zone } ?? true },
+                   reason: { c, _ in "in zone \(c.host.location.zone)" }),
+        HostFilter(name: "class", passes: { c, r in r.hostClass.map { $0 == c.host.hostClass } ?? true },
+                   reason: { c, r in "class is \(c.host.hostClass?.value ?? "none"), not \(r.hostClass?.value ?? "")" }),
+        HostFilter(name: "labels", passes: { c, r in r.hostLabels.allSatisfy(c.host.labels.contains) },
+                   reason: { c, r in "lacks labels \(r.hostLabels.filter { !c.host.labels.contains($0) }.map(\.value).joined(separator: ","))" }),
+        HostFilter(name: "vlan", passes: { c, r in c.host.vlans.contains(where: r.vlans.contains) },
+                   reason: { _, r in "bridge trunks no VLAN of a pool with free addresses (\(r.vlans.sorted().map(\.description).joined(separator: ",")))" }),
+        HostFilter(name: "cpu", passes: { c, r in c.free.cpus >= r.resources.cpus },
+                   reason: { c, r in "cpus \(c.free.cpus) free < \(r.resources.cpus) requested" }),
+        HostFilter(name: "memory", passes: { c, r in c.free.memory >= r.resources.memory },
+                   reason: { c, r in "memory \(c.free.memory) free < \(r.resources.memory) requested" }),
+        HostFilter(name: "disk", passes: { c, r in c.free.disk >= r.resources.disk },
+                   reason: { c, r in "disk \(c.free.disk) free < \(r.resources.disk) requested" }),
+        HostFilter(name: "bandwidth", passes: { c, r in c.free.ingress >= r.resources.ingress && c.free.egress >= r.resources.egress },
+                   reason: { c, r in
+                       "bandwidth in \(Bandwidth(bitsPerSecond: c.free.ingress)) / out \(Bandwidth(bitsPerSecond: c.free.egress)) free < "
+                           + "\(Bandwidth(bitsPerSecond: r.resources.ingress)) / \(Bandwidth(bitsPerSecond: r.resources.egress)) requested"
+                   }),
     ]
+
+    /// Whether the candidate passes every filter (the fast path: no strings).
+    static func passesAll(_ candidate: HostCandidate, _ request: PlacementRequest) -> Bool {
+        for filter in all where !filter.passes(candidate, request) { return false }
+        return true
+    }
+
+    /// The first filter the candidate fails, with the reason.
+    static func firstRefusal(_ candidate: HostCandidate, _ request: PlacementRequest) -> (filter: String, reason: String)? {
+        for filter in all where !filter.passes(candidate, request) { return (filter.name, filter.reason(candidate, request)) }
+        return nil
+    }
 }

@@ -2,20 +2,33 @@ import KennelModel
 
 /// What a new machine needs from a host.
 public struct PlacementRequest: Sendable, Equatable {
-    public let idc: Hostname
-    public let zone: Hostname?
-    public let resources: Resources
-    /// The VLAN the machine's pool is on; the host's bridge must trunk it.
-    public let vlan: VLANID
+    public var idc: Hostname
+    public var zone: Hostname?
+    public var resources: Resources
+    /// The VLANs of the pools that can give the machine an address; the host's bridge
+    /// must trunk at least one.
+    public var vlans: Set<VLANID>
     /// The spread group, if any.
-    public let service: Label?
+    public var service: Label?
+    public var spread: SpreadMode
+    public var hostClass: Label?
+    public var hostLabels: [Label]
+    /// How hosts that pass every filter are ranked.
+    public var scoring: ScoringPolicy
 
     /// Creates a request.
-    public init(idc: Hostname, zone: Hostname?, resources: Resources, vlan: VLANID, service: Label?) {
+    public init(
+        idc: Hostname, zone: Hostname?, resources: Resources, vlans: Set<VLANID>, service: Label?,
+        spread: SpreadMode = .bestEffort, hostClass: Label? = nil, hostLabels: [Label] = [], scoring: ScoringPolicy = .spread
+    ) {
         self.idc = idc
         self.zone = zone
         self.resources = resources
-        self.vlan = vlan
+        self.vlans = vlans
         self.service = service
+        self.spread = spread
+        self.hostClass = hostClass
+        self.hostLabels = hostLabels
+        self.scoring = scoring
     }
 }

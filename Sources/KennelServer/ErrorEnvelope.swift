@@ -30,7 +30,7 @@ enum ErrorEnvelope {
         case .badRequest: .badRequest
         case .invalidField, .missingField, .unknownField, .unknownReference: .unprocessableContent
         case .notFound: .notFound
-        case .nameTaken, .poolExhausted, .ipInUse, .macInUse, .noCapacity, .conflict: .conflict
+        case .nameTaken, .poolExhausted, .ipInUse, .macInUse, .noCapacity, .spreadImpossible, .conflict: .conflict
         case .hostFailure: .badGateway
         default: .internalServerError
         }
@@ -42,10 +42,11 @@ enum ErrorEnvelope {
                 let code: String
                 let message: String
                 let field: String?
+                let details: RefusalDetails?
             }
             let error: Detail
         }
-        let body = Body(error: .init(code: error.code.rawValue, message: error.message, field: error.field))
+        let body = Body(error: .init(code: error.code.rawValue, message: error.message, field: error.field, details: error.details))
         return JSONResponse.make(body, status: status ?? Self.status(for: error.code))
     }
 }

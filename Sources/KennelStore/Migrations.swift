@@ -13,6 +13,8 @@ enum Migrations {
     static func v1(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE idc (name TEXT PRIMARY KEY NOT NULL) STRICT;
+            -- Site-wide settings, such as the placement scoring policy.
+            CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
             CREATE TABLE zone (
                 idc TEXT NOT NULL REFERENCES idc(name),
                 name TEXT NOT NULL,
@@ -33,6 +35,9 @@ enum Migrations {
                 cpu_overcommit REAL NOT NULL, memory_overcommit REAL NOT NULL, disk_overcommit REAL NOT NULL,
                 bridge TEXT NOT NULL,
                 state TEXT NOT NULL CHECK (state IN ('active', 'draining', 'maintenance', 'down')),
+                bandwidth_bps INTEGER CHECK (bandwidth_bps > 0),
+                class TEXT,
+                labels TEXT NOT NULL,
                 FOREIGN KEY (idc, zone, rack) REFERENCES rack(idc, zone, name)
             ) STRICT;
             CREATE INDEX host_by_idc ON host(idc, zone);
@@ -87,7 +92,8 @@ enum Migrations {
             -- of summing every machine, and the totals cannot drift from the rows.
             CREATE TABLE host_usage (
                 host TEXT PRIMARY KEY NOT NULL REFERENCES host(name) ON DELETE CASCADE,
-                machines INTEGER NOT NULL, cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL
+                machines INTEGER NOT NULL, cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL,
+                ingress_bps INTEGER NOT NULL, egress_bps INTEGER NOT NULL
             ) STRICT;
             CREATE TABLE host_service (
                 host TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
@@ -96,30 +102,34 @@ enum Migrations {
                 PRIMARY KEY (host, service)
             ) STRICT, WITHOUT ROWID;
             CREATE TRIGGER machine_reserves AFTER INSERT ON machine BEGIN
-                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes)
-                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes)
+                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps)
+                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes, COALESCE(NEW.ingress_bps, 0), COALESCE(NEW.egress_bps, 0))
                 ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
-                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes;
+                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes,
+                    ingress_bps = ingress_bps + COALESCE(NEW.ingress_bps, 0), egress_bps = egress_bps + COALESCE(NEW.egress_bps, 0);
                 INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
                 ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
             END;
             CREATE TRIGGER machine_releases AFTER DELETE ON machine BEGIN
                 UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
-                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes
+                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes,
+                    ingress_bps = ingress_bps - COALESCE(OLD.ingress_bps, 0), egress_bps = egress_bps - COALESCE(OLD.egress_bps, 0)
                 WHERE host = OLD.host;
                 UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
                 DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
             END;
-            CREATE TRIGGER machine_moves AFTER UPDATE OF host, service, cpus, memory_bytes, disk_bytes ON machine BEGIN
+            CREATE TRIGGER machine_moves AFTER UPDATE OF host, service, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps ON machine BEGIN
                 UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
-                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes
+                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes,
+                    ingress_bps = ingress_bps - COALESCE(OLD.ingress_bps, 0), egress_bps = egress_bps - COALESCE(OLD.egress_bps, 0)
                 WHERE host = OLD.host;
                 UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
                 DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
-                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes)
-                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes)
+                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps)
+                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes, COALESCE(NEW.ingress_bps, 0), COALESCE(NEW.egress_bps, 0))
                 ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
-                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes;
+                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes,
+                    ingress_bps = ingress_bps + COALESCE(NEW.ingress_bps, 0), egress_bps = egress_bps + COALESCE(NEW.egress_bps, 0);
                 INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
                 ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
             END;

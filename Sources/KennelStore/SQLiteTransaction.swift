@@ -35,7 +35,7 @@ struct SQLiteTransaction: StoreTransaction {
     func placementCandidates(in idc: Hostname, service: Label?) throws -> [HostCandidate] {
         let hosts = try HostRows.fetch(db, idc: idc)
         let rows = try Row.fetchAll(db, sql: """
-            SELECT h.name AS host, u.cpus, u.memory_bytes AS memory, u.disk_bytes AS disk,
+            SELECT h.name AS host, u.cpus, u.memory_bytes AS memory, u.disk_bytes AS disk, u.ingress_bps, u.egress_bps,
                    COALESCE(s.machines, 0) AS service_machines
             FROM host h
             JOIN host_usage u ON u.host = h.name
@@ -44,13 +44,17 @@ struct SQLiteTransaction: StoreTransaction {
             """, arguments: [service?.value, idc.value])
         var usage: [String: (Resources, Int)] = [:]
         for row in rows {
-            let used = Resources(cpus: try row.decode(Int.self, "cpus"), memory: try row.bytes("memory"), disk: try row.bytes("disk"))
+            let used = Resources(
+                cpus: try row.decode(Int.self, "cpus"), memory: try row.bytes("memory"), disk: try row.bytes("disk"),
+                ingress: UInt64(clamping: try row.decode(Int64.self, "ingress_bps")),
+                egress: UInt64(clamping: try row.decode(Int64.self, "egress_bps"))
+            )
             usage[try row.decode(String.self, "host")] = (used, try row.decode(Int.self, "service_machines"))
         }
-        return hosts.map { host in
+        return HostCandidate.make(hosts.map { host in
             let (used, serviceMachines) = usage[host.name.value] ?? (.zero, 0)
-            return HostCandidate(host: host, used: used, serviceMachines: serviceMachines)
-        }
+            return (host, used, serviceMachines)
+        })
     }
 
     func lease(of address: IPv4Address, in pool: Hostname) throws -> Lease? {
@@ -75,6 +79,15 @@ struct SQLiteTransaction: StoreTransaction {
 
     func takeFreeAddress(_ address: IPv4Address, in pool: Hostname) throws -> Bool {
         try AddressAllocator.take(address.value, from: SQLiteFreeRuns(db: db, pool: pool))
+    }
+
+    func hasFreeAddress(in pool: Hostname) throws -> Bool {
+        try SQLiteFreeRuns(db: db, pool: pool).lowest() != nil
+    }
+
+    func scoringPolicy() throws -> ScoringPolicy {
+        let text = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'placement.scoring'")
+        return text.flatMap { ScoringPolicy(rawValue: $0) } ?? .spread
     }
 
     func macInUse(_ mac: MACAddress) throws -> Bool {
@@ -144,6 +157,8 @@ struct SQLiteTransaction: StoreTransaction {
                            arguments: [rack.idc.value, rack.zone.value, rack.rack.value])
         }
         for host in site.hosts { try HostRows.upsert(host, db) }
+        try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('placement.scoring', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       arguments: [site.scoring.rawValue])
         for pool in site.pools { try PoolRows.upsert(pool, db) }
     }
 }

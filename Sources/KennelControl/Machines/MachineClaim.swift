@@ -29,13 +29,17 @@ struct MachineClaim {
         if let zone = request.zone, try !store.zoneExists(zone, in: request.idc) {
             throw KennelError(.unknownReference, "IDC \(request.idc) has no zone named '\(zone)'", field: "zone")
         }
-        let pool = try choosePool(store)
+        let pools = try candidatePools(store)
         let candidates = try store.placementCandidates(in: request.idc, service: request.service)
         let placementRequest = PlacementRequest(
-            idc: request.idc, zone: request.zone, resources: request.spec.resources,
-            vlan: pool.vlan, service: request.service
+            idc: request.idc, zone: request.zone, resources: request.spec.resources, vlans: Set(pools.map(\.vlan)),
+            service: request.service, spread: request.spread, hostClass: request.hostClass, hostLabels: request.hostLabels,
+            scoring: try store.scoringPolicy()
         )
         let chosen = try Placement.choose(placementRequest, among: candidates)
+        guard let pool = pools.first(where: { chosen.host.vlans.contains($0.vlan) }) else {
+            throw KennelError(.internal, "placement chose host \(chosen.host.name), which reaches none of the pools")
+        }
         let address = try leaseAddress(from: pool, store)
         let machine = Machine(
             name: request.name, uuid: uuid, state: .provisioning, spec: request.spec,
@@ -50,9 +54,11 @@ struct MachineClaim {
         return machine
     }
 
-    /// The requested pool; else the pool holding this name's quarantined address; else the
-    /// first pool (by name) that serves the IDC and zone (and contains a requested `ip`).
-    private func choosePool(_ store: any StoreTransaction) throws -> Pool {
+    /// The pools that may give this machine its address, in order of preference: the
+    /// requested pool; else the one holding a requested `ip`; else the one holding this
+    /// name's quarantined address; else every pool serving the IDC and zone that has a
+    /// free address. Placement then needs a host reaching one of their VLANs.
+    private func candidatePools(_ store: any StoreTransaction) throws -> [Pool] {
         if let name = request.pool {
             guard let pool = try store.pool(named: name) else {
                 throw KennelError(.unknownReference, "no pool named '\(name)'", field: "pool")
@@ -60,23 +66,32 @@ struct MachineClaim {
             guard pool.idc == request.idc, request.zone.map(pool.serves(zone:)) ?? true else {
                 throw KennelError.invalid("pool", "pool \(name) does not serve \(scope)")
             }
-            return pool
+            return [pool]
         }
         let serving = try store.pools(in: request.idc).filter { request.zone.map($0.serves(zone:)) ?? true }
+        guard !serving.isEmpty else {
+            throw KennelError(.unknownReference, "no pool serves \(scope)", field: "pool")
+        }
         if let ip = request.ip {
             guard let pool = serving.first(where: { $0.cidr.contains(ip) }) else {
                 throw KennelError.invalid("ip", "\(ip) is in no pool serving \(scope)")
             }
-            return pool
+            return [pool]
         }
         if let previous = try store.quarantinedLease(of: request.name),
            let pool = serving.first(where: { $0.name == previous.pool }) {
-            return pool
+            return [pool]
         }
-        guard let pool = serving.first else {
-            throw KennelError(.unknownReference, "no pool serves \(scope)", field: "pool")
+        var usable: [Pool] = []
+        for pool in serving {
+            try store.releaseExpiredQuarantine(in: pool.name, at: now)
+            if try store.hasFreeAddress(in: pool.name) { usable.append(pool) }
         }
-        return pool
+        guard !usable.isEmpty else {
+            let names = serving.map { "\($0.name) (\($0.cidr))" }.joined(separator: ", ")
+            throw KennelError(.poolExhausted, "no free address in the pools serving \(scope): \(names)", field: "pool")
+        }
+        return usable
     }
 
     private func leaseAddress(from pool: Pool, _ store: any StoreTransaction) throws -> Address {

@@ -45,6 +45,10 @@ public protocol StoreTransaction {
     func takeLowestFreeAddress(in pool: Hostname) throws -> IPv4Address?
     /// Takes `address` from `pool`'s free addresses; false when it is not free.
     func takeFreeAddress(_ address: IPv4Address, in pool: Hostname) throws -> Bool
+    /// Whether `pool` has any free address (after releasing expired quarantine).
+    func hasFreeAddress(in pool: Hostname) throws -> Bool
+    /// The site's placement scoring policy.
+    func scoringPolicy() throws -> ScoringPolicy
     /// Whether any lease, active or quarantined, uses `mac`.
     func macInUse(_ mac: MACAddress) throws -> Bool
 

@@ -10,13 +10,16 @@ public struct Site: Sendable, Equatable {
     public var hosts: [ComputeHost]
     /// Every pool.
     public var pools: [Pool]
+    /// How placement ranks eligible hosts.
+    public var scoring: ScoringPolicy
 
     /// Creates an inventory.
-    public init(zones: [ZoneKey], racks: [SiteLocation], hosts: [ComputeHost], pools: [Pool]) {
+    public init(zones: [ZoneKey], racks: [SiteLocation], hosts: [ComputeHost], pools: [Pool], scoring: ScoringPolicy = .spread) {
         self.zones = zones
         self.racks = racks
         self.hosts = hosts
         self.pools = pools
+        self.scoring = scoring
     }
 
     /// Every IDC named by a zone.

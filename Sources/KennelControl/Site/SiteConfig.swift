@@ -9,6 +9,12 @@ public struct SiteConfig: Sendable, Decodable {
     public var simulated: Bool
     public var idcs: [IDC]
     public var pools: [PoolEntry]
+    /// Placement settings; scoring defaults to `spread`.
+    public var placement: PlacementSettings?
+
+    public struct PlacementSettings: Sendable, Decodable {
+        public var scoring: ScoringPolicy?
+    }
 
     public struct IDC: Sendable, Decodable {
         public var name: Hostname
@@ -36,6 +42,16 @@ public struct SiteConfig: Sendable, Decodable {
         public var vlans: [VLANID]
         public var overcommit: Overcommit?
         public var state: HostState?
+        /// NIC capacity in each direction, e.g. "10G".
+        public var bandwidth: Bandwidth?
+        /// Host class, e.g. "general".
+        public var hostClass: Label?
+        public var labels: [Label]?
+
+        enum CodingKeys: String, CodingKey {
+            case name, uri, cpus, memory, disk, bridge, vlans, overcommit, state, bandwidth, labels
+            case hostClass = "class"
+        }
     }
 
     public struct PoolEntry: Sendable, Decodable {
@@ -95,7 +111,8 @@ public struct SiteConfig: Sendable, Decodable {
                 name: entry.name, uri: uri, location: location,
                 capacity: Resources(cpus: entry.cpus, memory: entry.memory, disk: entry.disk),
                 overcommit: entry.overcommit ?? Overcommit(), bridge: entry.bridge ?? "br0",
-                vlans: entry.vlans, state: entry.state ?? .active
+                vlans: entry.vlans, state: entry.state ?? .active,
+                bandwidth: entry.bandwidth, hostClass: entry.hostClass, labels: entry.labels ?? []
             )
         }
         let pools = try self.pools.map { entry throws(KennelError) in
@@ -108,7 +125,7 @@ public struct SiteConfig: Sendable, Decodable {
         for pool in pools where !zones.contains(where: { $0.idc == pool.idc }) {
             throw KennelError(.unknownReference, "pool \(pool.name) names unknown IDC \(pool.idc)", field: "idc")
         }
-        return Site(zones: zones, racks: racks, hosts: hosts, pools: pools)
+        return Site(zones: zones, racks: racks, hosts: hosts, pools: pools, scoring: placement?.scoring ?? .spread)
     }
 
     private static func checkUnique(_ names: [Hostname], what: String) throws {

@@ -15,18 +15,25 @@ public struct ComputeHost: Hashable, Sendable, Codable {
     /// Physical capacity.
     public let capacity: Resources
     /// How far capacity may be promised.
-    public let overcommit: Overcommit
+    public var overcommit: Overcommit
     /// The Open vSwitch bridge machines attach to.
     public let bridge: String
     /// The VLANs the bridge's uplink trunks.
-    public let vlans: [VLANID]
+    public var vlans: [VLANID]
     /// Lifecycle state.
-    public let state: HostState
+    public var state: HostState
+    /// NIC capacity in each direction; nil when bandwidth is not accounted.
+    public var bandwidth: Bandwidth?
+    /// The host class (`general`, `highmem`, …) requests may ask for.
+    public var hostClass: Label?
+    /// Free-form tags (`ssd`, `gpu=t4`) requests may require.
+    public var labels: [Label]
 
     /// Creates a host record.
     public init(
         name: Hostname, uri: String, location: SiteLocation, capacity: Resources,
-        overcommit: Overcommit = Overcommit(), bridge: String, vlans: [VLANID], state: HostState = .active
+        overcommit: Overcommit = Overcommit(), bridge: String, vlans: [VLANID], state: HostState = .active,
+        bandwidth: Bandwidth? = nil, hostClass: Label? = nil, labels: [Label] = []
     ) {
         self.name = name
         self.uri = uri
@@ -36,5 +43,8 @@ public struct ComputeHost: Hashable, Sendable, Codable {
         self.bridge = bridge
         self.vlans = vlans
         self.state = state
+        self.bandwidth = bandwidth
+        self.hostClass = hostClass
+        self.labels = labels
     }
 }

@@ -41,7 +41,10 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     }
 
     /// What placement must reserve on a host for this spec.
-    public var resources: Resources { Resources(cpus: cpus.value, memory: memory, disk: disk) }
+    public var resources: Resources {
+        Resources(cpus: cpus.value, memory: memory, disk: disk,
+                  ingress: ingress?.bitsPerSecond ?? 0, egress: egress?.bitsPerSecond ?? 0)
+    }
 }
 
 /// A machine's address on its pool's VLAN; fixed for the machine's life.

@@ -6,12 +6,18 @@ public struct Resources: Hashable, Sendable, Codable {
     public var memory: ByteSize
     /// Disk.
     public var disk: ByteSize
+    /// Guaranteed inbound bandwidth, bits/s (a machine's ingress limit; 0 when unlimited).
+    public var ingress: UInt64
+    /// Guaranteed outbound bandwidth, bits/s.
+    public var egress: UInt64
 
     /// Creates an amount of resources.
-    public init(cpus: Int, memory: ByteSize, disk: ByteSize) {
+    public init(cpus: Int, memory: ByteSize, disk: ByteSize, ingress: UInt64 = 0, egress: UInt64 = 0) {
         self.cpus = cpus
         self.memory = memory
         self.disk = disk
+        self.ingress = ingress
+        self.egress = egress
     }
 
     /// Nothing at all.
@@ -19,7 +25,8 @@ public struct Resources: Hashable, Sendable, Codable {
 
     /// The sum of two amounts.
     public static func + (lhs: Resources, rhs: Resources) -> Resources {
-        Resources(cpus: lhs.cpus + rhs.cpus, memory: lhs.memory + rhs.memory, disk: lhs.disk + rhs.disk)
+        Resources(cpus: lhs.cpus + rhs.cpus, memory: lhs.memory + rhs.memory, disk: lhs.disk + rhs.disk,
+                  ingress: lhs.ingress + rhs.ingress, egress: lhs.egress + rhs.egress)
     }
 }
 

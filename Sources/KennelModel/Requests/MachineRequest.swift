@@ -18,11 +18,17 @@ public struct MachineRequest: Sendable, Equatable {
     public var ip: IPv4Address?
     /// A specific MAC; by default one derived from the address.
     public var mac: MACAddress?
+    /// How strictly to keep the service's machines in different racks.
+    public var spread: SpreadMode
+    /// A host class the machine must land on.
+    public var hostClass: Label?
+    /// Tags the host must carry.
+    public var hostLabels: [Label]
 
     /// The field names a create request may carry.
     public static let fieldNames: Set<String> = [
         "name", "idc", "zone", "cpus", "memory", "disk", "image",
-        "service", "owner", "pool", "ip", "mac", "ingress", "egress",
+        "service", "owner", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
     ]
 
     /// Defaults for fields a request leaves out.
@@ -36,7 +42,8 @@ public struct MachineRequest: Sendable, Equatable {
     /// Creates a request from typed values.
     public init(
         name: Hostname, idc: Hostname, zone: Hostname? = nil, spec: MachineSpec,
-        service: Label? = nil, owner: Label? = nil, pool: Hostname? = nil, ip: IPv4Address? = nil, mac: MACAddress? = nil
+        service: Label? = nil, owner: Label? = nil, pool: Hostname? = nil, ip: IPv4Address? = nil, mac: MACAddress? = nil,
+        spread: SpreadMode = .bestEffort, hostClass: Label? = nil, hostLabels: [Label] = []
     ) {
         self.name = name
         self.idc = idc
@@ -47,6 +54,9 @@ public struct MachineRequest: Sendable, Equatable {
         self.pool = pool
         self.ip = ip
         self.mac = mac
+        self.spread = spread
+        self.hostClass = hostClass
+        self.hostLabels = hostLabels
     }
 
     /// Parses a request from its fields, naming the first bad field in the error.
@@ -67,6 +77,9 @@ public struct MachineRequest: Sendable, Equatable {
         pool = try fields.optional("pool")
         ip = try fields.optional("ip")
         mac = try fields.optional("mac")
+        spread = try fields.value("spread", default: SpreadMode.bestEffort)
+        hostClass = try fields.optional("host_class")
+        hostLabels = try fields.optional("host_labels", as: CommaList<Label>.self)?.items ?? []
     }
 }
 
