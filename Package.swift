@@ -49,7 +49,9 @@ let package = Package(
         // Edge: HTTP API.
         .target(
             name: "KennelServer",
-            dependencies: ["KennelModel", "KennelControl", .product(name: "Hummingbird", package: "hummingbird"), logging],
+            dependencies: [
+                "KennelModel", "KennelPlacement", "KennelControl", .product(name: "Hummingbird", package: "hummingbird"), logging,
+            ],
             exclude: documented
         ),
         // Edge: command line (API client, and `serve` as the composition root).

@@ -5,6 +5,8 @@ public struct KennelServices: Sendable {
     public let machines: MachineService
     public let inventory: InventoryService
     public let pools: PoolService
+    public let hosts: HostService
+    public let placement: PlacementService
     public let reconciler: Reconciler
 
     /// Wires the services over `store` and `runtime`.
@@ -12,6 +14,8 @@ public struct KennelServices: Sendable {
         machines = MachineService(store: store, runtime: runtime, environment: environment, logger: logger)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)
+        hosts = HostService(store: store)
+        placement = PlacementService(store: store, environment: environment)
         reconciler = Reconciler(store: store, runtime: runtime, environment: environment, logger: logger)
     }
 }

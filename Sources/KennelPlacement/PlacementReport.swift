@@ -11,6 +11,11 @@ public struct PlacementReport: Sendable, Equatable {
     /// Per-filter counts and per-host reasons of the hosts filtered out.
     public let refusals: RefusalDetails
 
+    /// A report for a request refused before placement ran (unknown IDC, no pool…).
+    public static func refused(_ error: KennelError) -> PlacementReport {
+        PlacementReport(chosen: nil, error: error, ranking: [], refusals: RefusalDetails(filtered: [:], hosts: []))
+    }
+
     /// One eligible host with what ranked it.
     public struct Ranked: Sendable, Equatable {
         public let host: ComputeHost

@@ -10,7 +10,8 @@ public enum KennelAPI {
         router.middlewares.add(ErrorEnvelopeMiddleware())
         let api = router.group("api/v1")
         MachineRoutes(service: services.machines).register(on: api)
-        InventoryRoutes(service: services.inventory).register(on: api)
+        InventoryRoutes(service: services.hosts).register(on: api)
+        PlacementRoutes(service: services.placement).register(on: api)
         PoolRoutes(service: services.pools).register(on: api)
         router.get("healthz") { _, _ in "ok\n" }
         return router

@@ -45,6 +45,24 @@ public final class SQLiteMachineStore: MachineStore {
         }
     }
 
+    public func dryRun<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await writer.writeWithoutTransaction { db in
+                var result: Result?
+                try db.inTransaction {
+                    result = try body(SQLiteTransaction(db))
+                    return .rollback
+                }
+                guard let result else { throw KennelError(.internal, "dry run produced nothing") }
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw StoreErrors.translate(error)
+        }
+    }
+
     public func machines() async throws -> [Machine] {
         try await writer.read { db in try MachineRows.fetch(db) }
     }

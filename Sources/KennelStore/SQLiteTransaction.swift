@@ -145,6 +145,82 @@ struct SQLiteTransaction: StoreTransaction {
         try db.execute(sql: "UPDATE operation SET error = ?, finished_at = ? WHERE id = ?", arguments: [error, time, id])
     }
 
+    func insertIDC(_ name: Hostname) throws {
+        try insertUnique("INSERT INTO idc (name) VALUES (?)", [name.value], what: "IDC \(name)")
+    }
+
+    func insertZone(_ key: ZoneKey) throws {
+        try insertUnique("INSERT INTO zone (idc, name) VALUES (?, ?)", [key.idc.value, key.zone.value], what: "zone \(key.idc)/\(key.zone)")
+    }
+
+    func insertRack(_ location: SiteLocation) throws {
+        try insertUnique("INSERT INTO rack (idc, zone, name) VALUES (?, ?, ?)",
+                         [location.idc.value, location.zone.value, location.rack.value], what: "rack \(location)")
+    }
+
+    private func insertUnique(_ sql: String, _ arguments: [String], what: String) throws {
+        do {
+            try db.execute(sql: sql, arguments: StatementArguments(arguments))
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw KennelError(.nameTaken, "\(what) exists already", field: "name")
+        }
+    }
+
+    func racks() throws -> [SiteLocation] {
+        try Row.fetchAll(db, sql: "SELECT idc, zone, name FROM rack ORDER BY idc, zone, name").map { row in
+            SiteLocation(idc: try row.parsed("idc"), zone: try row.parsed("zone"), rack: try row.parsed("name"))
+        }
+    }
+
+    func zones() throws -> [ZoneKey] {
+        try Row.fetchAll(db, sql: "SELECT idc, name FROM zone ORDER BY idc, name").map { row in
+            ZoneKey(idc: try row.parsed("idc"), zone: try row.parsed("name"))
+        }
+    }
+
+    func idcs() throws -> [Hostname] {
+        try String.fetchAll(db, sql: "SELECT name FROM idc ORDER BY name").map { text in
+            do { return try Hostname(parsing: text) } catch { throw KennelError(.internal, "stored IDC '\(text)' is invalid") }
+        }
+    }
+
+    func rackExists(_ location: SiteLocation) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rack WHERE idc = ? AND zone = ? AND name = ?)",
+                          arguments: [location.idc.value, location.zone.value, location.rack.value]) ?? false
+    }
+
+    func host(named name: Hostname) throws -> ComputeHost? {
+        try HostRows.fetch(db, name: name).first
+    }
+
+    func save(_ host: ComputeHost) throws {
+        try HostRows.upsert(host, db)
+    }
+
+    func deleteHost(named name: Hostname) throws {
+        try db.execute(sql: "DELETE FROM host WHERE name = ?", arguments: [name.value])
+    }
+
+    func machineNames(on host: Hostname) throws -> [Hostname] {
+        try Row.fetchAll(db, sql: "SELECT name FROM machine WHERE host = ? ORDER BY name", arguments: [host.value])
+            .map { try $0.parsed("name") }
+    }
+
+    func locations(ofService service: Label) throws -> [SiteLocation] {
+        try Row.fetchAll(db, sql: "SELECT h.idc, h.zone, h.rack FROM machine m JOIN host h ON h.name = m.host WHERE m.service = ?",
+                         arguments: [service.value]).map { row in
+            SiteLocation(idc: try row.parsed("idc"), zone: try row.parsed("zone"), rack: try row.parsed("rack"))
+        }
+    }
+
+    func usage(of host: Hostname) throws -> Resources {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM host_usage WHERE host = ?", arguments: [host.value]) else { return .zero }
+        return Resources(
+            cpus: try row.decode(Int.self, "cpus"), memory: try row.bytes("memory_bytes"), disk: try row.bytes("disk_bytes"),
+            ingress: UInt64(clamping: try row.decode(Int64.self, "ingress_bps")), egress: UInt64(clamping: try row.decode(Int64.self, "egress_bps"))
+        )
+    }
+
     func apply(_ site: Site) throws {
         for idc in site.idcs {
             try db.execute(sql: "INSERT OR IGNORE INTO idc (name) VALUES (?)", arguments: [idc.value])

@@ -19,25 +19,22 @@ struct MachineClaim {
         let reusesLease: Bool
     }
 
+    /// What placement decides on: the pools that can give an address, every host of the
+    /// IDC with its usage, and the request in placement's terms. Used by the claim and,
+    /// in a rolled-back transaction, by the dry-run explanation.
+    struct Plan {
+        let pools: [Pool]
+        let candidates: [HostCandidate]
+        let request: PlacementRequest
+    }
+
     func run(in store: any StoreTransaction) throws -> Machine {
         if try store.machine(named: request.name) != nil {
             throw KennelError(.nameTaken, "a machine named '\(request.name)' exists already", field: "name")
         }
-        guard try store.idcExists(request.idc) else {
-            throw KennelError(.unknownReference, "no IDC named '\(request.idc)'", field: "idc")
-        }
-        if let zone = request.zone, try !store.zoneExists(zone, in: request.idc) {
-            throw KennelError(.unknownReference, "IDC \(request.idc) has no zone named '\(zone)'", field: "zone")
-        }
-        let pools = try candidatePools(store)
-        let candidates = try store.placementCandidates(in: request.idc, service: request.service)
-        let placementRequest = PlacementRequest(
-            idc: request.idc, zone: request.zone, resources: request.spec.resources, vlans: Set(pools.map(\.vlan)),
-            service: request.service, spread: request.spread, hostClass: request.hostClass, hostLabels: request.hostLabels,
-            scoring: try store.scoringPolicy()
-        )
-        let chosen = try Placement.choose(placementRequest, among: candidates)
-        guard let pool = pools.first(where: { chosen.host.vlans.contains($0.vlan) }) else {
+        let plan = try plan(store)
+        let chosen = try Placement.choose(plan.request, among: plan.candidates)
+        guard let pool = plan.pools.first(where: { chosen.host.vlans.contains($0.vlan) }) else {
             throw KennelError(.internal, "placement chose host \(chosen.host.name), which reaches none of the pools")
         }
         let address = try leaseAddress(from: pool, store)
@@ -52,6 +49,23 @@ struct MachineClaim {
         )
         try store.insert(machine, reusingLease: address.reusesLease)
         return machine
+    }
+
+    func plan(_ store: any StoreTransaction) throws -> Plan {
+        guard try store.idcExists(request.idc) else {
+            throw KennelError(.unknownReference, "no IDC named '\(request.idc)'", field: "idc")
+        }
+        if let zone = request.zone, try !store.zoneExists(zone, in: request.idc) {
+            throw KennelError(.unknownReference, "IDC \(request.idc) has no zone named '\(zone)'", field: "zone")
+        }
+        let pools = try candidatePools(store)
+        let placementRequest = PlacementRequest(
+            idc: request.idc, zone: request.zone, resources: request.spec.resources, vlans: Set(pools.map(\.vlan)),
+            service: request.service, spread: request.spread, hostClass: request.hostClass, hostLabels: request.hostLabels,
+            scoring: try store.scoringPolicy()
+        )
+        let candidates = try store.placementCandidates(in: request.idc, service: request.service)
+        return Plan(pools: pools, candidates: candidates, request: placementRequest)
     }
 
     /// The pools that may give this machine its address, in order of preference: the

@@ -11,6 +11,11 @@ public protocol MachineStore: Sendable {
         _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
     ) async throws -> Result
 
+    /// Runs `body` in a write transaction that is always rolled back: a dry run.
+    func dryRun<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result
+
     /// Every machine, by name.
     func machines() async throws -> [Machine]
     /// One machine, or nil.
@@ -76,6 +81,30 @@ public protocol StoreTransaction {
 
     /// Inserts or updates the site topology and pools (hosts and pools are matched by name).
     func apply(_ site: Site) throws
+
+    /// Adds an IDC, a zone or a rack; refuses a duplicate.
+    func insertIDC(_ name: Hostname) throws
+    func insertZone(_ key: ZoneKey) throws
+    func insertRack(_ location: SiteLocation) throws
+    /// Every rack, by IDC, zone and name.
+    func racks() throws -> [SiteLocation]
+    /// Every zone, by IDC and name.
+    func zones() throws -> [ZoneKey]
+    /// Every IDC, by name.
+    func idcs() throws -> [Hostname]
+    func rackExists(_ location: SiteLocation) throws -> Bool
+    /// One host, or nil.
+    func host(named name: Hostname) throws -> ComputeHost?
+    /// Adds a host or replaces a known one.
+    func save(_ host: ComputeHost) throws
+    /// Removes a host; the caller checks it carries no machines.
+    func deleteHost(named name: Hostname) throws
+    /// Machines on `host`, by name.
+    func machineNames(on host: Hostname) throws -> [Hostname]
+    /// Where each machine of `service` stands, one entry per machine.
+    func locations(ofService service: Label) throws -> [SiteLocation]
+    /// What each host's machines reserve.
+    func usage(of host: Hostname) throws -> Resources
 }
 
 /// The kinds of asynchronous work Kennel records.

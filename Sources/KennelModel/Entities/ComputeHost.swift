@@ -9,15 +9,15 @@ public struct ComputeHost: Hashable, Sendable, Codable {
     public let name: Hostname
     /// libvirt connection URI: `lxc:///system`, `lxc+ssh://root@h/system`, or a
     /// `test:///path.xml` simulation.
-    public let uri: String
+    public var uri: String
     /// IDC › zone › rack.
     public let location: SiteLocation
     /// Physical capacity.
-    public let capacity: Resources
+    public var capacity: Resources
     /// How far capacity may be promised.
     public var overcommit: Overcommit
     /// The Open vSwitch bridge machines attach to.
-    public let bridge: String
+    public var bridge: String
     /// The VLANs the bridge's uplink trunks.
     public var vlans: [VLANID]
     /// Lifecycle state.

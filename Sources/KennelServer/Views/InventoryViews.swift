@@ -1,6 +1,8 @@
 import KennelModel
 
-/// A host as the API shows it.
+import KennelControl
+
+/// A host and its usage as the API shows it.
 public struct HostView: Codable, Sendable, Equatable {
     public let name: String
     public let uri: String
@@ -11,11 +13,28 @@ public struct HostView: Codable, Sendable, Equatable {
     public let cpus: Int
     public let memory: String
     public let disk: String
+    public let bandwidth: String?
+    public let cpuOvercommit: Double
+    public let memoryOvercommit: Double
+    public let diskOvercommit: Double
     public let bridge: String
     public let vlans: [Int]
+    public let hostClass: String?
+    public let labels: [String]
+    public let usedCpus: Int
+    public let usedMemory: String
+    public let usedDisk: String
+    public let machines: Int
 
-    /// The view of `host`. Its URI is shown without user or password parts.
-    public init(_ host: ComputeHost) {
+    enum CodingKeys: String, CodingKey {
+        case name, uri, idc, zone, rack, state, cpus, memory, disk, bandwidth, bridge, vlans, labels, machines
+        case cpuOvercommit = "cpu_overcommit", memoryOvercommit = "memory_overcommit", diskOvercommit = "disk_overcommit"
+        case hostClass = "class", usedCpus = "used_cpus", usedMemory = "used_memory", usedDisk = "used_disk"
+    }
+
+    /// The view of a host with its usage. Its URI is shown without a password.
+    public init(_ details: HostDetails) {
+        let host = details.host
         name = host.name.value
         uri = HostView.redacted(host.uri)
         idc = host.location.idc.value
@@ -25,8 +44,18 @@ public struct HostView: Codable, Sendable, Equatable {
         cpus = host.capacity.cpus
         memory = host.capacity.memory.description
         disk = host.capacity.disk.description
+        bandwidth = host.bandwidth?.description
+        cpuOvercommit = host.overcommit.cpu
+        memoryOvercommit = host.overcommit.memory
+        diskOvercommit = host.overcommit.disk
         bridge = host.bridge
         vlans = host.vlans.map(\.value)
+        hostClass = host.hostClass?.value
+        labels = host.labels.map(\.value)
+        usedCpus = details.used.cpus
+        usedMemory = details.used.memory.description
+        usedDisk = details.used.disk.description
+        machines = details.machines.count
     }
 
     /// Drops any password from `scheme://user:password@host/...`.

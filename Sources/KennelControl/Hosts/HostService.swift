@@ -1,0 +1,110 @@
+import KennelModel
+
+/// A host with what its machines reserve.
+public struct HostDetails: Sendable, Equatable {
+    public let host: ComputeHost
+    public let used: Resources
+    public let machines: [Hostname]
+}
+
+/// Adds, changes, drains and removes hosts, and manages the topology they stand in.
+/// Unknown IDC, zone and rack references are refused, never created on the fly.
+public struct HostService: Sendable {
+    private let store: any MachineStore
+
+    /// Creates the service over a store.
+    public init(store: any MachineStore) { self.store = store }
+
+    /// Adds a host to an existing rack.
+    public func add(_ host: ComputeHost) async throws -> HostDetails {
+        try await store.transaction { store in
+            guard try store.host(named: host.name) == nil else {
+                throw KennelError(.nameTaken, "a host named '\(host.name)' exists already", field: "name")
+            }
+            try checkRack(host.location, store)
+            try store.save(host)
+            return try details(host.name, store)
+        }
+    }
+
+    /// Changes a host's settings; a `draining` or `maintenance` host keeps its machines
+    /// but receives no new ones.
+    public func update(named name: Hostname, with fields: RequestFields) async throws -> HostDetails {
+        try await store.transaction { store in
+            let current = try existing(name, store)
+            try store.save(try HostRequest.apply(fields, to: current))
+            return try details(name, store)
+        }
+    }
+
+    /// Removes a host that carries no machines.
+    public func delete(named name: Hostname) async throws {
+        try await store.transaction { store in
+            _ = try existing(name, store)
+            let machines = try store.machineNames(on: name)
+            guard machines.isEmpty else {
+                throw KennelError(.conflict, "host \(name) still carries \(machines.count) machines: \(machines.prefix(5).map(\.value).joined(separator: ", "))")
+            }
+            try store.deleteHost(named: name)
+        }
+    }
+
+    /// One host with its usage.
+    public func details(named name: Hostname) async throws -> HostDetails {
+        try await store.dryRun { store in try details(name, store) }
+    }
+
+    /// Every host with its usage, by name.
+    public func list() async throws -> [HostDetails] {
+        let hosts = try await store.hosts()
+        return try await store.dryRun { store in try hosts.map { try details($0.name, store) } }
+    }
+
+    /// Adds an IDC.
+    public func addIDC(_ name: Hostname) async throws {
+        try await store.transaction { store in try store.insertIDC(name) }
+    }
+
+    /// Adds a zone to an existing IDC.
+    public func addZone(_ key: ZoneKey) async throws {
+        try await store.transaction { store in
+            guard try store.idcExists(key.idc) else { throw KennelError(.unknownReference, "no IDC named '\(key.idc)'", field: "idc") }
+            try store.insertZone(key)
+        }
+    }
+
+    /// Adds a rack to an existing zone.
+    public func addRack(_ location: SiteLocation) async throws {
+        try await store.transaction { store in
+            guard try store.idcExists(location.idc) else { throw KennelError(.unknownReference, "no IDC named '\(location.idc)'", field: "idc") }
+            guard try store.zoneExists(location.zone, in: location.idc) else {
+                throw KennelError(.unknownReference, "IDC \(location.idc) has no zone named '\(location.zone)'", field: "zone")
+            }
+            try store.insertRack(location)
+        }
+    }
+
+    /// The topology: every IDC, zone and rack.
+    public func topology() async throws -> (idcs: [Hostname], zones: [ZoneKey], racks: [SiteLocation]) {
+        try await store.dryRun { store in (try store.idcs(), try store.zones(), try store.racks()) }
+    }
+
+    private func existing(_ name: Hostname, _ store: any StoreTransaction) throws -> ComputeHost {
+        guard let host = try store.host(named: name) else { throw KennelError.notFound("host", name.value) }
+        return host
+    }
+
+    private func details(_ name: Hostname, _ store: any StoreTransaction) throws -> HostDetails {
+        HostDetails(host: try existing(name, store), used: try store.usage(of: name), machines: try store.machineNames(on: name))
+    }
+
+    private func checkRack(_ location: SiteLocation, _ store: any StoreTransaction) throws {
+        guard try store.idcExists(location.idc) else { throw KennelError(.unknownReference, "no IDC named '\(location.idc)'", field: "idc") }
+        guard try store.zoneExists(location.zone, in: location.idc) else {
+            throw KennelError(.unknownReference, "IDC \(location.idc) has no zone named '\(location.zone)'", field: "zone")
+        }
+        guard try store.rackExists(location) else {
+            throw KennelError(.unknownReference, "zone \(location.idc)/\(location.zone) has no rack named '\(location.rack)'", field: "rack")
+        }
+    }
+}
