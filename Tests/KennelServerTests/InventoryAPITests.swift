@@ -17,6 +17,8 @@ struct InventoryAPITests {
             #expect(first["memory"] as? String == "32G")
             #expect(first["vlans"] as? [Int] == [100])
             #expect(first["state"] as? String == "active")
+            #expect(first["cpu_overcommit"] as? Double == 4.0)
+            #expect(first["machines"] as? Int == 0)
         }
     }
 
