@@ -49,4 +49,23 @@ struct DemoSiteTests {
         #expect(again.location == created.location)
         #expect(try await second.runtime.presence(of: again, on: host) == .running)
     }
+
+    @Test("demo: 6 creates of web in dc1/z1 land on 3 racks, 2 each; 64 CPUs is refused with reasons naming hosts")
+    func demoPlacement() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-demo-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let control = try await ControlPlane.start(settings(data), logger: .silent)
+        var racks: [String] = []
+        for n in 1...6 {
+            racks.append(try await control.services.machines.create(TestSite.request("web-\(n)", zone: "z1", service: "web")).location.rack.value)
+        }
+        #expect(Dictionary(grouping: racks, by: { $0 }).mapValues(\.count) == ["r1": 2, "r2": 2, "r3": 2])
+        await #expect {
+            _ = try await control.services.machines.create(TestSite.request("big", cpus: 64))
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .noCapacity && error?.details?.hosts.count == 12
+                && error?.message.contains("host z2-r1-h1: cpus 32 free < 64 requested") == true
+        }
+    }
 }

@@ -23,12 +23,18 @@ struct MachineCreate: AsyncParsableCommand {
     @Option(help: "A specific IPv4 address.", transform: parsed(IPv4Address.self)) var ip: IPv4Address?
     @Option(help: "Inbound bandwidth limit, e.g. 100M.", transform: parsed(Bandwidth.self)) var ingress: Bandwidth?
     @Option(help: "Outbound bandwidth limit, e.g. 100M.", transform: parsed(Bandwidth.self)) var egress: Bandwidth?
+    @Option(help: "A specific MAC (not 52:54:…).", transform: parsed(MACAddress.self)) var mac: MACAddress?
+    @Option(help: "best-effort (default) or strict rack spread.", transform: parsed(SpreadMode.self)) var spread: SpreadMode?
+    @Option(name: .customLong("host-class"), help: "Required host class.", transform: parsed(Label.self)) var hostClass: Label?
+    @Option(name: .customLong("host-labels"), help: "Required host labels, comma-separated.", transform: parsed(CommaList<Label>.self))
+    var hostLabels: CommaList<Label>?
 
     /// The form fields this invocation sends, in a stable order.
     var form: [(String, String)] {
         let optional: [(String, (any CustomStringConvertible)?)] = [
             ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("image", image),
             ("service", service), ("owner", owner), ("pool", pool), ("ip", ip), ("ingress", ingress), ("egress", egress),
+            ("mac", mac), ("spread", spread), ("host_class", hostClass), ("host_labels", hostLabels),
         ]
         return [("name", name.value), ("idc", idc.value)] + optional.compactMap { key, value in value.map { (key, $0.description) } }
     }
