@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "KennelBenchmarks",
             dependencies: [
-                "KennelModel", "KennelIPAM", "KennelControl", "KennelStore", "KennelServer", "KennelTesting",
+                "KennelModel", "KennelIPAM", "KennelPlacement", "KennelControl", "KennelStore", "KennelServer", "KennelTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Benchmarks/KennelBenchmarks"

@@ -1,13 +1,14 @@
-// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam]
+// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let suites = arguments.isEmpty ? ["ipam"] : arguments
+let suites = arguments.isEmpty ? ["ipam", "placement"] : arguments
 for suite in suites {
     switch suite {
     case "ipam": try await IPAMBenchmarks.run()
+    case "placement": try await PlacementBenchmarks.run()
     default:
-        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam\n".utf8))
+        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement\n".utf8))
         exit(64)
     }
 }

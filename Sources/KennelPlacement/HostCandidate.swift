@@ -3,7 +3,10 @@ import KennelModel
 /// A host as placement sees it: the host, what its machines already hold, how many
 /// machines of the requesting service it carries, and a dense index of its rack.
 public struct HostCandidate: Sendable, Equatable {
-    public let host: ComputeHost
+    /// The host. Kept behind one immutable reference so that copying a candidate in the
+    /// placement loop costs one retain, not one per string of the host.
+    public var host: ComputeHost { box.host }
+    let box: HostBox
     /// Resources reserved by machines on it now.
     public let used: Resources
     /// Machines of the request's service on this host.
@@ -13,10 +16,12 @@ public struct HostCandidate: Sendable, Equatable {
     public let rackIndex: Int
     /// What may still be promised on the host after overcommit.
     public let free: Resources
+    /// Share of CPU and memory still free after overcommit, 0…1; what scoring ranks by.
+    let freeShare: Double
 
     /// Creates a candidate.
     public init(host: ComputeHost, used: Resources, serviceMachines: Int = 0, rackIndex: Int) {
-        self.host = host
+        box = HostBox(host)
         self.used = used
         self.serviceMachines = serviceMachines
         self.rackIndex = rackIndex
@@ -30,6 +35,15 @@ public struct HostCandidate: Sendable, Equatable {
             ingress: bandwidth.subtractingClamped(used.ingress),
             egress: bandwidth.subtractingClamped(used.egress)
         )
+        let cpuCapacity = Double(capacity.cpus) * ratio.cpu
+        let memoryCapacity = Double(capacity.memory.bytes) * ratio.memory
+        let cpuShare = cpuCapacity > 0 ? Double(free.cpus) / cpuCapacity : 0
+        let memoryShare = memoryCapacity > 0 ? Double(free.memory.bytes) / memoryCapacity : 0
+        freeShare = (cpuShare + memoryShare) / 2
+    }
+
+    public static func == (lhs: HostCandidate, rhs: HostCandidate) -> Bool {
+        lhs.host == rhs.host && lhs.used == rhs.used && lhs.serviceMachines == rhs.serviceMachines && lhs.rackIndex == rhs.rackIndex
     }
 
     /// Builds candidates from hosts and their usage, assigning rack indexes.
@@ -42,15 +56,6 @@ public struct HostCandidate: Sendable, Equatable {
         }
     }
 
-    /// Share of CPU and memory still free after overcommit, 0…1; what scoring ranks by.
-    var freeShare: Double {
-        let cpuCapacity = Double(host.capacity.cpus) * host.overcommit.cpu
-        let memoryCapacity = Double(host.capacity.memory.bytes) * host.overcommit.memory
-        let cpu = cpuCapacity > 0 ? Double(free.cpus) / cpuCapacity : 0
-        let memory = memoryCapacity > 0 ? Double(free.memory.bytes) / memoryCapacity : 0
-        return (cpu + memory) / 2
-    }
-
     private static func scaled(_ value: UInt64, _ ratio: Double) -> UInt64 {
         UInt64((Double(value) * ratio).rounded(.down))
     }
@@ -58,4 +63,10 @@ public struct HostCandidate: Sendable, Equatable {
 
 extension UInt64 {
     func subtractingClamped(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
+}
+
+/// An immutable holder for a host, shared by copies of its candidate.
+final class HostBox: Sendable {
+    let host: ComputeHost
+    init(_ host: ComputeHost) { self.host = host }
 }

@@ -32,10 +32,28 @@ struct HostFilter: Sendable {
                    }),
     ]
 
-    /// Whether the candidate passes every filter (the fast path: no strings).
-    static func passesAll(_ candidate: HostCandidate, _ request: PlacementRequest) -> Bool {
-        for filter in all where !filter.passes(candidate, request) { return false }
-        return true
+    /// Whether candidate `i` passes every filter: the fast path, straight-line and
+    /// cheapest checks first, fields read in place (no copy of the candidate or its
+    /// host), no strings built. It must agree with `all`; a test holds the two together.
+    static func passesAll(_ candidates: [HostCandidate], _ i: Int, _ r: PlacementRequest, _ vlans: VLANMask) -> Bool {
+        guard candidates[i].free.cpus >= r.resources.cpus,
+              candidates[i].free.memory.bytes >= r.resources.memory.bytes,
+              candidates[i].free.disk.bytes >= r.resources.disk.bytes,
+              candidates[i].free.ingress >= r.resources.ingress,
+              candidates[i].free.egress >= r.resources.egress,
+              candidates[i].box.host.state == .active,
+              candidates[i].box.host.location.idc == r.idc
+        else { return false }
+        if let zone = r.zone, candidates[i].box.host.location.zone != zone { return false }
+        if let hostClass = r.hostClass, candidates[i].box.host.hostClass != hostClass { return false }
+        if !r.hostLabels.isEmpty, !r.hostLabels.allSatisfy(candidates[i].box.host.labels.contains) { return false }
+        for vlan in candidates[i].box.host.vlans where vlans.contains(vlan) { return true }
+        return false
+    }
+
+    /// Whether the candidate passes every filter, by the explained filters.
+    static func passesExplained(_ candidate: HostCandidate, _ request: PlacementRequest) -> Bool {
+        firstRefusal(candidate, request) == nil
     }
 
     /// The first filter the candidate fails, with the reason.
@@ -43,4 +61,15 @@ struct HostFilter: Sendable {
         for filter in all where !filter.passes(candidate, request) { return (filter.name, filter.reason(candidate, request)) }
         return nil
     }
+}
+
+/// The VLANs of a request as 4096 bits: membership is one shift and mask.
+struct VLANMask {
+    private var words = [UInt64](repeating: 0, count: 64)
+
+    init(_ vlans: Set<VLANID>) {
+        for vlan in vlans { words[vlan.value >> 6] |= 1 << UInt64(vlan.value & 63) }
+    }
+
+    func contains(_ vlan: VLANID) -> Bool { words[vlan.value >> 6] & (1 << UInt64(vlan.value & 63)) != 0 }
 }

@@ -12,41 +12,51 @@ import KennelModel
 public enum Placement {
     /// Chooses a host, or throws `no_capacity` / `spread_impossible` with the reasons.
     public static func choose(_ request: PlacementRequest, among candidates: [HostCandidate]) throws(KennelError) -> HostCandidate {
-        let rackLoad = serviceMachinesPerRack(candidates)
-        var best: Int?
-        for index in candidates.indices where HostFilter.passesAll(candidates[index], request) {
-            if let current = best {
-                if ranks(candidates[index], before: candidates[current], rackLoad, request) { best = index }
-            } else {
-                best = index
-            }
-        }
-        guard let best else { throw refusal(request, candidates) }
-        let chosen = candidates[best]
-        if request.spread == .strict, request.service != nil, rackLoad[chosen.rackIndex] > 0 {
-            throw strictRefusal(request, candidates, rackLoad)
-        }
-        return chosen
+        candidates[try chooseIndex(request, among: candidates)]
     }
 
-    /// Whether `lhs` goes before `rhs`: (rack load, host load, score, name) ascending.
-    static func ranks(_ lhs: HostCandidate, before rhs: HostCandidate, _ rackLoad: [Int], _ request: PlacementRequest) -> Bool {
-        if request.service != nil {
-            let left = rackLoad[lhs.rackIndex], right = rackLoad[rhs.rackIndex]
-            if left != right { return left < right }
-            if lhs.serviceMachines != rhs.serviceMachines { return lhs.serviceMachines < rhs.serviceMachines }
+    /// Like `choose`, but answers the chosen candidate's index.
+    public static func chooseIndex(_ request: PlacementRequest, among candidates: [HostCandidate]) throws(KennelError) -> Int {
+        let rackLoad = serviceMachinesPerRack(candidates, service: request.service)
+        let vlans = VLANMask(request.vlans)
+        var best = -1
+        for index in candidates.indices where HostFilter.passesAll(candidates, index, request, vlans) {
+            if best < 0 || ranks(candidates, index, before: best, rackLoad, request) { best = index }
         }
-        let left = lhs.freeShare, right = rhs.freeShare
+        guard best >= 0 else { throw refusal(request, candidates) }
+        if request.spread == .strict, request.service != nil, rackLoad[candidates[best].rackIndex] > 0 {
+            throw strictRefusal(request, candidates, rackLoad)
+        }
+        return best
+    }
+
+    /// Whether candidate `i` goes before candidate `j`: (rack load, host load, score,
+    /// name) ascending. Reads fields in place.
+    static func ranks(_ candidates: [HostCandidate], _ i: Int, before j: Int, _ rackLoad: [Int], _ request: PlacementRequest) -> Bool {
+        if request.service != nil {
+            let left = rackLoad[candidates[i].rackIndex], right = rackLoad[candidates[j].rackIndex]
+            if left != right { return left < right }
+            let leftHost = candidates[i].serviceMachines, rightHost = candidates[j].serviceMachines
+            if leftHost != rightHost { return leftHost < rightHost }
+        }
+        let left = candidates[i].freeShare, right = candidates[j].freeShare
         if left != right { return request.scoring == .spread ? left > right : left < right }
-        return lhs.host.name < rhs.host.name
+        return candidates[i].box.host.name < candidates[j].box.host.name
     }
 
     /// Machines of the request's service per rack index, over every candidate (a rack's
-    /// count includes hosts that cannot take this machine).
-    static func serviceMachinesPerRack(_ candidates: [HostCandidate]) -> [Int] {
-        var load = [Int](repeating: 0, count: (candidates.map(\.rackIndex).max() ?? -1) + 1)
-        for candidate in candidates { load[candidate.rackIndex] += candidate.serviceMachines }
+    /// count includes hosts that cannot take this machine). Empty without a service.
+    static func serviceMachinesPerRack(_ candidates: [HostCandidate], service: Label?) -> [Int] {
+        guard service != nil else { return [Int](repeating: 0, count: rackCount(candidates)) }
+        var load = [Int](repeating: 0, count: rackCount(candidates))
+        for index in candidates.indices { load[candidates[index].rackIndex] += candidates[index].serviceMachines }
         return load
+    }
+
+    private static func rackCount(_ candidates: [HostCandidate]) -> Int {
+        var highest = -1
+        for index in candidates.indices where candidates[index].rackIndex > highest { highest = candidates[index].rackIndex }
+        return highest + 1
     }
 
     static func refusal(_ request: PlacementRequest, _ candidates: [HostCandidate]) -> KennelError {
@@ -63,7 +73,7 @@ public enum Placement {
 
     static func strictRefusal(_ request: PlacementRequest, _ candidates: [HostCandidate], _ rackLoad: [Int]) -> KennelError {
         let details = PlacementReport.refusals(request, candidates, strictLoad: rackLoad)
-        let racks = Set(candidates.filter { HostFilter.passesAll($0, request) }.map { "\($0.host.location.zone)/\($0.host.location.rack)" })
+        let racks = Set(candidates.filter { HostFilter.passesExplained($0, request) }.map { "\($0.host.location.zone)/\($0.host.location.rack)" })
         return KennelError(
             .spreadImpossible,
             "strict spread: every eligible rack (\(racks.sorted().joined(separator: ", "))) already holds a machine of service \(request.service?.value ?? "")",

@@ -28,11 +28,13 @@ public struct PlacementReport: Sendable, Equatable {
 
     /// Explains `request` over `candidates` without deciding anything else.
     public static func explain(_ request: PlacementRequest, among candidates: [HostCandidate]) -> PlacementReport {
-        let rackLoad = Placement.serviceMachinesPerRack(candidates)
-        let eligible = candidates.filter { HostFilter.passesAll($0, request) }
-            .sorted { Placement.ranks($0, before: $1, rackLoad, request) }
-        let ranking = eligible.map {
-            Ranked(host: $0.host, rackServiceMachines: rackLoad[$0.rackIndex], hostServiceMachines: $0.serviceMachines, freeShare: $0.freeShare)
+        let rackLoad = Placement.serviceMachinesPerRack(candidates, service: request.service)
+        let eligible = candidates.indices.filter { HostFilter.passesExplained(candidates[$0], request) }
+            .sorted { Placement.ranks(candidates, $0, before: $1, rackLoad, request) }
+        let ranking = eligible.map { index in
+            let candidate = candidates[index]
+            return Ranked(host: candidate.host, rackServiceMachines: rackLoad[candidate.rackIndex],
+                          hostServiceMachines: candidate.serviceMachines, freeShare: candidate.freeShare)
         }
         do {
             let chosen = try Placement.choose(request, among: candidates)

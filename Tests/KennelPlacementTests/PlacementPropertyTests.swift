@@ -65,3 +65,28 @@ struct PlacementPropertyTests {
         }
     }
 }
+
+@Suite("The fast filter path agrees with the explained filters")
+struct FastPathAgreementTests {
+    @Test("for random hosts and requests, a single host is chosen exactly when no filter explains a refusal", arguments: Array(1...10))
+    func agreement(seed: Int) {
+        var random = PlacementPropertyTests.Generator(state: UInt64(seed) &* 0x2545_F491)
+        for _ in 0..<300 {
+            let host = Fixture.host(
+                "h", idc: ["dc1", "dc2"][random.next(2)], zone: ["z1", "z2"][random.next(2)], cpus: 1 + random.next(8),
+                memoryGiB: UInt64(1 + random.next(8)), vlans: [[100], [200], [100, 200], []][random.next(4)],
+                state: [.active, .active, .draining, .down][random.next(4)], bandwidthMbit: [nil, 100, 1000][random.next(3)],
+                hostClass: [nil, "general", "highmem"][random.next(3)], labels: [[], ["ssd"], ["ssd", "gpu=t4"]][random.next(3)]
+            )
+            let request = Fixture.request(
+                cpus: 1 + random.next(40), memoryGiB: UInt64(1 + random.next(10)), zone: [nil, "z1"][random.next(2)],
+                vlans: [[100], [200], [300]][random.next(3)], ingressMbit: UInt64([0, 50, 500][random.next(3)]),
+                hostClass: [nil, "general"][random.next(2)], labels: [[], ["ssd"]][random.next(2)]
+            )
+            let candidates = HostCandidate.make([(host, Resources(cpus: random.next(10), memory: .gibibytes(UInt64(random.next(4))), disk: .gibibytes(0)), 0)])
+            let chosen = (try? Placement.choose(request, among: candidates)) != nil
+            let explained = PlacementReport.explain(request, among: candidates).refusals.hosts.isEmpty
+            #expect(chosen == explained)
+        }
+    }
+}
