@@ -31,6 +31,10 @@ struct PlacementCLITests {
 
             let (spread, _) = try await options.client.decode(SpreadView.self, .GET, "/api/v1/services/web/spread")
             #expect(PlacementText.spread(spread).contains("z1: r1=1 r2=1 r3=0"))
+
+            try APIClient.check(try await options.client.send(.POST, "/api/v1/racks", form: [("idc", "dc1"), ("zone", "z1"), ("name", "r4")]))
+            let (topology, _) = try await options.client.decode(TopologyView.self, .GET, "/api/v1/topology")
+            #expect(topology.text == "dc1\n  z1: r1 r2 r3 r4\n  z2: r1 r2 r3\n")
         }
     }
 }

@@ -90,3 +90,25 @@ struct FastPathAgreementTests {
         }
     }
 }
+
+@Suite("Best-effort spread keeps rack skew at most 1")
+struct SkewBoundTests {
+    @Test("while every rack has room, any number of a service's machines differ by at most 1 between racks", arguments: Array(1...15))
+    func skew(seed: Int) throws {
+        var random = PlacementPropertyTests.Generator(state: UInt64(seed) &* 0x5851_F42D)
+        let racks = 2 + random.next(6)
+        let hosts = (1...racks).flatMap { rack in
+            (1...(1 + random.next(3))).map { Fixture.host("r\(rack)-h\($0)", rack: "r\(rack)", cpus: 64, memoryGiB: 1024) }
+        }
+        var used: [Hostname: (Resources, Int)] = [:]
+        var perRack: [String: Int] = Dictionary(uniqueKeysWithValues: (1...racks).map { ("r\($0)", 0) })
+        for _ in 0..<(1 + random.next(40)) {
+            let candidates = HostCandidate.make(hosts.map { ($0, used[$0.name]?.0 ?? .zero, used[$0.name]?.1 ?? 0) })
+            let chosen = try Placement.choose(Fixture.request(service: "web"), among: candidates).host
+            let previous = used[chosen.name] ?? (.zero, 0)
+            used[chosen.name] = (previous.0 + Resources(cpus: 1, memory: .gibibytes(1), disk: .gibibytes(10)), previous.1 + 1)
+            perRack[chosen.location.rack.value, default: 0] += 1
+            #expect((perRack.values.max() ?? 0) - (perRack.values.min() ?? 0) <= 1)
+        }
+    }
+}
