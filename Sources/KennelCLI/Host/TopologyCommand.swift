@@ -1,5 +1,6 @@
 import ArgumentParser
 import KennelModel
+import KennelServer
 
 /// `kennel topology …`: IDCs, zones and racks.
 struct TopologyCommand: AsyncParsableCommand {
@@ -9,20 +10,8 @@ struct TopologyCommand: AsyncParsableCommand {
     )
 }
 
-/// The answer to `GET /api/v1/topology`.
-struct TopologyView: Decodable {
-    struct Zone: Decodable {
-        let name: String
-        let racks: [String]
-    }
-
-    struct IDC: Decodable {
-        let name: String
-        let zones: [Zone]
-    }
-
-    let idcs: [IDC]
-
+extension TopologyView {
+    /// One line per IDC, one indented line per zone with its racks.
     var text: String {
         idcs.flatMap { idc in
             [idc.name] + idc.zones.map { "  \($0.name): " + ($0.racks.isEmpty ? "no racks" : $0.racks.joined(separator: " ")) }

@@ -11,20 +11,6 @@ struct InventoryRoutes<Context: RequestContext> {
         let count: Int
     }
 
-    struct Topology: Codable {
-        struct Zone: Codable {
-            let name: String
-            let racks: [String]
-        }
-
-        struct IDC: Codable {
-            let name: String
-            let zones: [Zone]
-        }
-
-        let idcs: [IDC]
-    }
-
     func register(on group: RouterGroup<Context>) {
         group.get("hosts") { _, _ in
             let hosts = try await service.list().map(HostView.init)
@@ -52,11 +38,7 @@ struct InventoryRoutes<Context: RequestContext> {
         }
         group.get("topology") { _, _ in
             let (idcs, zones, racks) = try await service.topology()
-            return JSONResponse.make(Topology(idcs: idcs.map { idc in
-                Topology.IDC(name: idc.value, zones: zones.filter { $0.idc == idc }.map { zone in
-                    Topology.Zone(name: zone.zone.value, racks: racks.filter { $0.idc == idc && $0.zone == zone.zone }.map(\.rack.value))
-                })
-            }))
+            return JSONResponse.make(TopologyView(idcs: idcs, zones: zones, racks: racks))
         }
         group.post("idcs") { request, _ in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["name"])

@@ -1,0 +1,26 @@
+import KennelControl
+import KennelModel
+
+/// The site topology as the API shows it: IDCs › zones › racks. The CLI decodes it too.
+public struct TopologyView: Codable, Sendable {
+    public struct Zone: Codable, Sendable {
+        public let name: String
+        public let racks: [String]
+    }
+
+    public struct IDC: Codable, Sendable {
+        public let name: String
+        public let zones: [Zone]
+    }
+
+    public let idcs: [IDC]
+
+    /// Nests flat lists of IDCs, zones and racks.
+    public init(idcs: [Hostname], zones: [ZoneKey], racks: [SiteLocation]) {
+        self.idcs = idcs.map { idc in
+            IDC(name: idc.value, zones: zones.filter { $0.idc == idc }.map { zone in
+                Zone(name: zone.zone.value, racks: racks.filter { $0.idc == idc && $0.zone == zone.zone }.map(\.rack.value))
+            })
+        }
+    }
+}
