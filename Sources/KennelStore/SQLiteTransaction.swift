@@ -232,9 +232,14 @@ struct SQLiteTransaction: StoreTransaction {
             try db.execute(sql: "INSERT OR IGNORE INTO rack (idc, zone, name) VALUES (?, ?, ?)",
                            arguments: [rack.idc.value, rack.zone.value, rack.rack.value])
         }
-        for host in site.hosts { try HostRows.upsert(host, db) }
-        try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('placement.scoring', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                       arguments: [site.scoring.rawValue])
-        for pool in site.pools { try PoolRows.upsert(pool, db) }
+        for host in site.hosts {
+            if try self.host(named: host.name) == nil {
+                try HostRows.upsert(host, db)
+            } else {
+                try db.execute(sql: "UPDATE host SET uri = ? WHERE name = ?", arguments: [host.uri, host.name.value])
+            }
+        }
+        try db.execute(sql: "INSERT OR IGNORE INTO setting (key, value) VALUES ('placement.scoring', ?)", arguments: [site.scoring.rawValue])
+        for pool in site.pools where try self.pool(named: pool.name) == nil { try PoolRows.upsert(pool, db) }
     }
 }

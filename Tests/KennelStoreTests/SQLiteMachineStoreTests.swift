@@ -82,6 +82,28 @@ struct SQLiteMachineStoreTests {
         #expect(try await store.hosts().first?.vlans.map(\.value) == [100])
     }
 
+    @Test("re-loading the site file keeps what the API changed: a drained host stays drained, an edited pool stays edited")
+    func reloadKeepsChanges() async throws {
+        let store = try await loadedStore()
+        try await store.transaction { transaction in
+            guard var host = try transaction.host(named: TestSite.value("z1-r1-h1")), var pool = try transaction.pool(named: TestSite.value("pool-a")) else {
+                throw KennelError(.internal, "fixture missing")
+            }
+            host.state = .draining
+            pool.quarantine = .zero
+            try transaction.save(host)
+            try transaction.save(pool)
+        }
+        var site = TestSite.make()
+        site.hosts[0].uri = "fake://moved"
+        let moved = site
+        try await store.transaction { try $0.apply(moved) }
+        let host = try #require(try await store.host(named: TestSite.value("z1-r1-h1")))
+        #expect(host.state == .draining)
+        #expect(host.uri == "fake://moved")
+        #expect(try await store.pools().first?.quarantine == .zero)
+    }
+
     @Test("placement candidates carry what each host's machines hold")
     func candidates() async throws {
         let store = try await loadedStore()

@@ -10,7 +10,8 @@ public struct InventoryService: Sendable {
     /// Every host, by name.
     public func hosts() async throws -> [ComputeHost] { try await store.hosts() }
 
-    /// Writes the site's topology, hosts and pools (adding new ones, updating known ones).
+    /// Loads the site file: adds what the store does not know; known hosts and pools keep
+    /// their current settings (only a host's URI is refreshed).
     public func apply(_ site: Site) async throws {
         try await store.transaction { store in try store.apply(site) }
     }

@@ -79,7 +79,9 @@ public protocol StoreTransaction {
     /// Records the end of an operation; `error` nil means success.
     func finishOperation(_ id: Int64, error: String?, at time: Date) throws
 
-    /// Inserts or updates the site topology and pools (hosts and pools are matched by name).
+    /// Loads a site file: adds the IDCs, zones, racks, hosts and pools the store does not
+    /// know yet. Known ones keep what the API made of them (a drained host stays drained);
+    /// only a known host's URI is refreshed (simulated hosts get new files each start).
     func apply(_ site: Site) throws
 
     /// Adds an IDC, a zone or a rack; refuses a duplicate.
