@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "KennelIPAM", dependencies: ["KennelModel"], exclude: documented),
         // Host selection decisions. Pure.
         .target(name: "KennelPlacement", dependencies: ["KennelModel"], exclude: documented),
+        // Files that make a machine itself inside its root filesystem. Pure.
+        .target(name: "KennelGuest", dependencies: ["KennelModel"], exclude: documented),
         // Services and the ports (protocols) they need from the outside world.
         .target(
             name: "KennelControl",
@@ -87,6 +89,7 @@ let package = Package(
         .testTarget(name: "KennelModelTests", dependencies: ["KennelModel"]),
         .testTarget(name: "KennelIPAMTests", dependencies: ["KennelIPAM"]),
         .testTarget(name: "KennelPlacementTests", dependencies: ["KennelPlacement"]),
+        .testTarget(name: "KennelGuestTests", dependencies: ["KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelStoreTests", dependencies: ["KennelStore", "KennelTesting"]),
         .testTarget(name: "KennelLibvirtTests", dependencies: ["KennelLibvirt", "KennelTesting"]),
         .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt"]),

@@ -1,0 +1,96 @@
+import KennelModel
+
+/// A file Kennel writes into a machine's root filesystem before its first start.
+public struct GuestFile: Sendable, Equatable {
+    /// Absolute path inside the guest.
+    public let path: String
+    public let contents: String
+    /// Unix permission bits.
+    public let mode: UInt16
+
+    public init(path: String, contents: String, mode: UInt16 = 0o644) {
+        self.path = path
+        self.contents = contents
+        self.mode = mode
+    }
+}
+
+/// What makes a machine itself inside its root filesystem.
+public struct GuestIdentity: Sendable, Equatable {
+    public let machine: Machine
+    /// DNS servers and search domain, from the machine's pool.
+    public let dns: [IPv4Address]
+    public let searchDomain: DomainName?
+    /// Keys allowed to log in as root.
+    public let authorizedKeys: [SSHPublicKey]
+
+    public init(machine: Machine, dns: [IPv4Address], searchDomain: DomainName?, authorizedKeys: [SSHPublicKey]) {
+        self.machine = machine
+        self.dns = dns
+        self.searchDomain = searchDomain
+        self.authorizedKeys = authorizedKeys
+    }
+
+    /// The identity of `machine` on `pool`.
+    public init(machine: Machine, pool: Pool, authorizedKeys: [SSHPublicKey]) {
+        self.init(machine: machine, dns: pool.dns, searchDomain: pool.searchDomain, authorizedKeys: authorizedKeys)
+    }
+}
+
+/// Renders the per-machine files of a guest: hostname, hosts, machine-id, resolv.conf, the
+/// static network configuration (kept inside the guest too, so the machine comes back
+/// with the same address after any restart, as a VM would), and root's authorized keys.
+/// SSH host keys are generated per machine on the host, not rendered here.
+public enum GuestFiles {
+    public static func render(_ identity: GuestIdentity) -> [GuestFile] {
+        let machine = identity.machine
+        let name = machine.name.value
+        let network = machine.network
+        let fqdn = identity.searchDomain.map { "\(name).\($0)" }
+        var files = [
+            GuestFile(path: "/etc/hostname", contents: name + "\n"),
+            GuestFile(path: "/etc/hosts", contents: """
+                127.0.0.1\tlocalhost
+                ::1\tlocalhost ip6-localhost ip6-loopback
+                \(network.ip)\t\(([fqdn].compactMap { $0 } + [name]).joined(separator: " "))
+
+                """),
+            GuestFile(path: "/etc/machine-id", contents: machine.uuid.uuidString.lowercased().filter { $0 != "-" } + "\n", mode: 0o444),
+            GuestFile(path: "/etc/resolv.conf", contents: resolvConf(identity)),
+            GuestFile(path: "/etc/network/interfaces", contents: """
+                # Written by Kennel: this machine's address for life. Applied at every start
+                # by /usr/local/sbin/kennel-network (run by supervisord).
+                auto lo
+                iface lo inet loopback
+
+                auto eth0
+                iface eth0 inet static
+                    address \(network.ip)/\(network.prefix)
+                    gateway \(network.gateway)
+                    hwaddress ether \(network.mac)
+
+                """),
+            GuestFile(path: "/etc/kennel/network.env", contents: """
+                INTERFACE=eth0
+                ADDRESS=\(network.ip)/\(network.prefix)
+                GATEWAY=\(network.gateway)
+                MAC=\(network.mac)
+                VLAN=\(network.vlan)
+
+                """),
+        ]
+        if !identity.authorizedKeys.isEmpty {
+            files.append(GuestFile(path: "/root/.ssh/authorized_keys",
+                                   contents: identity.authorizedKeys.map(\.description).joined(separator: "\n") + "\n", mode: 0o600))
+        }
+        return files
+    }
+
+    private static func resolvConf(_ identity: GuestIdentity) -> String {
+        var lines = ["# Written by Kennel from pool \(identity.machine.network.pool)."]
+        if let search = identity.searchDomain { lines.append("search \(search)") }
+        lines += identity.dns.prefix(3).map { "nameserver \($0)" }
+        if identity.dns.isEmpty { lines.append("# The pool names no DNS servers.") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
