@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -46,6 +47,12 @@ let package = Package(
         .target(
             name: "KennelLibvirt",
             dependencies: ["CLibvirt", "KennelModel", "KennelControl", logging],
+            exclude: documented
+        ),
+        // Adapter: host-side steps libvirt cannot do (commands, root filesystems).
+        .target(
+            name: "KennelHost",
+            dependencies: ["KennelModel", "KennelGuest", .product(name: "Subprocess", package: "swift-subprocess")],
             exclude: documented
         ),
         // Edge: HTTP API.
@@ -90,6 +97,7 @@ let package = Package(
         .testTarget(name: "KennelIPAMTests", dependencies: ["KennelIPAM"]),
         .testTarget(name: "KennelPlacementTests", dependencies: ["KennelPlacement"]),
         .testTarget(name: "KennelGuestTests", dependencies: ["KennelGuest", "KennelTesting"]),
+        .testTarget(name: "KennelHostTests", dependencies: ["KennelHost", "KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelStoreTests", dependencies: ["KennelStore", "KennelTesting"]),
         .testTarget(name: "KennelLibvirtTests", dependencies: ["KennelLibvirt", "KennelTesting"]),
         .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt"]),

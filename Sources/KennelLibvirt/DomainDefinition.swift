@@ -62,20 +62,3 @@ public struct DomainDefinition: Sendable, Equatable {
         gateway = machine.network.gateway
     }
 }
-
-/// Where Kennel keeps each machine's files on a host.
-public struct HostPaths: Sendable, Equatable {
-    /// The directory holding one sub-directory per machine.
-    public let machinesRoot: String
-
-    /// Creates a layout rooted at `machinesRoot`.
-    public init(machinesRoot: String = "/var/lib/kennel/machines") {
-        self.machinesRoot = machinesRoot
-    }
-
-    /// The machine's root filesystem directory.
-    public func rootfs(of machine: Hostname) -> String { "\(machinesRoot)/\(machine)/rootfs" }
-
-    /// The machine's data volume directory (loop-file and test drivers).
-    public func data(of machine: Hostname) -> String { "\(machinesRoot)/\(machine)/data" }
-}

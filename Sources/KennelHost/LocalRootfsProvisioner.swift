@@ -1,0 +1,66 @@
+import Foundation
+import KennelGuest
+import KennelModel
+
+/// A built machine image on a host: a root filesystem tarball and its SHA-256.
+public struct ImageArtifact: Sendable, Equatable {
+    public let name: ImageName
+    public let tarball: URL
+    public let sha256: String
+
+    public init(name: ImageName, tarball: URL, sha256: String) {
+        self.name = name
+        self.tarball = tarball
+        self.sha256 = sha256
+    }
+}
+
+/// Gives a machine its own root filesystem on this host: the image extracted into
+/// `machines/NAME/rootfs` (once per image checksum), its identity files written over it
+/// (every time, so a re-provision repairs them), and an empty data directory.
+public struct LocalRootfsProvisioner: Sendable {
+    private let paths: HostPaths
+    private let runner: any CommandRunner
+
+    public init(paths: HostPaths, runner: any CommandRunner = LocalCommandRunner()) {
+        self.paths = paths
+        self.runner = runner
+    }
+
+    /// Provisions `machine` from `image` with `files`; safe to repeat.
+    public func provision(_ machine: Hostname, from image: ImageArtifact, files: [GuestFile]) async throws {
+        let fileManager = FileManager.default
+        let rootfs = URL(fileURLWithPath: paths.rootfs(of: machine))
+        let marker = URL(fileURLWithPath: paths.directory(of: machine)).appendingPathComponent("image.sha256")
+        try fileManager.createDirectory(atPath: paths.data(of: machine), withIntermediateDirectories: true)
+        let extracted = (try? String(contentsOf: marker, encoding: .utf8)) == image.sha256
+        if !extracted {
+            if fileManager.fileExists(atPath: rootfs.path) { try fileManager.removeItem(at: rootfs) }
+            try fileManager.createDirectory(at: rootfs, withIntermediateDirectories: true)
+            _ = try await runner.run("tar", ["--extract", "--gzip", "--numeric-owner", "--file", image.tarball.path, "--directory", rootfs.path])
+            try Data(image.sha256.utf8).write(to: marker, options: .atomic)
+        }
+        for file in files { try write(file, under: rootfs) }
+    }
+
+    /// Removes everything of `machine` on this host; nothing to do when it is gone.
+    public func remove(_ machine: Hostname) throws {
+        let directory = paths.directory(of: machine)
+        guard FileManager.default.fileExists(atPath: directory) else { return }
+        try FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func write(_ file: GuestFile, under rootfs: URL) throws {
+        guard file.path.hasPrefix("/"), !file.path.split(separator: "/").contains("..") else {
+            throw KennelError(.internal, "guest file path \(file.path) escapes the root filesystem")
+        }
+        let target = rootfs.appendingPathComponent(String(file.path.dropFirst()))
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // A symlink planted inside the guest must not redirect the write to the host.
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: target.path)) != nil {
+            try FileManager.default.removeItem(at: target)
+        }
+        try Data(file.contents.utf8).write(to: target, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: Int(file.mode)], ofItemAtPath: target.path)
+    }
+}
