@@ -22,19 +22,26 @@ struct LocalRootfsProvisionerTests {
         return ImageArtifact(name: .defaultImage, tarball: tarball, sha256: sum)
     }
 
-    private func scratch() throws -> URL {
+    /// A scratch directory, a machines root inside it, a provisioner and a machine name.
+    private struct Workbench {
+        let directory: URL
+        let paths: HostPaths
+        let provisioner: LocalRootfsProvisioner
+        let name: Hostname = TestSite.value("web-01")
+    }
+
+    private func workbench() throws -> Workbench {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-rootfs-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
+        let paths = HostPaths(machinesRoot: directory.appendingPathComponent("machines").path)
+        return Workbench(directory: directory, paths: paths, provisioner: LocalRootfsProvisioner(paths: paths, runner: runner))
     }
 
     @Test("a machine gets the image's files, its own identity files with their modes, and a data directory")
     func provision() async throws {
-        let directory = try scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let paths = HostPaths(machinesRoot: directory.appendingPathComponent("machines").path)
-        let provisioner = LocalRootfsProvisioner(paths: paths, runner: runner)
-        let name: Hostname = TestSite.value("web-01")
+        let bench = try workbench()
+        defer { try? FileManager.default.removeItem(at: bench.directory) }
+        let (directory, paths, provisioner, name) = (bench.directory, bench.paths, bench.provisioner, bench.name)
         let files = [GuestFile(path: "/etc/hostname", contents: "web-01\n"),
                      GuestFile(path: "/root/.ssh/authorized_keys", contents: "ssh-ed25519 AAAA\n", mode: 0o600)]
         try await provisioner.provision(name, from: try await image(in: directory), files: files)
@@ -49,11 +56,9 @@ struct LocalRootfsProvisionerTests {
 
     @Test("provisioning again keeps the root filesystem and rewrites the identity files")
     func idempotent() async throws {
-        let directory = try scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let paths = HostPaths(machinesRoot: directory.appendingPathComponent("machines").path)
-        let provisioner = LocalRootfsProvisioner(paths: paths, runner: runner)
-        let name: Hostname = TestSite.value("web-01")
+        let bench = try workbench()
+        defer { try? FileManager.default.removeItem(at: bench.directory) }
+        let (directory, paths, provisioner, name) = (bench.directory, bench.paths, bench.provisioner, bench.name)
         let image = try await image(in: directory)
         try await provisioner.provision(name, from: image, files: [GuestFile(path: "/etc/hostname", contents: "web-01\n")])
         let appFile = paths.rootfs(of: name) + "/srv/app.conf"
@@ -67,11 +72,9 @@ struct LocalRootfsProvisionerTests {
 
     @Test("a symlink planted in the guest cannot redirect an identity file onto the host")
     func symlinkInGuest() async throws {
-        let directory = try scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let paths = HostPaths(machinesRoot: directory.appendingPathComponent("machines").path)
-        let provisioner = LocalRootfsProvisioner(paths: paths, runner: runner)
-        let name: Hostname = TestSite.value("web-01")
+        let bench = try workbench()
+        defer { try? FileManager.default.removeItem(at: bench.directory) }
+        let (directory, paths, provisioner, name) = (bench.directory, bench.paths, bench.provisioner, bench.name)
         let image = try await image(in: directory)
         try await provisioner.provision(name, from: image, files: [])
         let outside = directory.appendingPathComponent("host-file")
@@ -86,11 +89,9 @@ struct LocalRootfsProvisionerTests {
 
     @Test("remove deletes everything of the machine, and is a no-op the second time")
     func remove() async throws {
-        let directory = try scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let paths = HostPaths(machinesRoot: directory.appendingPathComponent("machines").path)
-        let provisioner = LocalRootfsProvisioner(paths: paths, runner: runner)
-        let name: Hostname = TestSite.value("web-01")
+        let bench = try workbench()
+        defer { try? FileManager.default.removeItem(at: bench.directory) }
+        let (directory, paths, provisioner, name) = (bench.directory, bench.paths, bench.provisioner, bench.name)
         try await provisioner.provision(name, from: try await image(in: directory), files: [])
         try provisioner.remove(name)
         try provisioner.remove(name)
