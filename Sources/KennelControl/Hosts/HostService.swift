@@ -57,7 +57,7 @@ public struct HostService: Sendable {
     /// Every host with its usage, by name.
     public func list() async throws -> [HostDetails] {
         let hosts = try await store.hosts()
-        return try await store.dryRun { store in try hosts.map { try details($0.name, store) } }
+        return try await store.dryRun { store in try hosts.map { try details(of: $0, store) } }
     }
 
     /// Adds an IDC.
@@ -95,7 +95,12 @@ public struct HostService: Sendable {
     }
 
     private func details(_ name: Hostname, _ store: any StoreTransaction) throws -> HostDetails {
-        HostDetails(host: try existing(name, store), used: try store.usage(of: name), machines: try store.machineNames(on: name))
+        try details(of: try existing(name, store), store)
+    }
+
+    /// The details of a host already read: only its usage and machines are queried.
+    private func details(of host: ComputeHost, _ store: any StoreTransaction) throws -> HostDetails {
+        HostDetails(host: host, used: try store.usage(of: host.name), machines: try store.machineNames(on: host.name))
     }
 
     private func checkRack(_ location: SiteLocation, _ store: any StoreTransaction) throws {
