@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -52,7 +53,11 @@ let package = Package(
         // Adapter: host-side steps libvirt cannot do (commands, root filesystems).
         .target(
             name: "KennelHost",
-            dependencies: ["KennelModel", "KennelGuest", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: [
+                "KennelModel", "KennelGuest", "KennelControl", logging,
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             exclude: documented
         ),
         // Edge: HTTP API.

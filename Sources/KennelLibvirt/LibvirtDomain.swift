@@ -41,6 +41,15 @@ public final class LibvirtDomain: @unchecked Sendable {
         }
     }
 
+    /// The domain's id while it runs (for LXC domains, the PID of its `libvirt_lxc`
+    /// controller on the host); nil when it does not run.
+    public func id() async throws -> Int32? {
+        try await call { domain in
+            let id = virDomainGetID(domain)
+            return id == UInt32.max ? nil : Int32(bitPattern: id)
+        }
+    }
+
     /// The domain's current run state.
     public func state() async throws -> State {
         try await call { domain in

@@ -2,18 +2,26 @@ import KennelControl
 import KennelModel
 import Logging
 
-/// Runs machines through libvirt, one shared connection per host URI.
+/// Runs machines through libvirt, one shared connection per host URI, with a host agent
+/// for what libvirt cannot do (root filesystems, guest files, looking inside containers).
 ///
 /// One connection per URI matters beyond cost: each `test:///file.xml` connection is a
 /// private simulated host, so a simulated host exists only as long as its connection.
+/// Simulated hosts get no agent: their machines have no files and no insides.
 public actor LibvirtHostRuntime: HostRuntime {
+    /// Chooses the agent for a host, or nil for hosts without real guests.
+    public typealias AgentChooser = @Sendable (ComputeHost) -> (any HostAgent)?
+
     private let paths: HostPaths
+    private let agentFor: AgentChooser
     private let logger: Logger
     private var connections: [String: Task<LibvirtConnection, any Error>] = [:]
 
-    /// Creates a runtime that lays machine files out by `paths`.
-    public init(paths: HostPaths = HostPaths(), logger: Logger) {
+    /// Creates a runtime that lays machine files out by `paths` and reaches each host's
+    /// agent through `agentFor`.
+    public init(paths: HostPaths = HostPaths(), agentFor: @escaping AgentChooser = { _ in nil }, logger: Logger) {
         self.paths = paths
+        self.agentFor = agentFor
         self.logger = logger
     }
 
@@ -28,7 +36,10 @@ public actor LibvirtHostRuntime: HostRuntime {
         return try await opening.value
     }
 
-    public func ensureRunning(_ machine: Machine, on host: ComputeHost) async throws {
+    public func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+        let machine = launch.machine
+        let agent = agentFor(host)
+        try await agent?.provision(launch, bridge: host.bridge)
         let connection = try await connection(to: host)
         let xml = DomainXML.render(DomainDefinition(machine: machine, host: host, paths: paths))
         let domain = try await connection.define(xml: xml)
@@ -37,28 +48,80 @@ public actor LibvirtHostRuntime: HostRuntime {
             try await domain.start()
             logger.debug("domain.started", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
         }
+        if let agent, let container = try await container(of: domain) {
+            try await agent.attach(machine, container: container, bridge: host.bridge)
+        }
+    }
+
+    public func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws {
+        let connection = try await connection(to: host)
+        guard let domain = try await connection.domain(named: machine.name.value),
+              try await domain.state() != .shutoff
+        else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        do {
+            try await domain.shutdown()
+            while clock.now < deadline {
+                if try await domain.state() == .shutoff { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            logger.warning("domain.shutdown-timeout", metadata: ["machine": "\(machine.name)", "timeout": "\(timeout)"])
+        } catch let error as LibvirtError where error.isNotRunning {
+            return
+        } catch let error as LibvirtError {
+            logger.warning("domain.shutdown-refused", metadata: ["machine": "\(machine.name)", "error": "\(error)"])
+        }
+        try await destroy(domain)
     }
 
     public func remove(_ machine: Machine, from host: ComputeHost) async throws {
         let connection = try await connection(to: host)
-        guard let domain = try await connection.domain(named: machine.name.value) else { return }
-        if try await domain.state() != .shutoff {
+        if let domain = try await connection.domain(named: machine.name.value) {
+            if try await domain.state() != .shutoff { try await destroy(domain) }
             do {
-                try await domain.destroy()
-            } catch let error as LibvirtError where error.isNotRunning {
-                // Stopped between the state check and the destroy: nothing to stop.
+                try await domain.undefine()
+            } catch let error as LibvirtError where error.isNoDomain {
+                // Undefined concurrently: the goal is reached.
             }
         }
-        do {
-            try await domain.undefine()
-        } catch let error as LibvirtError where error.isNoDomain {
-            // Undefined concurrently: the goal is reached.
-        }
+        try await agentFor(host)?.remove(machine)
     }
 
     public func presence(of machine: Machine, on host: ComputeHost) async throws -> DomainPresence {
         let connection = try await connection(to: host)
         guard let domain = try await connection.domain(named: machine.name.value) else { return .absent }
         return try await domain.state() == .running ? .running : .stopped
+    }
+
+    public func waitForSSH(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws -> Bool {
+        guard let agent = agentFor(host) else { return true }
+        guard let container = try await runningContainer(of: machine, on: host) else { return false }
+        return try await agent.waitForSSH(machine, container: container, timeout: timeout)
+    }
+
+    public func health(of machine: Machine, on host: ComputeHost) async throws -> MachineHealth? {
+        guard let agent = agentFor(host) else { return nil }
+        guard let container = try await runningContainer(of: machine, on: host) else { return .stopped }
+        return try await agent.health(machine, container: container)
+    }
+
+    private func runningContainer(of machine: Machine, on host: ComputeHost) async throws -> ContainerProcess? {
+        let connection = try await connection(to: host)
+        guard let domain = try await connection.domain(named: machine.name.value) else { return nil }
+        return try await container(of: domain)
+    }
+
+    private func container(of domain: LibvirtDomain) async throws -> ContainerProcess? {
+        guard try await domain.state() == .running, let pid = try await domain.id() else { return nil }
+        return ContainerProcess(controllerPID: pid, hostInterface: LiveDomainXML.hostInterface(in: try await domain.xml()))
+    }
+
+    private func destroy(_ domain: LibvirtDomain) async throws {
+        do {
+            try await domain.destroy()
+        } catch let error as LibvirtError where error.isNotRunning {
+            // Stopped between the state check and the destroy: nothing to stop.
+        }
     }
 }

@@ -8,17 +8,20 @@ enum RequestFieldsDecoding {
     /// Bodies larger than this are refused.
     static let maximumBodySize = 1 << 20
 
-    static func fields(of request: Request, allowed: Set<String>) async throws -> RequestFields {
+    /// The fields of `request`; names in `repeatable` may come several times (a JSON array
+    /// gives one value per item for them).
+    static func fields(of request: Request, allowed: Set<String>, repeatable: Set<String> = []) async throws -> RequestFields {
         let body = try await request.body.collect(upTo: maximumBodySize)
         let text = String(buffer: body)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         if contentType.hasPrefix("application/json") {
-            return try RequestFields(try JSONFields.pairs(from: Data(text.utf8)), allowed: allowed)
+            let pairs = try JSONFields.pairs(from: Data(text.utf8), repeatable: repeatable)
+            return try RequestFields(pairs, allowed: allowed, repeatable: repeatable)
         }
         guard contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") else {
             throw KennelError(.badRequest, "send application/x-www-form-urlencoded or application/json, not \(contentType)")
         }
-        return try RequestFields(try FormEncoding.pairs(from: text), allowed: allowed)
+        return try RequestFields(try FormEncoding.pairs(from: text), allowed: allowed, repeatable: repeatable)
     }
 }
 
@@ -45,16 +48,17 @@ enum FormEncoding {
 }
 
 /// A JSON object whose values are strings, numbers, booleans, null, or arrays of those
-/// (an array becomes the comma-separated list a form field would carry).
+/// (an array becomes the comma-separated list a form field would carry, or, for a
+/// repeatable field, one value per item).
 enum JSONFields {
     private enum Scalar: Decodable {
-        case text(String), null
+        case text(String), list([String]), null
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if container.decodeNil() { self = .null }
             else if let value = Self.text(container) { self = .text(value) }
-            else if let values = try? container.decode([Item].self) { self = .text(values.map(\.text).joined(separator: ",")) }
+            else if let values = try? container.decode([Item].self) { self = .list(values.map(\.text)) }
             else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "must be a string, number, boolean, null, or an array of those")
@@ -82,7 +86,7 @@ enum JSONFields {
         }
     }
 
-    static func pairs(from data: Data) throws(KennelError) -> [(name: String, value: String)] {
+    static func pairs(from data: Data, repeatable: Set<String> = []) throws(KennelError) -> [(name: String, value: String)] {
         let object: [String: Scalar]
         do {
             object = try JSONDecoder().decode([String: Scalar].self, from: data)
@@ -92,9 +96,13 @@ enum JSONFields {
         } catch {
             throw KennelError(.badRequest, "the body is not a JSON object of fields")
         }
-        return object.sorted { $0.key < $1.key }.compactMap { name, value in
-            if case .text(let text) = value { return (name, text) }
-            return nil
+        return object.sorted { $0.key < $1.key }.flatMap { name, value -> [(name: String, value: String)] in
+            switch value {
+            case .text(let text): [(name, text)]
+            case .list(let items) where repeatable.contains(name): items.map { (name, $0) }
+            case .list(let items): [(name, items.joined(separator: ","))]
+            case .null: []
+            }
         }
     }
 }

@@ -52,22 +52,34 @@ enum MachineRows {
             ),
             service: try row.parsedIfPresent("service"),
             owner: try row.parsedIfPresent("owner"),
+            sshKeys: try sshKeys(row),
             failure: try row.decode(String?.self, "failure"),
             createdAt: try row.decode(Date.self, "created_at")
         )
+    }
+
+    /// Root's keys are stored one per line (a key never spans lines).
+    private static func sshKeys(_ row: Row) throws -> [SSHPublicKey] {
+        let lines: String = try row.decode(String.self, "ssh_keys")
+        return try lines.split(separator: "\n").map { line throws(KennelError) -> SSHPublicKey in
+            do { return try SSHPublicKey(parsing: String(line)) } catch {
+                throw KennelError(.internal, "stored ssh key is invalid: \(error)")
+            }
+        }
     }
 
     static func insert(_ machine: Machine, reusingLease: Bool, _ db: Database) throws {
         let spec = machine.spec
         try db.execute(sql: """
             INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
-                                 ingress_bps, egress_bps, service, owner, failure, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 ingress_bps, egress_bps, service, owner, ssh_keys, failure, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
                 machine.name.value, machine.uuid.uuidString, machine.state.rawValue, machine.host.value,
                 spec.cpus.value, Int64(spec.memory.bytes), Int64(spec.disk.bytes), spec.image.value,
                 spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
-                machine.service?.value, machine.owner?.value, machine.failure, machine.createdAt,
+                machine.service?.value, machine.owner?.value,
+                machine.sshKeys.map(\.description).joined(separator: "\n"), machine.failure, machine.createdAt,
             ])
         let network = machine.network
         if reusingLease {

@@ -6,6 +6,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-topology-pools-machines", migrate: v1)
+        migrator.registerMigration("v2-machine-ssh-keys", migrate: v2)
         return migrator
     }
 
@@ -159,5 +160,11 @@ enum Migrations {
             ) STRICT;
             CREATE INDEX operation_by_machine ON operation(machine);
             """)
+    }
+
+    /// Root's SSH keys per machine (one OpenSSH public key per line), written into the
+    /// machine's `authorized_keys` whenever its root filesystem is provisioned.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE machine ADD COLUMN ssh_keys TEXT NOT NULL DEFAULT ''")
     }
 }

@@ -147,15 +147,21 @@ extension Result where Failure == any Error {
 
 @Suite("Machine service: delete during provisioning")
 struct DeleteWhileProvisioningTests {
-    @Test("a machine still provisioning cannot be deleted, so its host steps cannot leave an orphan domain")
-    func refused() async throws {
-        let plane = try await TestControlPlane.make()
-        let machine = try await plane.services.machines.create(TestSite.request("web-01"))
-        try await plane.store.transaction { try $0.setState(.provisioning, failure: nil, of: machine.name) }
-        await #expect {
-            try await plane.services.machines.delete(named: machine.name)
-        } throws: { ($0 as? KennelError)?.code == .conflict }
-        #expect(try await plane.services.machines.machine(named: machine.name).state == .provisioning)
-        #expect(try await plane.rowCounts().operations == 1)
+    @Test("a delete that arrives while the machine is provisioned waits for it, then leaves no domain, row or lease")
+    func waits() async throws {
+        let runtime = FakeHostRuntime()
+        let plane = try await TestControlPlane.make(runtime: runtime)
+        await runtime.holdStarts()
+        let creating = Task { try await plane.services.machines.create(TestSite.request("web-01")) }
+        while await !runtime.calls.contains(where: { $0.hasPrefix("ensureRunning web-01") }) { await Task.yield() }
+        let deleting = Task { try await plane.services.machines.delete(named: Hostname(parsing: "web-01")) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await plane.services.machines.machine(named: Hostname(parsing: "web-01")).state == .provisioning)
+        await runtime.releaseStarts()
+        #expect(try await creating.value.state == .running)
+        try await deleting.value
+        #expect(await runtime.definedMachines.isEmpty)
+        #expect(try await plane.rowCounts().machines == 0)
+        #expect(await runtime.calls.last?.hasPrefix("remove web-01@") == true)
     }
 }

@@ -103,7 +103,7 @@ struct LocalRootfsProvisionerTests {
         await #expect {
             _ = try await runner.run("tar", ["--extract", "--file", "/nonexistent/image.tar.gz"])
         } throws: { error in
-            (error as? KennelError)?.code == .hostFailure && (error as? KennelError)?.message.hasPrefix("tar --extract failed") == true
+            (error as? KennelError)?.code == .hostFailure && (error as? KennelError)?.message.hasPrefix("tar --extract --file failed (exit status 2)") == true
         }
     }
 }

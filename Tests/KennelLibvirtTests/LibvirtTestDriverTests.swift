@@ -1,5 +1,6 @@
 import Foundation
 import KennelLibvirt
+import KennelControl
 import KennelModel
 import KennelTesting
 import Logging
@@ -87,8 +88,8 @@ struct LibvirtHostRuntimeTests {
     func ensureRunning() async throws {
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
-        try await runtime.ensureRunning(machine, on: host)
-        try await runtime.ensureRunning(machine, on: host)
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
         #expect(try await runtime.presence(of: machine, on: host) == .running)
         let domain = try #require(try await runtime.connection(to: host).domain(named: "web-01"))
         #expect(try await domain.autostart())
@@ -98,7 +99,7 @@ struct LibvirtHostRuntimeTests {
     func remove() async throws {
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
-        try await runtime.ensureRunning(machine, on: host)
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
         try await runtime.remove(machine, from: host)
         try await runtime.remove(machine, from: host)
         #expect(try await runtime.presence(of: machine, on: host) == .absent)
@@ -111,7 +112,7 @@ struct LibvirtHostRuntimeTests {
             Fixtures.machine("m-\(n)", ip: "10.100.0.\(n)", uuid: String(format: "00000000-0000-4000-8000-%012d", n))
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for machine in machines { group.addTask { try await runtime.ensureRunning(machine, on: host) } }
+            for machine in machines { group.addTask { try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host) } }
             try await group.waitForAll()
         }
         let connection = try await runtime.connection(to: host)

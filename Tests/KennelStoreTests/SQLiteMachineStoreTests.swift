@@ -29,7 +29,7 @@ struct SQLiteMachineStoreTests {
 
     @Test("migrations are numbered and all applied")
     func migrations() throws {
-        #expect(try SQLiteMachineStore.inMemory().appliedMigrations() == ["v1-topology-pools-machines"])
+        #expect(try SQLiteMachineStore.inMemory().appliedMigrations() == ["v1-topology-pools-machines", "v2-machine-ssh-keys"])
     }
 
     @Test("a machine reads back exactly as written, with its rack from its host")

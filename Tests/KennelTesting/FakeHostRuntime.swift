@@ -9,11 +9,32 @@ public actor FakeHostRuntime: HostRuntime {
     /// Every call, in order, as "verb machine@host".
     public private(set) var calls: [String] = []
     private var failingHosts: Set<Hostname> = []
+    private var silentSSH: Set<Hostname> = []
+    private var holding = false
+    private var held: [CheckedContinuation<Void, Never>] = []
+    /// The launches given to `ensureRunning`, by machine name (the last one wins).
+    public private(set) var launches: [Hostname: MachineLaunch] = [:]
 
     public init() {}
 
     /// Makes `ensureRunning` fail on `host` from now on.
     public func failStarts(on host: Hostname) { failingHosts.insert(host) }
+
+    /// Makes every `ensureRunning` wait (after recording its call) until `releaseStarts`.
+    public func holdStarts() { holding = true }
+
+    /// Lets held and future starts proceed.
+    public func releaseStarts() {
+        holding = false
+        held.forEach { $0.resume() }
+        held = []
+    }
+
+    /// Makes sshd of `machine` never answer from now on.
+    public func silenceSSH(of machine: Hostname) { silentSSH.insert(machine) }
+
+    /// Stops a machine's container behind Kennel's back, as a crash would.
+    public func crash(_ machine: Hostname, on host: Hostname) { domains[host]?[machine] = .stopped }
 
     /// Forgets every domain, as a simulated host does when its process restarts.
     public func wipe() { domains = [:] }
@@ -21,13 +42,32 @@ public actor FakeHostRuntime: HostRuntime {
     /// Every machine defined anywhere.
     public var definedMachines: [Hostname] { domains.values.flatMap(\.keys).sorted() }
 
-    public func ensureRunning(_ machine: Machine, on host: ComputeHost) async throws {
+    public func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+        let machine = launch.machine
+        launches[machine.name] = launch
         calls.append("ensureRunning \(machine.name)@\(host.name)")
+        if holding { await withCheckedContinuation { held.append($0) } }
         guard !failingHosts.contains(host.name) else {
             domains[host.name, default: [:]][machine.name] = .stopped
             throw FakeHostError(message: "simulated start failure on \(host.name)")
         }
         domains[host.name, default: [:]][machine.name] = .running
+    }
+
+    public func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws {
+        calls.append("stop \(machine.name)@\(host.name)")
+        if domains[host.name]?[machine.name] != nil { domains[host.name]?[machine.name] = .stopped }
+    }
+
+    public func waitForSSH(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws -> Bool {
+        calls.append("waitForSSH \(machine.name)@\(host.name)")
+        return domains[host.name]?[machine.name] == .running && !silentSSH.contains(machine.name)
+    }
+
+    public func health(of machine: Machine, on host: ComputeHost) async throws -> MachineHealth? {
+        guard domains[host.name]?[machine.name] == .running else { return .stopped }
+        return MachineHealth(sshd: silentSSH.contains(machine.name) ? .down : .up,
+                             programs: [ProgramStatus(name: "sshd", state: "RUNNING", detail: "pid 4")])
     }
 
     public func remove(_ machine: Machine, from host: ComputeHost) async throws {

@@ -45,7 +45,7 @@ struct MachineClaim {
                 pool: pool.name, ip: address.ip, prefix: pool.cidr.prefix, gateway: pool.gateway,
                 vlan: pool.vlan, mac: try mac(for: address.ip, store)
             ),
-            service: request.service, owner: request.owner, createdAt: now
+            service: request.service, owner: request.owner, sshKeys: request.sshKeys, createdAt: now
         )
         try store.insert(machine, reusingLease: address.reusesLease)
         return machine

@@ -2,23 +2,44 @@ import Foundation
 import KennelModel
 import Logging
 
-/// Creates, lists and deletes machines: the store holds the truth, the host runtime
-/// makes hosts match it.
+/// How long lifecycle steps may take on a host.
+public struct LifecycleTimeouts: Sendable, Equatable {
+    /// From start until sshd answers; a create or start that exceeds it fails.
+    public var sshd: Duration
+    /// From the shutdown request until the container is stopped hard.
+    public var shutdown: Duration
+
+    public init(sshd: Duration = .seconds(60), shutdown: Duration = .seconds(30)) {
+        self.sshd = sshd
+        self.shutdown = shutdown
+    }
+}
+
+/// Creates, starts, stops, restarts, lists and deletes machines: the store holds the
+/// truth, the host runtime makes hosts match it. Steps on one machine never overlap
+/// (`MachineLocks`, shared with the reconciler).
 public struct MachineService: Sendable {
     private let store: any MachineStore
     private let runtime: any HostRuntime
+    private let locks: MachineLocks
+    private let timeouts: LifecycleTimeouts
     private let environment: ServiceEnvironment
     private let logger: Logger
 
     /// Creates the service over a store and a host runtime.
-    public init(store: any MachineStore, runtime: any HostRuntime, environment: ServiceEnvironment = .live, logger: Logger) {
+    public init(
+        store: any MachineStore, runtime: any HostRuntime, locks: MachineLocks = MachineLocks(),
+        timeouts: LifecycleTimeouts = LifecycleTimeouts(), environment: ServiceEnvironment = .live, logger: Logger
+    ) {
         self.store = store
         self.runtime = runtime
+        self.locks = locks
+        self.timeouts = timeouts
         self.environment = environment
         self.logger = logger
     }
 
-    /// Places, addresses and starts a new machine.
+    /// Places, addresses and starts a new machine, and waits for its sshd.
     ///
     /// The claim (placement, address, row) is one transaction; the host steps follow. If a
     /// host step fails, what was done on the host is undone, the machine is kept as
@@ -35,21 +56,53 @@ public struct MachineService: Sendable {
         logger.info("machine.claimed", metadata: [
             "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
         ])
-        let host = try await host(named: machine.host)
-        do {
-            try await runtime.ensureRunning(machine, on: host)
-        } catch {
-            try await fail(machine, on: host, operation: operation, error: error)
+        return try await locks.withLock(machine.name) {
+            let host = try await host(named: machine.host)
+            do {
+                try await bringUp(machine, on: host)
+            } catch {
+                try await fail(machine, on: host, operation: operation, error: error)
+            }
+            return try await finish(operation, settingState: .running, of: machine)
         }
-        let finished = environment.now()
-        try await store.transaction { store in
-            try store.setState(.running, failure: nil, of: machine.name)
-            try store.finishOperation(operation, error: nil, at: finished)
+    }
+
+    /// Starts a stopped (or failed) machine with the same identity, address and files,
+    /// and waits for its sshd. Starting a running machine changes nothing.
+    public func start(named name: Hostname) async throws -> Machine {
+        try await locks.withLock(name) {
+            let (machine, operation) = try await begin(.start, on: name)
+            let host = try await host(named: machine.host)
+            try await step(operation, of: machine, "starting") { try await bringUp(machine, on: host) }
+            return try await finish(operation, settingState: .running, of: machine)
         }
-        logger.info("machine.running", metadata: ["machine": "\(machine.name)", "host": "\(machine.host)"])
-        var running = machine
-        running.state = .running
-        return running
+    }
+
+    /// Shuts a machine down (gracefully, then hard after the shutdown timeout) and keeps
+    /// it stopped: the reconciler leaves it alone until it is started again.
+    public func stop(named name: Hostname) async throws -> Machine {
+        try await locks.withLock(name) {
+            let (machine, operation) = try await begin(.stop, on: name)
+            let host = try await host(named: machine.host)
+            try await store.transaction { store in try store.setState(.stopped, failure: nil, of: name) }
+            try await step(operation, of: machine, "stopping") {
+                try await runtime.stop(machine, on: host, timeout: timeouts.shutdown)
+            }
+            return try await finish(operation, settingState: .stopped, of: machine)
+        }
+    }
+
+    /// Stops then starts a machine, as a reboot of a VM would.
+    public func restart(named name: Hostname) async throws -> Machine {
+        try await locks.withLock(name) {
+            let (machine, operation) = try await begin(.restart, on: name)
+            let host = try await host(named: machine.host)
+            try await step(operation, of: machine, "restarting") {
+                try await runtime.stop(machine, on: host, timeout: timeouts.shutdown)
+                try await bringUp(machine, on: host)
+            }
+            return try await finish(operation, settingState: .running, of: machine)
+        }
     }
 
     /// Every machine, by name.
@@ -61,38 +114,95 @@ public struct MachineService: Sendable {
         return machine
     }
 
+    /// What runs inside a machine (nil on simulated hosts). A host that cannot be asked
+    /// answers nil rather than failing the read.
+    public func health(of machine: Machine) async -> MachineHealth? {
+        guard machine.state == .running || machine.state == .stopped else { return nil }
+        do {
+            return try await runtime.health(of: machine, on: try await host(named: machine.host))
+        } catch {
+            logger.warning("machine.health-unknown", metadata: ["machine": "\(machine.name)", "error": "\(error)"])
+            return nil
+        }
+    }
+
     /// Removes a machine from its host, then its row and lease. Safe to repeat and to
     /// race: the second of two concurrent deletes finds nothing left to do.
-    ///
-    /// A machine still being provisioned cannot be deleted (409 `conflict`): its host
-    /// steps would recreate what the delete removed.
     public func delete(named name: Hostname) async throws {
-        let started = environment.now()
-        let (machine, operation) = try await store.transaction { store in
-            guard let machine = try store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
-            guard machine.state != .provisioning else {
-                throw KennelError(.conflict, "machine \(name) is being provisioned; delete it once it is running or failed")
+        try await locks.withLock(name) {
+            let started = environment.now()
+            let (machine, operation) = try await store.transaction { store in
+                guard let machine = try store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
+                try store.setState(.deleting, failure: nil, of: name)
+                return (machine, try store.beginOperation(.delete, machine: name, at: started))
             }
-            try store.setState(.deleting, failure: nil, of: name)
-            return (machine, try store.beginOperation(.delete, machine: name, at: started))
-        }
-        do {
-            try await runtime.remove(machine, from: try await host(named: machine.host))
-        } catch {
-            let reason = "removing from host \(machine.host) failed: \(error)"
+            do {
+                try await runtime.remove(machine, from: try await host(named: machine.host))
+            } catch {
+                let reason = "removing from host \(machine.host) failed: \(error)"
+                let finished = environment.now()
+                try await store.transaction { store in
+                    try store.setState(.failed, failure: reason, of: name)
+                    try store.finishOperation(operation, error: reason, at: finished)
+                }
+                throw KennelError(.hostFailure, reason)
+            }
             let finished = environment.now()
             try await store.transaction { store in
-                try store.setState(.failed, failure: reason, of: name)
+                try store.deleteMachine(named: name, releasingAt: finished)
+                try store.finishOperation(operation, error: nil, at: finished)
+            }
+            logger.info("machine.deleted", metadata: ["machine": "\(name)", "ip": "\(machine.network.ip)"])
+        }
+    }
+
+    /// Provisions and starts the machine, then waits for its sshd.
+    private func bringUp(_ machine: Machine, on host: ComputeHost) async throws {
+        let pool = try await store.pools().first { $0.name == machine.network.pool }
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: pool), on: host)
+        guard try await runtime.waitForSSH(machine, on: host, timeout: timeouts.sshd) else {
+            throw KennelError(.hostFailure, "sshd of \(machine.name) did not answer on \(machine.network.ip) within \(timeouts.sshd)")
+        }
+    }
+
+    private func begin(_ kind: OperationKind, on name: Hostname) async throws -> (Machine, Int64) {
+        let now = environment.now()
+        return try await store.transaction { store in
+            guard let machine = try store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
+            guard machine.state != .deleting else {
+                throw KennelError(.conflict, "machine \(name) is being deleted")
+            }
+            return (machine, try store.beginOperation(kind, machine: name, at: now))
+        }
+    }
+
+    /// Runs a host step; on failure records it on the operation and the machine.
+    private func step(_ operation: Int64, of machine: Machine, _ doing: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            let reason = "\(doing) on host \(machine.host) failed: \(error)"
+            logger.error("machine.step-failed", metadata: ["machine": "\(machine.name)", "reason": "\(reason)"])
+            let finished = environment.now()
+            try await store.transaction { store in
+                try store.setState(.failed, failure: reason, of: machine.name)
                 try store.finishOperation(operation, error: reason, at: finished)
             }
             throw KennelError(.hostFailure, reason)
         }
+    }
+
+    private func finish(_ operation: Int64, settingState state: MachineState, of machine: Machine) async throws -> Machine {
         let finished = environment.now()
         try await store.transaction { store in
-            try store.deleteMachine(named: name, releasingAt: finished)
+            try store.setState(state, failure: nil, of: machine.name)
             try store.finishOperation(operation, error: nil, at: finished)
         }
-        logger.info("machine.deleted", metadata: ["machine": "\(name)", "ip": "\(machine.network.ip)"])
+        logger.info("machine.\(state.rawValue)", metadata: ["machine": "\(machine.name)", "host": "\(machine.host)"])
+        var updated = machine
+        updated.state = state
+        updated.failure = nil
+        return updated
     }
 
     private func host(named name: Hostname) async throws -> ComputeHost {

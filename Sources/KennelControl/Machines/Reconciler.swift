@@ -1,9 +1,9 @@
 import KennelModel
 import Logging
 
-/// Makes hosts match the store: a machine the store says exists is defined on its host
-/// (and started if it should run); a create or delete interrupted by a crash is finished.
-/// It never removes a domain the store does not know about.
+/// Makes hosts match the store: a machine the store says runs is defined and running on
+/// its host (a crashed container is started again); a create or delete interrupted by a
+/// crash of Kennel is finished. It never removes a domain the store does not know about.
 public struct Reconciler: Sendable {
     /// What one pass did.
     public struct Report: Sendable, Equatable {
@@ -13,58 +13,89 @@ public struct Reconciler: Sendable {
         public var finishedDeletes: [Hostname] = []
         /// Machines that could not be repaired, with the reason.
         public var failures: [Hostname: String] = [:]
+
+        public init() {}
+    }
+
+    /// Which machines a pass looks at.
+    public enum Scope: Sendable {
+        /// At start-up, when no request is under way: also machines left half-created or
+        /// half-deleted by a crash.
+        case startup
+        /// While serving: only machines that should run; steps under way are their
+        /// requests' business.
+        case running
     }
 
     private let store: any MachineStore
     private let runtime: any HostRuntime
+    private let locks: MachineLocks
     private let environment: ServiceEnvironment
     private let logger: Logger
 
     /// Creates a reconciler over a store and a host runtime.
-    public init(store: any MachineStore, runtime: any HostRuntime, environment: ServiceEnvironment = .live, logger: Logger) {
+    public init(
+        store: any MachineStore, runtime: any HostRuntime, locks: MachineLocks = MachineLocks(),
+        environment: ServiceEnvironment = .live, logger: Logger
+    ) {
         self.store = store
         self.runtime = runtime
+        self.locks = locks
         self.environment = environment
         self.logger = logger
     }
 
-    /// One pass over every machine.
-    public func reconcile() async throws -> Report {
+    /// One pass over every machine in `scope`.
+    public func reconcile(_ scope: Scope = .startup) async throws -> Report {
         let hosts = Dictionary(uniqueKeysWithValues: try await store.hosts().map { ($0.name, $0) })
+        let pools = Dictionary(uniqueKeysWithValues: try await store.pools().map { ($0.name, $0) })
         var report = Report()
-        for machine in try await store.machines() {
-            guard let host = hosts[machine.host] else {
-                report.failures[machine.name] = "host \(machine.host) is not in the inventory"
+        for listed in try await store.machines() where scope == .startup || listed.state == .running {
+            guard let host = hosts[listed.host] else {
+                report.failures[listed.name] = "host \(listed.host) is not in the inventory"
                 continue
             }
             do {
-                try await reconcile(machine, on: host, into: &report)
+                let outcome = try await locks.withLock(listed.name) {
+                    // Read again under the lock: a request may have changed it meanwhile.
+                    guard let machine = try await store.machine(named: listed.name),
+                          scope == .startup || machine.state == .running
+                    else { return Outcome.unchanged }
+                    return try await reconcile(machine, on: host, pool: pools[machine.network.pool])
+                }
+                switch outcome {
+                case .restored: report.restored.append(listed.name)
+                case .deleted: report.finishedDeletes.append(listed.name)
+                case .unchanged: break
+                }
             } catch {
-                report.failures[machine.name] = "\(error)"
-                logger.error("reconcile.failed", metadata: ["machine": "\(machine.name)", "error": "\(error)"])
+                report.failures[listed.name] = "\(error)"
+                logger.error("reconcile.failed", metadata: ["machine": "\(listed.name)", "error": "\(error)"])
             }
         }
         return report
     }
 
-    private func reconcile(_ machine: Machine, on host: ComputeHost, into report: inout Report) async throws {
+    private enum Outcome: Sendable { case restored, deleted, unchanged }
+
+    private func reconcile(_ machine: Machine, on host: ComputeHost, pool: Pool?) async throws -> Outcome {
         switch machine.state {
         case .running, .provisioning, .pending:
             guard try await runtime.presence(of: machine, on: host) != .running else {
                 if machine.state != .running { try await setState(.running, of: machine.name) }
-                return
+                return .unchanged
             }
-            try await runtime.ensureRunning(machine, on: host)
+            try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: pool), on: host)
             try await setState(.running, of: machine.name)
-            report.restored.append(machine.name)
             logger.notice("reconcile.restored", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
+            return .restored
         case .deleting:
             try await runtime.remove(machine, from: host)
             let now = environment.now()
             try await store.transaction { store in try store.deleteMachine(named: machine.name, releasingAt: now) }
-            report.finishedDeletes.append(machine.name)
+            return .deleted
         case .stopped, .failed:
-            return
+            return .unchanged
         }
     }
 

@@ -5,15 +5,41 @@ public enum DomainPresence: String, Sendable, Equatable {
     case absent, stopped, running
 }
 
+/// Everything a host needs to run a machine: the machine, and what its pool says about
+/// name resolution (written into the guest).
+public struct MachineLaunch: Sendable, Equatable {
+    public let machine: Machine
+    /// DNS servers and search domain of the machine's pool.
+    public let dns: [IPv4Address]
+    public let searchDomain: DomainName?
+
+    /// Creates a launch of `machine` on `pool`'s settings (none when the pool is gone).
+    public init(machine: Machine, pool: Pool?) {
+        self.machine = machine
+        dns = pool?.dns ?? []
+        searchDomain = pool?.searchDomain
+    }
+}
+
 /// Runs machines on hosts (libvirt's LXC driver in production, its test driver in demo
 /// mode, a fake in unit tests). Every call is idempotent, so a step can be retried or
 /// resumed after a crash.
 public protocol HostRuntime: Sendable {
-    /// Defines the machine's container on `host` (replacing an older definition), marks it
-    /// autostart, and starts it unless it already runs.
-    func ensureRunning(_ machine: Machine, on host: ComputeHost) async throws
-    /// Stops the container if it runs and removes its definition; no-op when absent.
+    /// Provisions the machine's files on `host` when it has none yet, defines its container
+    /// (replacing an older definition), marks it autostart, and starts it unless it runs.
+    func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws
+    /// Asks the container to shut down, waits up to `timeout`, then stops it hard; no-op
+    /// when it does not run.
+    func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws
+    /// Stops the container if it runs, removes its definition and the machine's files;
+    /// no-op when absent.
     func remove(_ machine: Machine, from host: ComputeHost) async throws
     /// What the host knows of the machine's container.
     func presence(of machine: Machine, on host: ComputeHost) async throws -> DomainPresence
+    /// Waits until the machine's sshd answers on its address, at most `timeout`; false
+    /// when it did not. Hosts that run no real guests (simulated ones) answer true at once.
+    func waitForSSH(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws -> Bool
+    /// What runs inside the machine: sshd and its supervisord programs; nil for hosts that
+    /// run no real guests.
+    func health(of machine: Machine, on host: ComputeHost) async throws -> MachineHealth?
 }

@@ -111,5 +111,5 @@ public protocol StoreTransaction {
 
 /// The kinds of asynchronous work Kennel records.
 public enum OperationKind: String, Sendable, Codable {
-    case create, delete, reconcile
+    case create, delete, reconcile, start, stop, restart
 }

@@ -84,6 +84,8 @@ public struct Machine: Hashable, Sendable, Codable {
     public let service: Label?
     /// The person or team that owns it.
     public let owner: Label?
+    /// Keys allowed to log in as root, from the create request.
+    public let sshKeys: [SSHPublicKey]
     /// Why the last host step failed, when `state` is `failed`.
     public var failure: String?
     public let createdAt: Date
@@ -92,7 +94,7 @@ public struct Machine: Hashable, Sendable, Codable {
     public init(
         name: Hostname, uuid: UUID, state: MachineState, spec: MachineSpec, host: Hostname,
         location: SiteLocation, network: MachineNetwork, service: Label?, owner: Label?,
-        failure: String? = nil, createdAt: Date
+        sshKeys: [SSHPublicKey] = [], failure: String? = nil, createdAt: Date
     ) {
         self.name = name
         self.uuid = uuid
@@ -103,6 +105,7 @@ public struct Machine: Hashable, Sendable, Codable {
         self.network = network
         self.service = service
         self.owner = owner
+        self.sshKeys = sshKeys
         self.failure = failure
         self.createdAt = createdAt
     }

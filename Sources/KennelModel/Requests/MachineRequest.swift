@@ -24,12 +24,17 @@ public struct MachineRequest: Sendable, Equatable {
     public var hostClass: Label?
     /// Tags the host must carry.
     public var hostLabels: [Label]
+    /// Keys allowed to log in as root (`ssh_key`, repeatable).
+    public var sshKeys: [SSHPublicKey]
 
     /// The field names a create request may carry.
     public static let fieldNames: Set<String> = [
         "name", "idc", "zone", "cpus", "memory", "disk", "image",
         "service", "owner", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
     ]
+
+    /// The fields a create request may give more than once.
+    public static let repeatableFieldNames: Set<String> = ["ssh_key"]
 
     /// Defaults for fields a request leaves out.
     public enum Defaults {
@@ -43,7 +48,7 @@ public struct MachineRequest: Sendable, Equatable {
     public init(
         name: Hostname, idc: Hostname, zone: Hostname? = nil, spec: MachineSpec,
         service: Label? = nil, owner: Label? = nil, pool: Hostname? = nil, ip: IPv4Address? = nil, mac: MACAddress? = nil,
-        spread: SpreadMode = .bestEffort, hostClass: Label? = nil, hostLabels: [Label] = []
+        spread: SpreadMode = .bestEffort, hostClass: Label? = nil, hostLabels: [Label] = [], sshKeys: [SSHPublicKey] = []
     ) {
         self.name = name
         self.idc = idc
@@ -57,6 +62,7 @@ public struct MachineRequest: Sendable, Equatable {
         self.spread = spread
         self.hostClass = hostClass
         self.hostLabels = hostLabels
+        self.sshKeys = sshKeys
     }
 
     /// Parses a request from its fields, naming the first bad field in the error.
@@ -80,6 +86,7 @@ public struct MachineRequest: Sendable, Equatable {
         spread = try fields.value("spread", default: SpreadMode.bestEffort)
         hostClass = try fields.optional("host_class")
         hostLabels = try fields.optional("host_labels", as: CommaList<Label>.self)?.items ?? []
+        sshKeys = try fields.all("ssh_key")
     }
 }
 

@@ -14,7 +14,8 @@ struct MachineRoutes<Context: RequestContext> {
     }
 
     @Sendable func create(request: Request, context: Context) async throws -> Response {
-        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: MachineRequest.fieldNames)
+        let fields = try await RequestFieldsDecoding.fields(
+            of: request, allowed: MachineRequest.fieldNames, repeatable: MachineRequest.repeatableFieldNames)
         let machine = try await service.create(MachineRequest(fields: fields))
         return JSONResponse.make(MachineView(machine), status: .created,
                                  headers: [.location: "/api/v1/machines/\(machine.name)"])
