@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "KennelCLI",
             dependencies: [
-                "KennelModel", "KennelControl", "KennelStore", "KennelLibvirt", "KennelServer",
+                "KennelModel", "KennelControl", "KennelStore", "KennelLibvirt", "KennelHost", "KennelServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -9,13 +9,18 @@ public struct KennelServices: Sendable {
     public let placement: PlacementService
     public let reconciler: Reconciler
 
-    /// Wires the services over `store` and `runtime`.
-    public init(store: any MachineStore, runtime: any HostRuntime, environment: ServiceEnvironment = .live, logger: Logger) {
-        machines = MachineService(store: store, runtime: runtime, environment: environment, logger: logger)
+    /// Wires the services over `store` and `runtime`; machine requests and the reconciler
+    /// share one set of per-machine locks.
+    public init(
+        store: any MachineStore, runtime: any HostRuntime, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
+        environment: ServiceEnvironment = .live, logger: Logger
+    ) {
+        let locks = MachineLocks()
+        machines = MachineService(store: store, runtime: runtime, locks: locks, timeouts: timeouts, environment: environment, logger: logger)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)
         hosts = HostService(store: store)
         placement = PlacementService(store: store, environment: environment)
-        reconciler = Reconciler(store: store, runtime: runtime, environment: environment, logger: logger)
+        reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, logger: logger)
     }
 }

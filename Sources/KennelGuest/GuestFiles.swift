@@ -1,7 +1,7 @@
 import KennelModel
 
 /// A file Kennel writes into a machine's root filesystem before its first start.
-public struct GuestFile: Sendable, Equatable {
+public struct GuestFile: Sendable, Equatable, Codable {
     /// Absolute path inside the guest.
     public let path: String
     public let contents: String

@@ -22,7 +22,7 @@ public struct CommandResult: Sendable, Equatable {
 
 /// Runs a program with arguments (never through a shell) and collects what it printed.
 public protocol CommandRunner: Sendable {
-    /// Runs `executable` (an absolute path, or a name looked up in PATH) with `arguments`,
+    /// Runs `executable` (a path, or a bare name looked up in PATH) with `arguments`,
     /// writing `input` to its standard input, and reports how it ended.
     func execute(_ executable: String, _ arguments: [String], input: String?) async throws -> CommandResult
 }
@@ -47,7 +47,13 @@ public struct LocalCommandRunner: CommandRunner {
     public init() {}
 
     public func execute(_ executable: String, _ arguments: [String], input: String?) async throws -> CommandResult {
-        let program: Executable = executable.hasPrefix("/") ? .path(FilePath(executable)) : .name(executable)
+        let program: Executable = if executable.hasPrefix("/") {
+            .path(FilePath(executable))
+        } else if executable.contains("/") {
+            .path(FilePath(FileManager.default.currentDirectoryPath + "/" + executable))
+        } else {
+            .name(executable)
+        }
         let result = try await Subprocess.run(
             program, arguments: Arguments(arguments), input: .string(input ?? ""),
             output: .string(limit: 4 << 20), error: .string(limit: 256 << 10)

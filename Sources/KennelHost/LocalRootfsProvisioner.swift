@@ -16,8 +16,9 @@ public struct ImageArtifact: Sendable, Equatable {
 }
 
 /// Gives a machine its own root filesystem on this host: the image extracted into
-/// `machines/NAME/rootfs` (once per image checksum), its identity files written over it
-/// (every time, so a re-provision repairs them), and an empty data directory.
+/// `machines/NAME/rootfs` (once: the root filesystem is the machine's disk, never
+/// replaced, even when a newer image exists), its identity files written over it (every
+/// time, so a re-provision repairs them), and an empty data directory.
 public struct LocalRootfsProvisioner: Sendable {
     private let paths: HostPaths
     private let runner: any CommandRunner
@@ -33,8 +34,8 @@ public struct LocalRootfsProvisioner: Sendable {
         let rootfs = URL(fileURLWithPath: paths.rootfs(of: machine))
         let marker = URL(fileURLWithPath: paths.directory(of: machine)).appendingPathComponent("image.sha256")
         try fileManager.createDirectory(atPath: paths.data(of: machine), withIntermediateDirectories: true)
-        let extracted = (try? String(contentsOf: marker, encoding: .utf8)) == image.sha256
-        if !extracted {
+        // The marker is written last: a rootfs without it is a half-done extraction.
+        if !fileManager.fileExists(atPath: marker.path) {
             if fileManager.fileExists(atPath: rootfs.path) { try fileManager.removeItem(at: rootfs) }
             try fileManager.createDirectory(at: rootfs, withIntermediateDirectories: true)
             _ = try await runner.run("tar", ["--extract", "--gzip", "--numeric-owner", "--file", image.tarball.path, "--directory", rootfs.path])

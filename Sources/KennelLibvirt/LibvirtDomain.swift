@@ -72,9 +72,10 @@ public final class LibvirtDomain: @unchecked Sendable {
         try await check("start") { virDomainCreate($0) }
     }
 
-    /// Asks the domain's init to shut down; returns at once.
+    /// Asks the domain's init to shut down (SIGTERM to a container's init, which
+    /// supervisord answers by stopping its programs and exiting); returns at once.
     public func shutdown() async throws {
-        try await check("shutdown") { virDomainShutdown($0) }
+        try await check("shutdown") { virDomainShutdownFlags($0, VIR_DOMAIN_SHUTDOWN_SIGNAL.rawValue) }
     }
 
     /// Stops the domain at once (kills its init).

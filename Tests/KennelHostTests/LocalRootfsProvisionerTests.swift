@@ -70,6 +70,20 @@ struct LocalRootfsProvisionerTests {
         #expect(try String(contentsOfFile: paths.rootfs(of: name) + "/etc/hostname", encoding: .utf8) == "web-01\n")
     }
 
+    @Test("a newer image never replaces a provisioned machine's root filesystem")
+    func keepsDisk() async throws {
+        let bench = try workbench()
+        defer { try? FileManager.default.removeItem(at: bench.directory) }
+        let (paths, provisioner, name) = (bench.paths, bench.provisioner, bench.name)
+        let image = try await image(in: bench.directory)
+        try await provisioner.provision(name, from: image, files: [])
+        let appFile = paths.rootfs(of: name) + "/srv-app.conf"
+        try Data("kept\n".utf8).write(to: URL(fileURLWithPath: appFile))
+        let newer = ImageArtifact(name: image.name, tarball: image.tarball, sha256: String(repeating: "f", count: 64))
+        try await provisioner.provision(name, from: newer, files: [])
+        #expect(try String(contentsOfFile: appFile, encoding: .utf8) == "kept\n")
+    }
+
     @Test("a symlink planted in the guest cannot redirect an identity file onto the host")
     func symlinkInGuest() async throws {
         let bench = try workbench()

@@ -7,7 +7,7 @@ struct HostCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "host",
         abstract: "List, show, add, update, drain and remove hosts.",
-        subcommands: [HostList.self, HostShow.self, HostAdd.self, HostUpdate.self, HostDrain.self, HostDelete.self]
+        subcommands: [HostList.self, HostShow.self, HostAdd.self, HostUpdate.self, HostDrain.self, HostDelete.self, HostPrepare.self]
     )
 }
 

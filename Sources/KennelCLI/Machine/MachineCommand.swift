@@ -4,7 +4,10 @@ import ArgumentParser
 struct MachineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "machine",
-        abstract: "Create, list, show and delete machines.",
-        subcommands: [MachineCreate.self, MachineList.self, MachineShow.self, MachineDelete.self]
+        abstract: "Create, list, show, start, stop, restart and delete machines.",
+        subcommands: [
+            MachineCreate.self, MachineList.self, MachineShow.self, MachineStart.self, MachineStop.self, MachineRestart.self,
+            MachineDelete.self,
+        ]
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import KennelModel
 import KennelServer
@@ -28,6 +29,10 @@ struct MachineCreate: AsyncParsableCommand {
     @Option(name: .customLong("host-class"), help: "Required host class.", transform: parsed(Label.self)) var hostClass: Label?
     @Option(name: .customLong("host-labels"), help: "Required host labels, comma-separated.", transform: parsed(CommaList<Label>.self))
     var hostLabels: CommaList<Label>?
+    @Option(name: .customLong("ssh-key"), help: ArgumentHelp(
+        "A key root may log in with: the key line, or @FILE for a .pub file (repeatable).", valueName: "key|@file"),
+        transform: sshKey)
+    var sshKeys: [SSHPublicKey] = []
 
     /// The form fields this invocation sends, in a stable order.
     var form: [(String, String)] {
@@ -37,9 +42,20 @@ struct MachineCreate: AsyncParsableCommand {
             ("mac", mac), ("spread", spread), ("host_class", hostClass), ("host_labels", hostLabels),
         ]
         return [("name", name.value), ("idc", idc.value)] + optional.compactMap { key, value in value.map { (key, $0.description) } }
+            + sshKeys.map { ("ssh_key", $0.description) }
     }
 
     func run() async throws {
         try await options.print(MachineView.self, .POST, "/api/v1/machines", form: form, text: MachineText.details)
     }
+}
+
+/// Parses `--ssh-key`: a public key line, or `@FILE` naming a `.pub` file.
+func sshKey(_ text: String) throws -> SSHPublicKey {
+    guard text.hasPrefix("@") else { return try parsed(SSHPublicKey.self)(text) }
+    let path = String(text.dropFirst())
+    guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw ValidationError("--ssh-key: cannot read \(path)")
+    }
+    return try parsed(SSHPublicKey.self)(contents.trimmingCharacters(in: .whitespacesAndNewlines))
 }

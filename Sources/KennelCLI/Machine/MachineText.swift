@@ -20,7 +20,10 @@ enum MachineText {
             ("resources", "\(m.cpus) CPUs, \(m.memory) memory, \(m.disk) disk"),
             ("bandwidth", "in \(m.ingress ?? "unlimited"), out \(m.egress ?? "unlimited")"),
             ("image", m.image), ("service", m.service ?? "-"), ("owner", m.owner ?? "-"),
+            ("ssh keys", "\(m.sshKeys.count)"),
         ] + (m.failure.map { [("failure", $0)] } ?? [])
+            + (m.sshd.map { [("sshd", $0)] } ?? [])
+            + (m.programs ?? []).map { ("program", "\($0.name) \($0.state) \($0.detail)") }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
             .joined(separator: "\n") + "\n"

@@ -1,5 +1,6 @@
 import Foundation
 import KennelControl
+import KennelHost
 import KennelLibvirt
 import KennelModel
 import KennelStore
@@ -9,10 +10,14 @@ import Logging
 struct ServeSettings: Sendable {
     var siteFile: URL
     var dataDirectory: URL
+    /// The image store machines' images come from.
+    var imagesDirectory = "/var/lib/kennel/images"
+    /// The kennel binary on remote hosts (installed by `kennel host prepare`).
+    var remoteKennel = "/usr/local/bin/kennel"
+    var timeouts = LifecycleTimeouts()
 
     var databasePath: String { dataDirectory.appendingPathComponent("kennel.sqlite").path }
     var simulatedHostsDirectory: URL { dataDirectory.appendingPathComponent("simulated-hosts") }
-    var machinesRoot: String { dataDirectory.appendingPathComponent("machines").standardizedFileURL.path }
 }
 
 /// The assembled control plane: store, libvirt runtime and services, with the site
@@ -33,8 +38,8 @@ struct ControlPlane: Sendable {
             )
         }
         let store = try SQLiteMachineStore(path: settings.databasePath)
-        let runtime = LibvirtHostRuntime(paths: HostPaths(machinesRoot: settings.machinesRoot), logger: logger)
-        let services = KennelServices(store: store, runtime: runtime, logger: logger)
+        let runtime = LibvirtHostRuntime(paths: HostPaths(), agentFor: HostAgents.chooser(settings), logger: logger)
+        let services = KennelServices(store: store, runtime: runtime, timeouts: settings.timeouts, logger: logger)
         try await services.inventory.apply(site)
         let report = try await services.reconciler.reconcile()
         logger.notice("kennel.started", metadata: [
@@ -46,4 +51,56 @@ struct ControlPlane: Sendable {
         }
         return ControlPlane(store: store, runtime: runtime, services: services)
     }
+
+    /// Runs a reconcile pass over running machines every `interval` until cancelled: a
+    /// container that died (libvirt leaves it shut off) is started again.
+    func reconcileForever(every interval: Duration, logger: Logger) -> Task<Void, Never> {
+        let reconciler = services.reconciler
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                do {
+                    let report = try await reconciler.reconcile(.running)
+                    for machine in report.restored {
+                        logger.notice("machine.restarted", metadata: ["machine": "\(machine)", "reason": "found stopped"])
+                    }
+                } catch {
+                    logger.error("reconcile.pass-failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}
+
+/// Which agent does a host's own steps, by its libvirt URI: none for simulated hosts
+/// (`test:`), this machine's `kennel node` for local ones (`lxc:///system`), the host's
+/// over SSH for `…+ssh://` ones. Other transports are refused at their first step.
+enum HostAgents {
+    static func chooser(_ settings: ServeSettings) -> LibvirtHostRuntime.AgentChooser {
+        let images = ImageStore(root: settings.imagesDirectory)
+        let remoteKennel = settings.remoteKennel
+        return { host in
+            if host.uri.hasPrefix("test:") { return nil }
+            if let target = SSHTarget(libvirtURI: host.uri) {
+                return NodeHostAgent(channel: SSHNodeChannel(target: target, remoteExecutable: remoteKennel), images: images)
+            }
+            if host.uri.hasPrefix("lxc:///") { return NodeHostAgent(channel: LocalNodeChannel(), images: images) }
+            return UnreachableHostAgent(uri: host.uri)
+        }
+    }
+}
+
+/// The agent of a host whose URI names a transport Kennel cannot run its steps over.
+struct UnreachableHostAgent: HostAgent {
+    let uri: String
+
+    private var refusal: KennelError {
+        KennelError(.hostFailure, "host URI \(uri): Kennel reaches hosts as lxc:///system or lxc+ssh://USER@HOST/system")
+    }
+
+    func provision(_ launch: MachineLaunch, bridge: String) async throws { throw refusal }
+    func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }
+    func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool { throw refusal }
+    func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { throw refusal }
+    func remove(_ machine: Machine) async throws { throw refusal }
 }

@@ -32,10 +32,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "info"
 
+    @Option(help: ArgumentHelp("Image store that machines' images come from.", valueName: "dir"))
+    var images: String = "/var/lib/kennel/images"
+
+    @Option(name: .customLong("remote-kennel"), help: ArgumentHelp("The kennel binary on remote hosts.", valueName: "path"))
+    var remoteKennel: String = "/usr/local/bin/kennel"
+
+    @Option(name: .customLong("ssh-timeout"), help: ArgumentHelp("Seconds a start may wait for the machine's sshd.", valueName: "seconds"))
+    var sshTimeout: Int = 60
+
+    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp("Seconds a stop waits before stopping hard.", valueName: "seconds"))
+    var shutdownTimeout: Int = 30
+
+    @Option(name: .customLong("reconcile-every"), help: ArgumentHelp(
+        "Seconds between passes that restart crashed machines (0: only at start-up).", valueName: "seconds"))
+    var reconcileEvery: Double = 10
+
     func validate() throws {
         guard demo || site != nil else { throw ValidationError("give --site FILE, or --demo for the demo site") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
         _ = try BindAddress.parse(bind)
+        guard sshTimeout > 0 else { throw ValidationError("--ssh-timeout: give a number of seconds above 0") }
+        guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout: give a number of seconds, 0 or more") }
+        guard reconcileEvery >= 0, reconcileEvery.isFinite else { throw ValidationError("--reconcile-every: give seconds, 0 or more") }
     }
 
     func run() async throws {
@@ -43,9 +62,14 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let settings = ServeSettings(
             siteFile: URL(fileURLWithPath: site ?? "Ops/demo/site.json"),
-            dataDirectory: URL(fileURLWithPath: data ?? "kennel-data")
+            dataDirectory: URL(fileURLWithPath: data ?? "kennel-data"),
+            imagesDirectory: images,
+            remoteKennel: remoteKennel,
+            timeouts: LifecycleTimeouts(sshd: .seconds(sshTimeout), shutdown: .seconds(shutdownTimeout))
         )
         let control = try await ControlPlane.start(settings, logger: logger)
+        let reconciling = reconcileEvery > 0 ? control.reconcileForever(every: .milliseconds(Int(reconcileEvery * 1000)), logger: logger) : nil
+        defer { reconciling?.cancel() }
         let (host, port) = try BindAddress.parse(bind)
         let announcer = logger
         let app = KennelAPI.application(services: control.services, host: host, port: port, logger: logger) { port in

@@ -2,7 +2,8 @@ import Hummingbird
 import KennelControl
 import KennelModel
 
-/// `/api/v1/machines`: create, list, show, delete.
+/// `/api/v1/machines`: create, list, show (with what runs inside), start, stop, restart,
+/// delete.
 struct MachineRoutes<Context: RequestContext> {
     let service: MachineService
 
@@ -11,6 +12,9 @@ struct MachineRoutes<Context: RequestContext> {
         group.get("machines", use: list)
         group.get("machines/:name", use: show)
         group.delete("machines/:name", use: delete)
+        group.post("machines/:name/start", use: start)
+        group.post("machines/:name/stop", use: stop)
+        group.post("machines/:name/restart", use: restart)
     }
 
     @Sendable func create(request: Request, context: Context) async throws -> Response {
@@ -22,11 +26,31 @@ struct MachineRoutes<Context: RequestContext> {
     }
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(MachineList(try await service.list().map(MachineView.init)))
+        JSONResponse.make(MachineList(try await service.list().map { MachineView($0) }))
     }
 
     @Sendable func show(request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(MachineView(try await service.machine(named: try context.pathName(of: "machine"))))
+        let machine = try await service.machine(named: try context.pathName(of: "machine"))
+        return JSONResponse.make(MachineView(machine, health: await service.health(of: machine)))
+    }
+
+    @Sendable func start(request: Request, context: Context) async throws -> Response {
+        try await lifecycle(request, context) { try await service.start(named: $0) }
+    }
+
+    @Sendable func stop(request: Request, context: Context) async throws -> Response {
+        try await lifecycle(request, context) { try await service.stop(named: $0) }
+    }
+
+    @Sendable func restart(request: Request, context: Context) async throws -> Response {
+        try await lifecycle(request, context) { try await service.restart(named: $0) }
+    }
+
+    /// A lifecycle action takes no fields; it answers the machine as it is afterwards.
+    private func lifecycle(_ request: Request, _ context: Context, _ action: (Hostname) async throws -> Machine) async throws -> Response {
+        _ = try await RequestFieldsDecoding.fields(of: request, allowed: [])
+        let machine = try await action(try context.pathName(of: "machine"))
+        return JSONResponse.make(MachineView(machine, health: await service.health(of: machine)))
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {

@@ -27,16 +27,22 @@ public struct MachineView: Codable, Sendable, Equatable {
     public let egress: String?
     public let service: String?
     public let owner: String?
+    /// Root's authorized keys as given at create.
+    public let sshKeys: [String]
+    /// `up` or `down` (shown by `GET /machines/{name}` on real hosts only).
+    public let sshd: String?
+    /// supervisord's programs (shown by `GET /machines/{name}` on real hosts only).
+    public let programs: [ProgramView]?
     public let createdAt: Date
 
     enum CodingKeys: String, CodingKey {
         case name, uuid, state, failure, idc, zone, rack, host, pool, ip, prefix, gateway, vlan, mac
-        case cpus, memory, disk, image, ingress, egress, service, owner
-        case memoryBytes = "memory_bytes", diskBytes = "disk_bytes", createdAt = "created_at"
+        case cpus, memory, disk, image, ingress, egress, service, owner, sshd, programs
+        case sshKeys = "ssh_keys", memoryBytes = "memory_bytes", diskBytes = "disk_bytes", createdAt = "created_at"
     }
 
-    /// The view of `machine`.
-    public init(_ machine: Machine) {
+    /// The view of `machine`, with what runs inside it when known.
+    public init(_ machine: Machine, health: MachineHealth? = nil) {
         name = machine.name.value
         uuid = machine.uuid.uuidString.lowercased()
         state = machine.state.rawValue
@@ -61,7 +67,24 @@ public struct MachineView: Codable, Sendable, Equatable {
         egress = machine.spec.egress?.description
         service = machine.service?.value
         owner = machine.owner?.value
+        sshKeys = machine.sshKeys.map(\.description)
+        sshd = health?.sshd.rawValue
+        programs = health?.programs.map(ProgramView.init)
         createdAt = machine.createdAt
+    }
+}
+
+/// One supervisord program inside a machine.
+public struct ProgramView: Codable, Sendable, Equatable {
+    public let name: String
+    public let state: String
+    public let detail: String
+
+    /// The view of `program`.
+    public init(_ program: ProgramStatus) {
+        name = program.name
+        state = program.state
+        detail = program.detail
     }
 }
 

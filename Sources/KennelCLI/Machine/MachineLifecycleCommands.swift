@@ -1,0 +1,40 @@
+import ArgumentParser
+import KennelModel
+import KennelServer
+
+/// `kennel machine start NAME`
+struct MachineStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a stopped machine and wait for its sshd.")
+
+    @OptionGroup var options: APIOptions
+    @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
+
+    func run() async throws {
+        try await options.print(MachineView.self, .POST, "/api/v1/machines/\(name)/start", form: [], text: MachineText.details)
+    }
+}
+
+/// `kennel machine stop NAME`
+struct MachineStop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop", abstract: "Shut a machine down (gracefully, then hard) and keep it stopped.")
+
+    @OptionGroup var options: APIOptions
+    @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
+
+    func run() async throws {
+        try await options.print(MachineView.self, .POST, "/api/v1/machines/\(name)/stop", form: [], text: MachineText.details)
+    }
+}
+
+/// `kennel machine restart NAME`
+struct MachineRestart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop then start a machine, as a reboot.")
+
+    @OptionGroup var options: APIOptions
+    @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
+
+    func run() async throws {
+        try await options.print(MachineView.self, .POST, "/api/v1/machines/\(name)/restart", form: [], text: MachineText.details)
+    }
+}

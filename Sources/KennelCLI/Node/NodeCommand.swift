@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import KennelHost
+import KennelModel
+
+/// `kennel node …`: the host side of Kennel, run by the control plane on each host
+/// (locally, or over SSH), never by hand in normal operation.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Host-side steps (root filesystems, guest files, container checks), run by the control plane.",
+        subcommands: [NodeCall.self]
+    )
+}
+
+/// `kennel node call`: reads one JSON `NodeRequest` on standard input, carries it out and
+/// prints the JSON `NodeReply`; a failure is printed on standard error with exit status 1.
+struct NodeCall: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call", abstract: "Carry out one JSON request read from standard input.")
+
+    @Option(help: ArgumentHelp("Directory holding one folder per machine.", valueName: "dir"))
+    var machines: String = HostPaths().machinesRoot
+
+    func run() async throws {
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        let request: NodeRequest
+        do {
+            request = try JSONDecoder().decode(NodeRequest.self, from: input)
+        } catch {
+            throw ValidationError("standard input is not a node request: \(error)")
+        }
+        do {
+            let reply = try await NodeAgent(paths: HostPaths(machinesRoot: machines)).handle(request)
+            print(String(decoding: try JSONEncoder().encode(reply), as: UTF8.self))
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import KennelControl
+import KennelGuest
+import KennelModel
+
+/// Carries out `NodeRequest`s on this host (`kennel node call`): root filesystems and
+/// guest files, SSH host keys, network fixes and looking inside containers. Every step is
+/// idempotent.
+public struct NodeAgent: Sendable {
+    private let paths: HostPaths
+    private let runner: any CommandRunner
+    private let inspection: ContainerInspection
+
+    public init(paths: HostPaths = HostPaths(), runner: any CommandRunner = LocalCommandRunner(),
+                inspection: ContainerInspection = ContainerInspection()) {
+        self.paths = paths
+        self.runner = runner
+        self.inspection = inspection
+    }
+
+    /// Carries out `request`.
+    public func handle(_ request: NodeRequest) async throws -> NodeReply {
+        switch request {
+        case .provision(let machine, let image, let sha256, let files):
+            try await provision(machine, image: image, sha256: sha256, files: files)
+            return NodeReply()
+        case .attach(let container, let bridge):
+            try await attach(container, bridge: bridge)
+            return NodeReply()
+        case .waitForSSH(let container, let ip, let timeout):
+            return NodeReply(sshUp: try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
+        case .health(let container, let ip):
+            return NodeReply(health: try await health(container, ip: ip))
+        case .remove(let machine):
+            try LocalRootfsProvisioner(paths: paths, runner: runner).remove(machine)
+            return NodeReply()
+        case .imagePresent(let path, let sha256):
+            return NodeReply(present: try imagePresent(path, sha256: sha256))
+        }
+    }
+
+    private func provision(_ machine: Hostname, image: String, sha256: String, files: [GuestFile]) async throws {
+        guard FileManager.default.fileExists(atPath: image) else {
+            throw KennelError(.hostFailure, "image \(image) is not on this host")
+        }
+        let artifact = ImageArtifact(name: ImageName.defaultImage, tarball: URL(fileURLWithPath: image), sha256: sha256)
+        try await LocalRootfsProvisioner(paths: paths, runner: runner).provision(machine, from: artifact, files: files)
+        try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
+    }
+
+    /// On a userspace-datapath (netdev) bridge, TCP needs checksum offload off on both
+    /// ends of the container's veth; kernel-datapath bridges need nothing.
+    private func attach(_ container: ContainerProcess, bridge: String) async throws {
+        let datapath = try await runner.run("ovs-vsctl", ["get", "bridge", bridge, "datapath_type"])
+        guard datapath.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")) == "netdev" else { return }
+        guard let initPID = inspection.initPID(ofController: container.controllerPID) else {
+            throw KennelError(.hostFailure, "container of controller \(container.controllerPID) has no init")
+        }
+        if let device = container.hostInterface {
+            _ = try await runner.run("ethtool", ["-K", device, "tx", "off"])
+        }
+        _ = try await runner.run("nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"])
+    }
+
+    private func waitForSSH(_ container: ContainerProcess, ip: IPv4Address, timeout: Duration) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        repeat {
+            if let initPID = inspection.initPID(ofController: container.controllerPID),
+               try await sshAnswers(in: initPID, at: ip) {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        } while clock.now < deadline
+        return false
+    }
+
+    private func health(_ container: ContainerProcess, ip: IPv4Address) async throws -> MachineHealth {
+        guard let initPID = inspection.initPID(ofController: container.controllerPID) else { return .stopped }
+        let ssh: MachineHealth.SSHState = try await sshAnswers(in: initPID, at: ip) ? .up : .down
+        // supervisorctl exits non-zero whenever a program is not RUNNING; its lines still say why.
+        let status = try await runner.execute("nsenter", ["--target", "\(initPID)", "--all", "--", "supervisorctl", "status"], input: nil)
+        return MachineHealth(sshd: ssh, programs: SupervisorStatus.parse(status.output))
+    }
+
+    /// sshd listens in the container and answers an SSH handshake on the machine's address
+    /// (ssh-keyscan from inside the container's network namespace).
+    private func sshAnswers(in initPID: Int32, at ip: IPv4Address) async throws -> Bool {
+        guard inspection.isListening(pid: initPID, port: 22) else { return false }
+        let scan = try await runner.execute(
+            "nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ssh-keyscan", "-T", "2", "-t", "ed25519", "\(ip)"], input: nil)
+        return scan.succeeded && scan.output.contains("ssh-ed25519")
+    }
+
+    private func imagePresent(_ path: String, sha256: String) throws -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard FileManager.default.fileExists(atPath: path),
+              let checksum = try? String(contentsOfFile: path + ".sha256", encoding: .utf8)
+        else { return false }
+        return checksum.split(separator: " ").first.map(String.init) == sha256
+    }
+}
+
+/// Each machine's own SSH host keys, made once on its first provisioning and kept for
+/// its life (its identity never changes).
+struct HostKeys {
+    let runner: any CommandRunner
+    static let types = ["ed25519", "ecdsa"]
+
+    func ensure(in rootfs: String, for machine: Hostname) async throws {
+        let directory = "\(rootfs)/etc/ssh"
+        // A symlink planted in the guest must not make ssh-keygen write on the host.
+        for path in ["\(rootfs)/etc", directory] where (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            throw KennelError(.hostFailure, "\(path) in the machine's root filesystem is a symlink")
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for type in Self.types {
+            let key = "\(directory)/ssh_host_\(type)_key"
+            guard !FileManager.default.fileExists(atPath: key) else { continue }
+            _ = try await runner.run("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "root@\(machine)", "-f", key])
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import KennelModel
+
+/// How the control plane reaches `kennel node call` on a host.
+public protocol NodeChannel: Sendable {
+    /// Sends `request` and returns the reply; throws `host_failure` with what the node
+    /// printed when it fails.
+    func call(_ request: NodeRequest) async throws -> NodeReply
+    /// Copies a local file to the same path on the host (images for remote hosts); nil
+    /// when the host shares this machine's files.
+    var copier: (any FileCopier)? { get }
+}
+
+/// Copies files onto a host.
+public protocol FileCopier: Sendable {
+    func copy(_ localPath: String, to remotePath: String) async throws
+}
+
+enum NodeCodec {
+    static func encode(_ request: NodeRequest) throws -> String {
+        String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+    }
+
+    static func decodeReply(_ text: String, from host: String) throws -> NodeReply {
+        do {
+            return try JSONDecoder().decode(NodeReply.self, from: Data(text.utf8))
+        } catch {
+            throw KennelError(.hostFailure, "kennel node on \(host) answered something that is not a reply: \(text.prefix(200))")
+        }
+    }
+}
+
+/// This machine's host: runs this very kennel executable's `node call`.
+public struct LocalNodeChannel: NodeChannel {
+    private let executable: String
+    private let runner: any CommandRunner
+
+    /// A channel running `executable` (this process's own binary by default).
+    public init(executable: String? = nil, runner: any CommandRunner = LocalCommandRunner()) {
+        self.executable = executable ?? Self.ownExecutable()
+        self.runner = runner
+    }
+
+    public var copier: (any FileCopier)? { nil }
+
+    public func call(_ request: NodeRequest) async throws -> NodeReply {
+        let output = try await runner.run(executable, ["node", "call"], input: try NodeCodec.encode(request))
+        return try NodeCodec.decodeReply(output, from: "localhost")
+    }
+
+    public static func ownExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
+
+/// Where and how to reach a host over SSH, read from its libvirt URI
+/// (`lxc+ssh://root@HOST[:PORT]/system[?keyfile=PATH][&no_verify=1]`), so that Kennel's
+/// own steps use the same user, key and host-key policy as libvirt does.
+public struct SSHTarget: Sendable, Equatable {
+    public let user: String?
+    public let host: String
+    public let port: Int?
+    public let keyFile: String?
+    public let verifyHostKey: Bool
+
+    /// The target of an `…+ssh://` URI; nil for other URIs.
+    public init?(libvirtURI: String) {
+        guard let components = URLComponents(string: libvirtURI), let scheme = components.scheme,
+              scheme.hasSuffix("+ssh"), let host = components.host, !host.isEmpty
+        else { return nil }
+        let query = components.queryItems ?? []
+        user = components.user
+        self.host = host
+        port = components.port
+        keyFile = query.first { $0.name == "keyfile" }?.value
+        verifyHostKey = query.first { $0.name == "no_verify" }?.value != "1"
+    }
+
+    /// Options shared by ssh and scp; connections are multiplexed, so that the many small
+    /// node calls of one machine pay for one handshake.
+    var commonOptions: [String] {
+        var options = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+                       "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/.kennel-ssh-%C", "-o", "ControlPersist=60"]
+        if let keyFile { options += ["-i", keyFile] }
+        if !verifyHostKey { options += ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"] }
+        return options
+    }
+
+    /// `ssh` arguments that run `command` (no shell metacharacters) on the host.
+    public func sshArguments(running command: [String]) -> [String] {
+        var arguments = commonOptions
+        if let port { arguments += ["-p", "\(port)"] }
+        if let user { arguments += ["-l", user] }
+        return arguments + [host, "--"] + command
+    }
+
+    /// `scp` arguments that copy `local` to `remote` on the host.
+    func scpArguments(copying local: String, to remote: String) -> [String] {
+        var arguments = ["-q"] + commonOptions
+        if let port { arguments += ["-P", "\(port)"] }
+        return arguments + [local, "\(user.map { "\($0)@" } ?? "")\(host):\(remote)"]
+    }
+}
+
+/// A remote host's `kennel node call`, over SSH with the request on standard input.
+public struct SSHNodeChannel: NodeChannel, FileCopier {
+    private let target: SSHTarget
+    private let remoteExecutable: String
+    private let runner: any CommandRunner
+
+    public init(target: SSHTarget, remoteExecutable: String = "/usr/local/bin/kennel", runner: any CommandRunner = LocalCommandRunner()) {
+        self.target = target
+        self.remoteExecutable = remoteExecutable
+        self.runner = runner
+    }
+
+    public var copier: (any FileCopier)? { self }
+
+    public func call(_ request: NodeRequest) async throws -> NodeReply {
+        let arguments = target.sshArguments(running: [remoteExecutable, "node", "call"])
+        let output = try await runner.run("ssh", arguments, input: try NodeCodec.encode(request))
+        return try NodeCodec.decodeReply(output, from: target.host)
+    }
+
+    public func copy(_ localPath: String, to remotePath: String) async throws {
+        _ = try await runner.run("scp", target.scpArguments(copying: localPath, to: remotePath))
+    }
+}

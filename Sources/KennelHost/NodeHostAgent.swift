@@ -1,0 +1,53 @@
+import Foundation
+import KennelControl
+import KennelGuest
+import KennelModel
+
+/// The control plane's side of a host's agent: resolves images in the local image store
+/// (copying them to remote hosts that lack them), renders guest files, and sends each
+/// step to `kennel node call` on the host.
+public struct NodeHostAgent: HostAgent {
+    private let channel: any NodeChannel
+    private let images: ImageStore
+
+    public init(channel: any NodeChannel, images: ImageStore) {
+        self.channel = channel
+        self.images = images
+    }
+
+    public func provision(_ launch: MachineLaunch, bridge: String) async throws {
+        let machine = launch.machine
+        guard let image = try images.resolve(machine.spec.image) else {
+            throw KennelError(.hostFailure, "image \(machine.spec.image) is not built on the control plane: run `kennel image build \(machine.spec.image)`")
+        }
+        let tarball = image.artifact.tarball.path
+        if let copier = channel.copier {
+            let present = try await channel.call(.imagePresent(path: tarball, sha256: image.artifact.sha256)).present ?? false
+            if !present {
+                try await copier.copy(tarball + ".sha256", to: tarball + ".sha256")
+                try await copier.copy(tarball, to: tarball)
+            }
+        }
+        let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: machine.sshKeys)
+        _ = try await channel.call(.provision(
+            machine: machine.name, image: tarball, sha256: image.artifact.sha256, files: GuestFiles.render(identity)))
+    }
+
+    public func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
+        _ = try await channel.call(.attach(container: container, bridge: bridge))
+    }
+
+    public func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
+        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let reply = try await channel.call(.waitForSSH(container: container, ip: machine.network.ip, timeoutMilliseconds: milliseconds))
+        return reply.sshUp ?? false
+    }
+
+    public func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth {
+        try await channel.call(.health(container: container, ip: machine.network.ip)).health ?? .stopped
+    }
+
+    public func remove(_ machine: Machine) async throws {
+        _ = try await channel.call(.remove(machine: machine.name))
+    }
+}
