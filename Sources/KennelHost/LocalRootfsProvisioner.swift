@@ -15,10 +15,14 @@ public struct ImageArtifact: Sendable, Equatable {
     }
 }
 
-/// Gives a machine its own root filesystem on this host: the image extracted into
+/// Gives a machine its own root filesystem on this host: a clone of the image in
 /// `machines/NAME/rootfs` (once: the root filesystem is the machine's disk, never
 /// replaced, even when a newer image exists), its identity files written over it (every
 /// time, so a re-provision repairs them), and an empty data directory.
+///
+/// The image tarball is unpacked once per host next to it (`….tar.gz.rootfs`); each
+/// machine gets a `cp --reflink=auto` of that tree: a copy-on-write clone on XFS and
+/// btrfs, a plain copy elsewhere (still about five times faster than unpacking).
 public struct LocalRootfsProvisioner: Sendable {
     private let paths: HostPaths
     private let runner: any CommandRunner
@@ -37,11 +41,31 @@ public struct LocalRootfsProvisioner: Sendable {
         // The marker is written last: a rootfs without it is a half-done extraction.
         if !fileManager.fileExists(atPath: marker.path) {
             if fileManager.fileExists(atPath: rootfs.path) { try fileManager.removeItem(at: rootfs) }
-            try fileManager.createDirectory(at: rootfs, withIntermediateDirectories: true)
-            _ = try await runner.run("tar", ["--extract", "--gzip", "--numeric-owner", "--file", image.tarball.path, "--directory", rootfs.path])
+            let unpacked = try await unpack(image)
+            _ = try await runner.run("cp", ["--archive", "--reflink=auto", "--no-target-directory", unpacked, rootfs.path])
             try Data(image.sha256.utf8).write(to: marker, options: .atomic)
         }
         for file in files { try write(file, under: rootfs) }
+    }
+
+    /// The image's unpacked tree, made once: unpacked into a private folder and renamed
+    /// into place, so concurrent provisions never see half a tree.
+    private func unpack(_ image: ImageArtifact) async throws -> String {
+        let fileManager = FileManager.default
+        let unpacked = image.tarball.path + ".rootfs"
+        if fileManager.fileExists(atPath: unpacked) { return unpacked }
+        let partial = "\(unpacked).partial-\(UUID().uuidString)"
+        try fileManager.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        do {
+            _ = try await runner.run("tar", ["--extract", "--gzip", "--numeric-owner", "--file", image.tarball.path, "--directory", partial])
+            try fileManager.moveItem(atPath: partial, toPath: unpacked)
+        } catch {
+            try? fileManager.removeItem(atPath: partial)
+            // Another provision finished the same tree first: use it.
+            if fileManager.fileExists(atPath: unpacked) { return unpacked }
+            throw error
+        }
+        return unpacked
     }
 
     /// Removes everything of `machine` on this host; nothing to do when it is gone.

@@ -30,7 +30,24 @@ enum NodeCodec {
     }
 }
 
-/// This machine's host: runs this very kennel executable's `node call`.
+/// This machine's host, served in-process: the same `NodeAgent` that `kennel node call`
+/// runs, without starting a process per step.
+public struct InProcessNodeChannel: NodeChannel {
+    private let agent: NodeAgent
+
+    public init(agent: NodeAgent = NodeAgent()) {
+        self.agent = agent
+    }
+
+    public var copier: (any FileCopier)? { nil }
+
+    public func call(_ request: NodeRequest) async throws -> NodeReply {
+        try await agent.handle(request)
+    }
+}
+
+/// This machine's host through this very kennel executable's `node call`, as a remote
+/// host would be reached but without SSH.
 public struct LocalNodeChannel: NodeChannel {
     private let executable: String
     private let runner: any CommandRunner

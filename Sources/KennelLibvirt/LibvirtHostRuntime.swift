@@ -39,7 +39,10 @@ public actor LibvirtHostRuntime: HostRuntime {
     public func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws {
         let machine = launch.machine
         let agent = agentFor(host)
+        let clock = ContinuousClock()
+        let started = clock.now
         try await agent?.provision(launch, bridge: host.bridge)
+        let provisioned = clock.now
         let connection = try await connection(to: host)
         let xml = DomainXML.render(DomainDefinition(machine: machine, host: host, paths: paths))
         let domain = try await connection.define(xml: xml)
@@ -48,9 +51,14 @@ public actor LibvirtHostRuntime: HostRuntime {
             try await domain.start()
             logger.debug("domain.started", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
         }
+        let running = clock.now
         if let agent, let container = try await container(of: domain) {
             try await agent.attach(machine, container: container, bridge: host.bridge)
         }
+        logger.debug("domain.ensured", metadata: [
+            "machine": "\(machine.name)", "provision": "\(provisioned - started)", "define_start": "\(running - provisioned)",
+            "attach": "\(clock.now - running)",
+        ])
     }
 
     public func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws {

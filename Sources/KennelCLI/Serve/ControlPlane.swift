@@ -73,8 +73,8 @@ struct ControlPlane: Sendable {
 }
 
 /// Which agent does a host's own steps, by its libvirt URI: none for simulated hosts
-/// (`test:`), this machine's `kennel node` for local ones (`lxc:///system`), the host's
-/// over SSH for `…+ssh://` ones. Other transports are refused at their first step.
+/// (`test:`), this machine's node agent in-process for local ones (`lxc:///system`), the
+/// host's `kennel node call` over SSH for `…+ssh://` ones. Other transports are refused at their first step.
 enum HostAgents {
     static func chooser(_ settings: ServeSettings) -> LibvirtHostRuntime.AgentChooser {
         let images = ImageStore(root: settings.imagesDirectory)
@@ -84,7 +84,7 @@ enum HostAgents {
             if let target = SSHTarget(libvirtURI: host.uri) {
                 return NodeHostAgent(channel: SSHNodeChannel(target: target, remoteExecutable: remoteKennel), images: images)
             }
-            if host.uri.hasPrefix("lxc:///") { return NodeHostAgent(channel: LocalNodeChannel(), images: images) }
+            if host.uri.hasPrefix("lxc:///") { return NodeHostAgent(channel: InProcessNodeChannel(), images: images) }
             return UnreachableHostAgent(uri: host.uri)
         }
     }

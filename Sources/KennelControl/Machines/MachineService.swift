@@ -160,9 +160,12 @@ public struct MachineService: Sendable {
     private func bringUp(_ machine: Machine, on host: ComputeHost) async throws {
         let pool = try await store.pools().first { $0.name == machine.network.pool }
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: pool), on: host)
+        let clock = ContinuousClock()
+        let waiting = clock.now
         guard try await runtime.waitForSSH(machine, on: host, timeout: timeouts.sshd) else {
             throw KennelError(.hostFailure, "sshd of \(machine.name) did not answer on \(machine.network.ip) within \(timeouts.sshd)")
         }
+        logger.debug("machine.sshd-up", metadata: ["machine": "\(machine.name)", "waited": "\(clock.now - waiting)"])
     }
 
     private func begin(_ kind: OperationKind, on name: Hostname) async throws -> (Machine, Int64) {
