@@ -70,6 +70,24 @@ struct LocalRootfsProvisionerTests {
         #expect(try String(contentsOfFile: paths.rootfs(of: name) + "/etc/hostname", encoding: .utf8) == "web-01\n")
     }
 
+    @Test("concurrent provisions unpack the image once, next to it, and each machine gets its own copy")
+    func unpackOnce() async throws {
+        let bench = try workbench()
+        defer { try? FileManager.default.removeItem(at: bench.directory) }
+        let image = try await image(in: bench.directory)
+        let names = (1...4).map { TestSite.value("web-0\($0)") as Hostname }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for name in names { group.addTask { try await bench.provisioner.provision(name, from: image, files: []) } }
+            try await group.waitForAll()
+        }
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: bench.directory.path)
+        #expect(siblings.filter { $0.hasPrefix("debian-12.tar.gz.rootfs") } == ["debian-12.tar.gz.rootfs"])
+        let first = bench.paths.rootfs(of: names[0]) + "/etc/os-release"
+        try Data("changed\n".utf8).write(to: URL(fileURLWithPath: first))
+        #expect(try String(contentsOfFile: bench.paths.rootfs(of: names[1]) + "/etc/os-release", encoding: .utf8) == "ID=debian\n")
+        #expect(try String(contentsOfFile: image.tarball.path + ".rootfs/etc/os-release", encoding: .utf8) == "ID=debian\n")
+    }
+
     @Test("a newer image never replaces a provisioned machine's root filesystem")
     func keepsDisk() async throws {
         let bench = try workbench()

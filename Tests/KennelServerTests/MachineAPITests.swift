@@ -153,3 +153,45 @@ struct MachineAPITests {
         }
     }
 }
+
+@Suite("Machine lifecycle API")
+struct MachineLifecycleAPITests {
+    private let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtij/UoVgi14C434aZnXblEySoBr170tI861YIeoYPD alice@laptop"
+
+    @Test("stop, start and restart answer the machine as it is afterwards")
+    func lifecycle() async throws {
+        try await withAPI { client, _ in
+            _ = try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1")])
+            for (action, state) in [("stop", "stopped"), ("start", "running"), ("restart", "running")] {
+                let response = try await client.postForm("/api/v1/machines/web-01/\(action)", [])
+                #expect(response.status == .ok)
+                #expect(try json(response)["state"] as? String == state)
+            }
+            let shown = try json(try await client.get("/api/v1/machines/web-01"))
+            #expect(shown["sshd"] as? String == "up")
+            #expect((shown["programs"] as? [[String: Any]])?.first?["name"] as? String == "sshd")
+        }
+    }
+
+    @Test("lifecycle of an unknown machine is 404; fields on a lifecycle request are refused")
+    func refusals() async throws {
+        try await withAPI { client, _ in
+            #expect(try await client.postForm("/api/v1/machines/nope/start", []).status == .notFound)
+            _ = try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1")])
+            let response = try await client.postForm("/api/v1/machines/web-01/stop", [("force", "yes")])
+            #expect(response.status.code == 422)
+            #expect(try errorBody(response).field == "force")
+        }
+    }
+
+    @Test("ssh_key as a JSON array gives one key per item; in a form it repeats")
+    func keys() async throws {
+        try await withAPI { client, _ in
+            let response = try await client.postJSON("/api/v1/machines", #"{"name":"web-01","idc":"dc1","ssh_key":["\#(key)","\#(key.replacingOccurrences(of: "alice", with: "carol"))"]}"#)
+            #expect(response.status == .created)
+            #expect((try json(response)["ssh_keys"] as? [String])?.count == 2)
+            let form = try await client.postForm("/api/v1/machines", [("name", "web-02"), ("idc", "dc1"), ("ssh_key", key), ("ssh_key", key)])
+            #expect((try json(form)["ssh_keys"] as? [String])?.count == 2)
+        }
+    }
+}

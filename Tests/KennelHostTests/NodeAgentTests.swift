@@ -1,0 +1,121 @@
+import Foundation
+import KennelControl
+import KennelHost
+import KennelModel
+import Testing
+
+@Suite("Node agent steps")
+struct NodeAgentTests {
+    private let container = ContainerProcess(controllerPID: 100, hostInterface: "vnet7")
+
+    private func fakeProc() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-proc-\(UUID())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("100/task/100"), withIntermediateDirectories: true)
+        try Data("101".utf8).write(to: root.appendingPathComponent("100/task/100/children"))
+        return root
+    }
+
+    @Test("on a netdev bridge, attach turns checksum offload off on both veth ends", arguments: [("\"netdev\"\n", true), ("system\n", false), ("\"\"\n", false)])
+    func attach(datapath: String, fixes: Bool) async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let runner = RecordingRunner { argv in
+            CommandResult(status: 0, output: argv.first == "ovs-vsctl" ? datapath : "", errorOutput: "")
+        }
+        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        _ = try await agent.handle(.attach(container: container, bridge: "br0"))
+        let expected = [["ovs-vsctl", "get", "bridge", "br0", "datapath_type"]] + (fixes ? [
+            ["ethtool", "-K", "vnet7", "tx", "off"],
+            ["nsenter", "--net=/proc/101/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"],
+        ] : [])
+        #expect(await runner.commands == expected)
+    }
+
+    @Test("health reports sshd down when nothing listens, and supervisord's programs even when supervisorctl exits 3")
+    func health() async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let runner = RecordingRunner { _ in CommandResult(status: 3, output: "sshd  STARTING  \n", errorOutput: "") }
+        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        let reply = try await agent.handle(.health(container: container, ip: try IPv4Address(parsing: "10.0.0.2")))
+        #expect(reply.health == MachineHealth(sshd: .down, programs: [ProgramStatus(name: "sshd", state: "STARTING", detail: "")]))
+        #expect(await runner.commands == [["nsenter", "--target", "101", "--all", "--", "supervisorctl", "status"]])
+    }
+
+    @Test("waiting for sshd gives up after the timeout when it never listens")
+    func waitTimesOut() async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let agent = NodeAgent(runner: RecordingRunner(), inspection: ContainerInspection(proc: proc.path))
+        let reply = try await agent.handle(.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 100))
+        #expect(reply.sshUp == false)
+    }
+
+    @Test("sshd counts as up once it listens and answers a key scan on the machine's address")
+    func waitSucceeds() async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        try FileManager.default.createDirectory(at: proc.appendingPathComponent("101/net"), withIntermediateDirectories: true)
+        try Data("h\n 0: 00000000:0016 00000000:0000 0A 0\n".utf8).write(to: proc.appendingPathComponent("101/net/tcp"))
+        let runner = RecordingRunner { _ in CommandResult(status: 0, output: "10.0.0.2 ssh-ed25519 AAAA\n", errorOutput: "") }
+        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        let reply = try await agent.handle(.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 5000))
+        #expect(reply.sshUp == true)
+        #expect(await runner.commands == [["nsenter", "--net=/proc/101/ns/net", "--", "ssh-keyscan", "-T", "2", "-t", "ed25519", "10.0.0.2"]])
+    }
+
+    @Test("provisioning makes each machine's SSH host keys once, and refuses a symlinked /etc/ssh")
+    func hostKeys() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-node-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let paths = HostPaths(machinesRoot: directory.appendingPathComponent("machines").path)
+        let tree = directory.appendingPathComponent("tree/etc")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        try Data("ID=debian\n".utf8).write(to: tree.appendingPathComponent("os-release"))
+        let tarball = directory.appendingPathComponent("image.tar.gz").path
+        _ = try await LocalCommandRunner().run("tar", ["--create", "--gzip", "--file", tarball, "--directory", directory.appendingPathComponent("tree").path, "."])
+        let agent = NodeAgent(paths: paths, runner: LocalCommandRunner())
+        let name = try Hostname(parsing: "web-01")
+        _ = try await agent.handle(.provision(machine: name, image: tarball, sha256: "abc", files: []))
+        let key = paths.rootfs(of: name) + "/etc/ssh/ssh_host_ed25519_key"
+        let first = try String(contentsOfFile: key + ".pub", encoding: .utf8)
+        #expect(first.hasSuffix("root@web-01\n"))
+        #expect(FileManager.default.fileExists(atPath: paths.rootfs(of: name) + "/etc/ssh/ssh_host_ecdsa_key"))
+        _ = try await agent.handle(.provision(machine: name, image: tarball, sha256: "abc", files: []))
+        #expect(try String(contentsOfFile: key + ".pub", encoding: .utf8) == first)
+
+        let other = try Hostname(parsing: "web-02")
+        _ = try await agent.handle(.provision(machine: other, image: tarball, sha256: "abc", files: []))
+        #expect(try String(contentsOfFile: paths.rootfs(of: other) + "/etc/ssh/ssh_host_ed25519_key.pub", encoding: .utf8) != first)
+
+        let planted = try Hostname(parsing: "web-03")
+        let rootfs = paths.rootfs(of: planted)
+        _ = try await agent.handle(.provision(machine: planted, image: tarball, sha256: "abc", files: []))
+        try FileManager.default.removeItem(atPath: rootfs + "/etc/ssh")
+        try FileManager.default.createSymbolicLink(atPath: rootfs + "/etc/ssh", withDestinationPath: directory.path)
+        await #expect(throws: KennelError.self) {
+            _ = try await agent.handle(.provision(machine: planted, image: tarball, sha256: "abc", files: []))
+        }
+    }
+
+    @Test("an image is present only with its checksum file naming the same sha256")
+    func imagePresent() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-images-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("debian-12/debian-12-1.tar.gz").path
+        let agent = NodeAgent(runner: RecordingRunner())
+        #expect(try await agent.handle(.imagePresent(path: path, sha256: "aa")).present == false)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try await agent.handle(.imagePresent(path: path, sha256: "aa")).present == false)
+        try Data("aa  debian-12-1.tar.gz\n".utf8).write(to: URL(fileURLWithPath: path + ".sha256"))
+        #expect(try await agent.handle(.imagePresent(path: path, sha256: "aa")).present == true)
+        #expect(try await agent.handle(.imagePresent(path: path, sha256: "bb")).present == false)
+    }
+
+    @Test("requests and replies survive their JSON trip unchanged")
+    func codec() throws {
+        let request = NodeRequest.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 1500)
+        let data = try JSONEncoder().encode(request)
+        #expect(try JSONDecoder().decode(NodeRequest.self, from: data) == request)
+    }
+}

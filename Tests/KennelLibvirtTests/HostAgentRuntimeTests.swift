@@ -1,0 +1,85 @@
+import Foundation
+@testable import KennelLibvirt
+import KennelControl
+import KennelModel
+import KennelTesting
+import Logging
+import Testing
+
+/// Records what the runtime asks of a host agent.
+actor RecordingAgent: HostAgent {
+    private(set) var steps: [String] = []
+    private(set) var containers: [ContainerProcess] = []
+    var sshAnswers = true
+
+    func provision(_ launch: MachineLaunch, bridge: String) async throws { steps.append("provision \(launch.machine.name) \(bridge)") }
+    func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
+        steps.append("attach \(machine.name)")
+        containers.append(container)
+    }
+    func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
+        steps.append("waitForSSH \(machine.name)")
+        return sshAnswers
+    }
+    func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth {
+        steps.append("health \(machine.name)")
+        return MachineHealth(sshd: .up, programs: [])
+    }
+    func remove(_ machine: Machine) async throws { steps.append("remove \(machine.name)") }
+}
+
+@Suite("libvirt host runtime with a host agent (test driver)")
+struct HostAgentRuntimeTests {
+    @Test("files come before the domain, network fixes after its start with the running container's id")
+    func order() async throws {
+        let agent = RecordingAgent()
+        let runtime = LibvirtHostRuntime(agentFor: { _ in agent }, logger: Logger.silent)
+        let host = try Fixtures.simulatedHost()
+        let machine = Fixtures.machine()
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
+        #expect(await agent.steps == ["provision web-01 br0", "attach web-01"])
+        #expect(try await runtime.waitForSSH(machine, on: host, timeout: .seconds(1)))
+        #expect(try await runtime.health(of: machine, on: host)?.sshd == .up)
+        let container = try #require(await agent.containers.first)
+        let domain = try #require(try await runtime.connection(to: host).domain(named: "web-01"))
+        #expect(try await container.controllerPID == domain.id())
+        try await runtime.remove(machine, from: host)
+        #expect(await agent.steps.last == "remove web-01")
+        #expect(try await runtime.presence(of: machine, on: host) == .absent)
+    }
+
+    @Test("stop shuts the domain off and keeps it defined; a stopped machine reports sshd down without asking the agent")
+    func stop() async throws {
+        let agent = RecordingAgent()
+        let runtime = LibvirtHostRuntime(agentFor: { _ in agent }, logger: Logger.silent)
+        let host = try Fixtures.simulatedHost()
+        let machine = Fixtures.machine()
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
+        try await runtime.stop(machine, on: host, timeout: .seconds(5))
+        try await runtime.stop(machine, on: host, timeout: .seconds(5))
+        #expect(try await runtime.presence(of: machine, on: host) == .stopped)
+        #expect(try await runtime.health(of: machine, on: host) == .stopped)
+        #expect(try await !runtime.waitForSSH(machine, on: host, timeout: .seconds(1)))
+        #expect(await !agent.steps.contains("health web-01"))
+    }
+
+    @Test("hosts without an agent (simulated) answer sshd at once and have no health")
+    func noAgent() async throws {
+        let runtime = LibvirtHostRuntime(logger: Logger.silent)
+        let host = try Fixtures.simulatedHost()
+        let machine = Fixtures.machine()
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
+        #expect(try await runtime.waitForSSH(machine, on: host, timeout: .seconds(1)))
+        #expect(try await runtime.health(of: machine, on: host) == nil)
+    }
+
+    @Test("the host side of the interface is read from the live XML", arguments: [
+        ("<domain><devices><interface type='bridge'><mac address='52:54:00:00:00:01'/><target dev='vnet3'/></interface></devices></domain>", "vnet3"),
+        ("<domain><devices><interface type=\"bridge\"><target dev=\"veth9\"/></interface></devices></domain>", "veth9"),
+        ("<domain><devices><filesystem><target dev='x'/></filesystem><interface type='bridge'></interface></devices></domain>", nil),
+        ("<domain/>", nil),
+    ] as [(String, String?)])
+    func hostInterface(xml: String, expected: String?) {
+        #expect(LiveDomainXML.hostInterface(in: xml) == expected)
+    }
+}
