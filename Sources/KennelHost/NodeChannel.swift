@@ -46,26 +46,9 @@ public struct InProcessNodeChannel: NodeChannel {
     }
 }
 
-/// This machine's host through this very kennel executable's `node call`, as a remote
-/// host would be reached but without SSH.
-public struct LocalNodeChannel: NodeChannel {
-    private let executable: String
-    private let runner: any CommandRunner
-
-    /// A channel running `executable` (this process's own binary by default).
-    public init(executable: String? = nil, runner: any CommandRunner = LocalCommandRunner()) {
-        self.executable = executable ?? Self.ownExecutable()
-        self.runner = runner
-    }
-
-    public var copier: (any FileCopier)? { nil }
-
-    public func call(_ request: NodeRequest) async throws -> NodeReply {
-        let output = try await runner.run(executable, ["node", "call"], input: try NodeCodec.encode(request))
-        return try NodeCodec.decodeReply(output, from: "localhost")
-    }
-
-    public static func ownExecutable() -> String {
+/// The path of the running kennel executable (what `kennel host prepare` installs on hosts).
+public enum KennelExecutable {
+    public static var path: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }

@@ -31,11 +31,11 @@ struct HostPrepare: AsyncParsableCommand {
         let output: String
         if let target = SSHTarget(libvirtURI: uri) {
             let upload = "/tmp/kennel-upload"
-            try await SSHNodeChannel(target: target).copy(LocalNodeChannel.ownExecutable(), to: upload)
+            try await SSHNodeChannel(target: target).copy(KennelExecutable.path, to: upload)
             let text = try String(contentsOfFile: script, encoding: .utf8)
             output = try await runner.run("ssh", target.sshArguments(running: ["bash", "-s", "--"] + options + ["--kennel", upload]), input: text)
         } else {
-            output = try await runner.run("bash", [script] + options + ["--kennel", LocalNodeChannel.ownExecutable()])
+            output = try await runner.run("bash", [script] + options + ["--kennel", KennelExecutable.path])
         }
         print(output, terminator: "")
     }
