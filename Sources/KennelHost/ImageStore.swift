@@ -68,10 +68,16 @@ public struct ImageStore: Sendable {
         return (image, false)
     }
 
+    /// The SHA-256 written next to a tarball (`TARBALL.sha256`, in `sha256sum` format);
+    /// nil when there is none.
+    static func recordedChecksum(ofTarball path: String) -> String? {
+        guard let line = try? String(contentsOfFile: path + ".sha256", encoding: .utf8) else { return nil }
+        return line.split(separator: " ").first.map(String.init)
+    }
+
     private func stored(name: ImageName, file: String, in folder: String) -> StoredImage? {
         let path = "\(folder)/\(file)"
-        guard let checksum = try? String(contentsOfFile: path + ".sha256", encoding: .utf8),
-              let sha256 = checksum.split(separator: " ").first.map(String.init), sha256.count == 64,
+        guard let sha256 = Self.recordedChecksum(ofTarball: path), sha256.count == 64,
               let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         else { return nil }
         let version = String(file.dropFirst(name.value.count + 1).dropLast(".tar.gz".count))

@@ -95,10 +95,7 @@ public struct NodeAgent: Sendable {
     private func imagePresent(_ path: String, sha256: String) throws -> Bool {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        guard FileManager.default.fileExists(atPath: path),
-              let checksum = try? String(contentsOfFile: path + ".sha256", encoding: .utf8)
-        else { return false }
-        return checksum.split(separator: " ").first.map(String.init) == sha256
+        return FileManager.default.fileExists(atPath: path) && ImageStore.recordedChecksum(ofTarball: path) == sha256
     }
 }
 

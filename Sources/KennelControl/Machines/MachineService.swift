@@ -73,7 +73,7 @@ public struct MachineService: Sendable {
         try await locks.withLock(name) {
             let (machine, operation) = try await begin(.start, on: name)
             let host = try await host(named: machine.host)
-            try await step(operation, of: machine, "starting") { try await bringUp(machine, on: host) }
+            try await step(operation, of: machine, "starting on") { try await bringUp(machine, on: host) }
             return try await finish(operation, settingState: .running, of: machine)
         }
     }
@@ -85,7 +85,7 @@ public struct MachineService: Sendable {
             let (machine, operation) = try await begin(.stop, on: name)
             let host = try await host(named: machine.host)
             try await store.transaction { store in try store.setState(.stopped, failure: nil, of: name) }
-            try await step(operation, of: machine, "stopping") {
+            try await step(operation, of: machine, "stopping on") {
                 try await runtime.stop(machine, on: host, timeout: timeouts.shutdown)
             }
             return try await finish(operation, settingState: .stopped, of: machine)
@@ -97,7 +97,7 @@ public struct MachineService: Sendable {
         try await locks.withLock(name) {
             let (machine, operation) = try await begin(.restart, on: name)
             let host = try await host(named: machine.host)
-            try await step(operation, of: machine, "restarting") {
+            try await step(operation, of: machine, "restarting on") {
                 try await runtime.stop(machine, on: host, timeout: timeouts.shutdown)
                 try await bringUp(machine, on: host)
             }
@@ -136,16 +136,8 @@ public struct MachineService: Sendable {
                 try store.setState(.deleting, failure: nil, of: name)
                 return (machine, try store.beginOperation(.delete, machine: name, at: started))
             }
-            do {
+            try await step(operation, of: machine, "removing from") {
                 try await runtime.remove(machine, from: try await host(named: machine.host))
-            } catch {
-                let reason = "removing from host \(machine.host) failed: \(error)"
-                let finished = environment.now()
-                try await store.transaction { store in
-                    try store.setState(.failed, failure: reason, of: name)
-                    try store.finishOperation(operation, error: reason, at: finished)
-                }
-                throw KennelError(.hostFailure, reason)
             }
             let finished = environment.now()
             try await store.transaction { store in
@@ -179,20 +171,26 @@ public struct MachineService: Sendable {
         }
     }
 
-    /// Runs a host step; on failure records it on the operation and the machine.
+    /// Runs a host step (`doing` reads "starting on", "removing from"…); on failure records
+    /// it on the operation and the machine.
     private func step(_ operation: Int64, of machine: Machine, _ doing: String, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
-            let reason = "\(doing) on host \(machine.host) failed: \(error)"
-            logger.error("machine.step-failed", metadata: ["machine": "\(machine.name)", "reason": "\(reason)"])
-            let finished = environment.now()
-            try await store.transaction { store in
-                try store.setState(.failed, failure: reason, of: machine.name)
-                try store.finishOperation(operation, error: reason, at: finished)
-            }
-            throw KennelError(.hostFailure, reason)
+            try await recordFailure("\(doing) host \(machine.host) failed: \(error)", of: machine, operation: operation)
         }
+    }
+
+    /// Marks the machine `failed` with `reason`, finishes the operation with it, and
+    /// throws `host_failure`.
+    private func recordFailure(_ reason: String, of machine: Machine, operation: Int64) async throws -> Never {
+        logger.error("machine.failed", metadata: ["machine": "\(machine.name)", "reason": "\(reason)"])
+        let finished = environment.now()
+        try await store.transaction { store in
+            try store.setState(.failed, failure: reason, of: machine.name)
+            try store.finishOperation(operation, error: reason, at: finished)
+        }
+        throw KennelError(.hostFailure, reason)
     }
 
     private func finish(_ operation: Int64, settingState state: MachineState, of machine: Machine) async throws -> Machine {
@@ -216,18 +214,11 @@ public struct MachineService: Sendable {
     }
 
     private func fail(_ machine: Machine, on host: ComputeHost, operation: Int64, error: any Error) async throws -> Never {
-        let reason = "starting on host \(host.name) failed: \(error)"
-        logger.error("machine.failed", metadata: ["machine": "\(machine.name)", "reason": "\(reason)"])
         do {
             try await runtime.remove(machine, from: host)
         } catch {
             logger.error("machine.undo-failed", metadata: ["machine": "\(machine.name)", "error": "\(error)"])
         }
-        let finished = environment.now()
-        try await store.transaction { store in
-            try store.setState(.failed, failure: reason, of: machine.name)
-            try store.finishOperation(operation, error: reason, at: finished)
-        }
-        throw KennelError(.hostFailure, reason)
+        try await recordFailure("starting on host \(host.name) failed: \(error)", of: machine, operation: operation)
     }
 }
