@@ -1,3 +1,4 @@
+import KennelModel
 import Logging
 
 /// The services the edges (HTTP API, CLI) call, built once over one store and runtime.
@@ -13,13 +14,13 @@ public struct KennelServices: Sendable {
     /// share one set of per-machine locks.
     public init(
         store: any MachineStore, runtime: any HostRuntime, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
-        environment: ServiceEnvironment = .live, logger: Logger
+        environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, logger: Logger
     ) {
         let locks = MachineLocks()
         machines = MachineService(store: store, runtime: runtime, locks: locks, timeouts: timeouts, environment: environment, logger: logger)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)
-        hosts = HostService(store: store)
+        hosts = HostService(store: store, uriPolicy: uriPolicy)
         placement = PlacementService(store: store, environment: environment)
         reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, logger: logger)
     }

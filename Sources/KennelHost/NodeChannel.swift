@@ -63,17 +63,21 @@ public struct SSHTarget: Sendable, Equatable {
     public let keyFile: String?
     public let verifyHostKey: Bool
 
-    /// The target of an `…+ssh://` URI; nil for other URIs.
+    /// The target of an `lxc+ssh://` URI; nil for other URIs and for text that is not an
+    /// allowed `LibvirtURI`.
     public init?(libvirtURI: String) {
-        guard let components = URLComponents(string: libvirtURI), let scheme = components.scheme,
-              scheme.hasSuffix("+ssh"), let host = components.host, !host.isEmpty
-        else { return nil }
-        let query = components.queryItems ?? []
-        user = components.user
-        self.host = host
-        port = components.port
-        keyFile = query.first { $0.name == "keyfile" }?.value
-        verifyHostKey = query.first { $0.name == "no_verify" }?.value != "1"
+        guard let uri = try? LibvirtURI(parsing: libvirtURI) else { return nil }
+        self.init(uri: uri)
+    }
+
+    /// The target of an `lxc+ssh://` URI; nil for other transports.
+    public init?(uri: LibvirtURI) {
+        guard uri.transport == .ssh, let host = uri.host else { return nil }
+        user = uri.user
+        self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        port = uri.port
+        keyFile = uri.keyFile
+        verifyHostKey = uri.verifyHostKey
     }
 
     /// Options shared by ssh and scp; connections are multiplexed, so that the many small

@@ -13,22 +13,34 @@ public actor LibvirtHostRuntime: HostRuntime {
     public typealias AgentChooser = @Sendable (ComputeHost) -> (any HostAgent)?
 
     private let paths: HostPaths
+    private let policy: HostURIPolicy
     private let agentFor: AgentChooser
     private let logger: Logger
     private var connections: [String: Task<LibvirtConnection, any Error>] = [:]
 
     /// Creates a runtime that lays machine files out by `paths` and reaches each host's
-    /// agent through `agentFor`.
-    public init(paths: HostPaths = HostPaths(), agentFor: @escaping AgentChooser = { _ in nil }, logger: Logger) {
+    /// agent through `agentFor`. It never opens a URI that `policy` refuses.
+    public init(
+        paths: HostPaths = HostPaths(), policy: HostURIPolicy = .realHostsOnly,
+        agentFor: @escaping AgentChooser = { _ in nil }, logger: Logger
+    ) {
         self.paths = paths
+        self.policy = policy
         self.agentFor = agentFor
         self.logger = logger
     }
 
-    /// The open connection to `host`, opened on first use.
+    /// The open connection to `host`, opened on first use; a URI the policy refuses is
+    /// never opened.
     public func connection(to host: ComputeHost) async throws -> LibvirtConnection {
         if let existing = connections[host.uri] {
             do { return try await existing.value } catch { connections[host.uri] = nil }
+        }
+        do {
+            _ = try policy.uri(host.uri)
+        } catch {
+            logger.error("host.uri-refused", metadata: ["host": "\(host.name)", "reason": "\(error.reason)"])
+            throw KennelError(.hostFailure, "host \(host.name) has a URI Kennel will not connect to; fix it with PATCH /api/v1/hosts/\(host.name) uri=…")
         }
         let uri = host.uri
         let opening = Task { try await LibvirtConnection.open(uri) }

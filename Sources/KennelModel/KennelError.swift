@@ -76,6 +76,6 @@ public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A named resource does not exist.
     public static func notFound(_ kind: String, _ name: String) -> KennelError {
-        KennelError(.notFound, "no \(kind) named '\(name)'")
+        KennelError(.notFound, "no \(kind) named '\(Echo.short(name))'")
     }
 }

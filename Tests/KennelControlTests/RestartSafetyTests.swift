@@ -22,7 +22,7 @@ struct RestartSafetyTests {
 
         var before: [Machine] = []
         do {
-            let runtime = LibvirtHostRuntime(logger: logger)
+            let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), logger: logger)
             let plane = try await TestControlPlane.make(site: site, store: try SQLiteMachineStore(path: databasePath), runtime: runtime)
             for name in ["web-01", "web-02", "web-03"] {
                 before.append(try await plane.services.machines.create(TestSite.request(name, service: "web")))
@@ -30,7 +30,7 @@ struct RestartSafetyTests {
         }
 
         // A new process: a new store on the same file, new (empty) simulated hosts.
-        let runtime = LibvirtHostRuntime(logger: logger)
+        let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), logger: logger)
         let plane = try await TestControlPlane.make(site: site, store: try SQLiteMachineStore(path: databasePath), runtime: runtime)
         let hosts = try await plane.services.inventory.hosts()
         for machine in before {

@@ -79,7 +79,7 @@ struct SSHTargetTests {
         #expect(plain.user == nil && plain.port == nil && plain.keyFile == nil && plain.verifyHostKey)
     }
 
-    @Test("local, simulated and non-SSH URIs are not SSH targets", arguments: ["lxc:///system", "test:///default", "lxc+tls://h2/system", "lxc+ssh:///system"])
+    @Test("local, simulated and non-SSH URIs are not SSH targets", arguments: ["lxc:///system", "test:///default", "lxc+tls://h2/system", "lxc+ssh:///system", "lxc+ssh://root@h/system?command=/x"])
     func notSSH(uri: String) {
         #expect(SSHTarget(libvirtURI: uri) == nil)
     }

@@ -33,7 +33,7 @@ struct HostAgentRuntimeTests {
     @Test("files come before the domain, network fixes after its start with the running container's id")
     func order() async throws {
         let agent = RecordingAgent()
-        let runtime = LibvirtHostRuntime(agentFor: { _ in agent }, logger: Logger.silent)
+        let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), agentFor: { _ in agent }, logger: Logger.silent)
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
@@ -51,7 +51,7 @@ struct HostAgentRuntimeTests {
     @Test("stop shuts the domain off and keeps it defined; a stopped machine reports sshd down without asking the agent")
     func stop() async throws {
         let agent = RecordingAgent()
-        let runtime = LibvirtHostRuntime(agentFor: { _ in agent }, logger: Logger.silent)
+        let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), agentFor: { _ in agent }, logger: Logger.silent)
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
@@ -65,7 +65,7 @@ struct HostAgentRuntimeTests {
 
     @Test("hosts without an agent (simulated) answer sshd at once and have no health")
     func noAgent() async throws {
-        let runtime = LibvirtHostRuntime(logger: Logger.silent)
+        let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), logger: Logger.silent)
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)

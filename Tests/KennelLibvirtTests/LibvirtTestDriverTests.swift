@@ -82,7 +82,7 @@ struct LibvirtTestDriverTests {
 
 @Suite("libvirt host runtime")
 struct LibvirtHostRuntimeTests {
-    private let runtime = LibvirtHostRuntime(logger: Logger.silent)
+    private let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), logger: Logger.silent)
 
     @Test("ensureRunning defines, autostarts and starts; repeating it is harmless")
     func ensureRunning() async throws {

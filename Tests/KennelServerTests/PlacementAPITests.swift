@@ -87,7 +87,7 @@ struct PlacementAPITests {
     @Test("hosts: add to a known rack, refuse unknown references, drain, and delete only when empty")
     func hosts() async throws {
         try await withAPI { client, _ in
-            let host = [("name", "z1-r1-h9"), ("uri", "test:///tmp/nowhere.xml"), ("idc", "dc1"), ("zone", "z1"), ("rack", "r1"),
+            let host = [("name", "z1-r1-h9"), ("uri", "lxc+ssh://root@h9.example/system"), ("idc", "dc1"), ("zone", "z1"), ("rack", "r1"),
                         ("cpus", "16"), ("memory", "64G"), ("disk", "1T"), ("vlans", "100,200"), ("class", "highmem"), ("labels", "ssd")]
             let added = try await client.postForm("/api/v1/hosts", host)
             #expect(added.status == .created)

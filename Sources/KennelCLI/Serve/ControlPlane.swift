@@ -17,7 +17,13 @@ struct ServeSettings: Sendable {
     var timeouts = LifecycleTimeouts()
 
     var databasePath: String { dataDirectory.appendingPathComponent("kennel.sqlite").path }
-    var simulatedHostsDirectory: URL { dataDirectory.appendingPathComponent("simulated-hosts") }
+    var simulatedHostsDirectory: URL { dataDirectory.appendingPathComponent("simulated-hosts").standardizedFileURL }
+
+    /// Host URIs this control plane connects to: test-driver URIs only on a simulated
+    /// site, and only for the host files it wrote itself.
+    func uriPolicy(simulated: Bool) -> HostURIPolicy {
+        simulated ? HostURIPolicy(simulatedHosts: .filesIn(directory: simulatedHostsDirectory.path)) : .realHostsOnly
+    }
 }
 
 /// The assembled control plane: store, libvirt runtime and services, with the site
@@ -32,15 +38,22 @@ struct ControlPlane: Sendable {
     static func start(_ settings: ServeSettings, logger: Logger) async throws -> ControlPlane {
         try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
         let config = try SiteConfig.load(from: settings.siteFile)
-        let site = try config.resolve { entry in
+        let policy = settings.uriPolicy(simulated: config.simulated)
+        let site = try config.resolve(policy: policy) { entry in
             try SimulatedHost.prepare(
                 name: entry.name, cpus: entry.cpus, memory: entry.memory, in: settings.simulatedHostsDirectory
             )
         }
         let store = try SQLiteMachineStore(path: settings.databasePath)
-        let runtime = LibvirtHostRuntime(paths: HostPaths(), agentFor: HostAgents.chooser(settings), logger: logger)
-        let services = KennelServices(store: store, runtime: runtime, timeouts: settings.timeouts, logger: logger)
+        let runtime = LibvirtHostRuntime(paths: HostPaths(), policy: policy, agentFor: HostAgents.chooser(settings), logger: logger)
+        let services = KennelServices(store: store, runtime: runtime, timeouts: settings.timeouts, uriPolicy: policy, logger: logger)
         try await services.inventory.apply(site)
+        for refused in try await services.hosts.setAsideRefusedURIs() {
+            logger.error("host.uri-refused", metadata: [
+                "host": "\(refused.host)", "reason": "\(refused.reason)",
+                "action": "not connected; set to maintenance until its uri is fixed",
+            ])
+        }
         let report = try await services.reconciler.reconcile()
         logger.notice("kennel.started", metadata: [
             "database": "\(settings.databasePath)", "hosts": "\(site.hosts.count)", "pools": "\(site.pools.count)",
@@ -74,28 +87,31 @@ struct ControlPlane: Sendable {
 
 /// Which agent does a host's own steps, by its libvirt URI: none for simulated hosts
 /// (`test:`), this machine's node agent in-process for local ones (`lxc:///system`), the
-/// host's `kennel node call` over SSH for `…+ssh://` ones. Other transports are refused at their first step.
+/// host's `kennel node call` over SSH for `lxc+ssh://` ones. A URI that is not an allowed
+/// `LibvirtURI` gets an agent that refuses every step.
 enum HostAgents {
     static func chooser(_ settings: ServeSettings) -> LibvirtHostRuntime.AgentChooser {
         let images = ImageStore(root: settings.imagesDirectory)
         let remoteKennel = settings.remoteKennel
         return { host in
-            if host.uri.hasPrefix("test:") { return nil }
-            if let target = SSHTarget(libvirtURI: host.uri) {
+            guard let uri = try? LibvirtURI(parsing: host.uri) else { return UnreachableHostAgent(host: host.name) }
+            switch uri.transport {
+            case .test: return nil
+            case .local: return NodeHostAgent(channel: InProcessNodeChannel(), images: images)
+            case .ssh:
+                guard let target = SSHTarget(uri: uri) else { return UnreachableHostAgent(host: host.name) }
                 return NodeHostAgent(channel: SSHNodeChannel(target: target, remoteExecutable: remoteKennel), images: images)
             }
-            if host.uri.hasPrefix("lxc:///") { return NodeHostAgent(channel: InProcessNodeChannel(), images: images) }
-            return UnreachableHostAgent(uri: host.uri)
         }
     }
 }
 
 /// The agent of a host whose URI names a transport Kennel cannot run its steps over.
 struct UnreachableHostAgent: HostAgent {
-    let uri: String
+    let host: Hostname
 
     private var refusal: KennelError {
-        KennelError(.hostFailure, "host URI \(uri): Kennel reaches hosts as lxc:///system or lxc+ssh://USER@HOST/system")
+        KennelError(.hostFailure, "host \(host) has a URI Kennel will not connect to; Kennel reaches hosts as lxc:///system or lxc+ssh://USER@HOST/system")
     }
 
     func provision(_ launch: MachineLaunch, bridge: String) async throws { throw refusal }

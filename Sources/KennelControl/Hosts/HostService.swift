@@ -11,9 +11,13 @@ public struct HostDetails: Sendable, Equatable {
 /// Unknown IDC, zone and rack references are refused, never created on the fly.
 public struct HostService: Sendable {
     private let store: any MachineStore
+    private let uriPolicy: HostURIPolicy
 
-    /// Creates the service over a store.
-    public init(store: any MachineStore) { self.store = store }
+    /// Creates the service over a store; host URIs must pass `uriPolicy`.
+    public init(store: any MachineStore, uriPolicy: HostURIPolicy = .realHostsOnly) {
+        self.store = store
+        self.uriPolicy = uriPolicy
+    }
 
     /// Adds a host to an existing rack.
     public func add(_ host: ComputeHost) async throws -> HostDetails {
@@ -22,6 +26,7 @@ public struct HostService: Sendable {
                 throw KennelError(.nameTaken, "a host named '\(host.name)' exists already", field: "name")
             }
             try checkRack(host.location, store)
+            try checkURI(host.uri)
             try store.save(host)
             return try details(host.name, store)
         }
@@ -32,7 +37,9 @@ public struct HostService: Sendable {
     public func update(named name: Hostname, with fields: RequestFields) async throws -> HostDetails {
         try await store.transaction { store in
             let current = try existing(name, store)
-            try store.save(try HostRequest.apply(fields, to: current))
+            let updated = try HostRequest.apply(fields, to: current)
+            if updated.uri != current.uri { try checkURI(updated.uri) }
+            try store.save(updated)
             return try details(name, store)
         }
     }
@@ -46,6 +53,28 @@ public struct HostService: Sendable {
                 throw KennelError(.conflict, "host \(name) still carries \(machines.count) machines: \(machines.prefix(5).map(\.value).joined(separator: ", "))")
             }
             try store.deleteHost(named: name)
+        }
+    }
+
+    /// Hosts whose stored URI this Kennel refuses (written by an older version, or left
+    /// from a simulated site): each is set to `maintenance`, so that no machine is placed
+    /// on it, and returned with the reason. The runtime never connects to them.
+    public func setAsideRefusedURIs() async throws -> [(host: Hostname, reason: String)] {
+        let hosts = try await store.hosts()
+        return try await store.transaction { store in
+            var refused: [(host: Hostname, reason: String)] = []
+            for var host in hosts {
+                do throws(InvalidValue) {
+                    _ = try uriPolicy.uri(host.uri)
+                } catch {
+                    refused.append((host.name, error.reason))
+                    if host.state == .active {
+                        host.state = .maintenance
+                        try store.save(host)
+                    }
+                }
+            }
+            return refused
         }
     }
 
@@ -101,6 +130,15 @@ public struct HostService: Sendable {
     /// The details of a host already read: only its usage and machines are queried.
     private func details(of host: ComputeHost, _ store: any StoreTransaction) throws -> HostDetails {
         HostDetails(host: host, used: try store.usage(of: host.name), machines: try store.machineNames(on: host.name))
+    }
+
+    /// Refuses a URI this Kennel will not connect to (422 naming `uri`).
+    private func checkURI(_ text: String) throws(KennelError) {
+        do {
+            _ = try uriPolicy.uri(text)
+        } catch {
+            throw KennelError.invalid("uri", error.reason)
+        }
     }
 
     private func checkRack(_ location: SiteLocation, _ store: any StoreTransaction) throws {

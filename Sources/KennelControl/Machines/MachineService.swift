@@ -41,22 +41,24 @@ public struct MachineService: Sendable {
 
     /// Places, addresses and starts a new machine, and waits for its sshd.
     ///
-    /// The claim (placement, address, row) is one transaction; the host steps follow. If a
-    /// host step fails, what was done on the host is undone, the machine is kept as
-    /// `failed` with the reason (its address stays reserved until it is deleted), and
-    /// `host_failure` is thrown.
+    /// The machine's lock is taken before the claim, so a delete of the same name waits
+    /// until the create has finished (and then deletes), and a create never answers for a
+    /// machine that is gone. The claim (placement, address, row) is one transaction; the
+    /// host steps follow. If a host step fails, what was done on the host is undone, the
+    /// machine is kept as `failed` (its address stays reserved until it is deleted, then
+    /// comes back at once, since it never carried traffic), and `host_failure` is thrown.
     public func create(_ request: MachineRequest) async throws -> Machine {
-        let claim = MachineClaim(request: request, uuid: environment.makeUUID(), now: environment.now())
-        let now = environment.now()
-        let (machine, operation) = try await store.transaction { store in
-            let machine = try claim.run(in: store)
-            let operation = try store.beginOperation(.create, machine: machine.name, at: now)
-            return (machine, operation)
-        }
-        logger.info("machine.claimed", metadata: [
-            "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
-        ])
-        return try await locks.withLock(machine.name) {
+        try await locks.withLock(request.name) {
+            let claim = MachineClaim(request: request, uuid: environment.makeUUID(), now: environment.now())
+            let now = environment.now()
+            let (machine, operation) = try await store.transaction { store in
+                let machine = try claim.run(in: store)
+                let operation = try store.beginOperation(.create, machine: machine.name, at: now)
+                return (machine, operation)
+            }
+            logger.info("machine.claimed", metadata: [
+                "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
+            ])
             let host = try await host(named: machine.host)
             do {
                 try await bringUp(machine, on: host)
@@ -155,7 +157,7 @@ public struct MachineService: Sendable {
         let clock = ContinuousClock()
         let waiting = clock.now
         guard try await runtime.waitForSSH(machine, on: host, timeout: timeouts.sshd) else {
-            throw KennelError(.hostFailure, "sshd of \(machine.name) did not answer on \(machine.network.ip) within \(timeouts.sshd)")
+            throw SSHDidNotAnswer(ip: machine.network.ip, timeout: timeouts.sshd)
         }
         logger.debug("machine.sshd-up", metadata: ["machine": "\(machine.name)", "waited": "\(clock.now - waiting)"])
     }
@@ -177,18 +179,29 @@ public struct MachineService: Sendable {
         do {
             try await body()
         } catch {
-            try await recordFailure("\(doing) host \(machine.host) failed: \(error)", of: machine, operation: operation)
+            try await recordFailure(doing, error, of: machine, operation: operation)
         }
     }
 
-    /// Marks the machine `failed` with `reason`, finishes the operation with it, and
-    /// throws `host_failure`.
-    private func recordFailure(_ reason: String, of machine: Machine, operation: Int64) async throws -> Never {
-        logger.error("machine.failed", metadata: ["machine": "\(machine.name)", "reason": "\(reason)"])
+    /// Marks the machine `failed`, finishes the operation, and throws `host_failure`.
+    ///
+    /// What a client sees (the error and the machine's `failure`) is a stable sentence
+    /// naming the step and the host; the cause — libvirt's text, paths, command output —
+    /// goes to the log and the operation row only.
+    private func recordFailure(_ doing: String, _ cause: any Error, of machine: Machine, operation: Int64) async throws -> Never {
+        let reason: String
+        if let timeout = cause as? SSHDidNotAnswer {
+            reason = "\(doing) host \(machine.host) failed: sshd did not answer on \(timeout.ip) within \(timeout.timeout)"
+        } else {
+            reason = "\(doing) host \(machine.host) failed; the cause is in the service log (operation \(operation))"
+        }
+        logger.error("machine.failed", metadata: [
+            "machine": "\(machine.name)", "operation": "\(operation)", "step": "\(doing)", "cause": "\(cause)",
+        ])
         let finished = environment.now()
         try await store.transaction { store in
             try store.setState(.failed, failure: reason, of: machine.name)
-            try store.finishOperation(operation, error: reason, at: finished)
+            try store.finishOperation(operation, error: "\(reason): \(cause)", at: finished)
         }
         throw KennelError(.hostFailure, reason)
     }
@@ -219,6 +232,15 @@ public struct MachineService: Sendable {
         } catch {
             logger.error("machine.undo-failed", metadata: ["machine": "\(machine.name)", "error": "\(error)"])
         }
-        try await recordFailure("starting on host \(host.name) failed: \(error)", of: machine, operation: operation)
+        try await recordFailure("starting on", error, of: machine, operation: operation)
     }
+}
+
+/// A machine's sshd stayed silent for the whole start timeout: Kennel's own finding,
+/// safe to tell the client as it is.
+struct SSHDidNotAnswer: Error, CustomStringConvertible {
+    let ip: IPv4Address
+    let timeout: Duration
+
+    var description: String { "sshd did not answer on \(ip) within \(timeout)" }
 }

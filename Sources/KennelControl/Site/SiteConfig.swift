@@ -98,7 +98,8 @@ public struct SiteConfig: Sendable, Decodable {
     ///
     /// - Parameter simulatedURI: gives the libvirt URI of a simulated host; used for hosts
     ///   without a `uri` when `simulated` is true.
-    public func resolve(simulatedURI: (HostEntry) throws -> String) throws -> Site {
+    /// - Parameter policy: which URIs are allowed; a host with another one fails the load.
+    public func resolve(policy: HostURIPolicy, simulatedURI: (HostEntry) throws -> String) throws -> Site {
         let zones = idcs.flatMap { idc in idc.zones.map { ZoneKey(idc: idc.name, zone: $0.name) } }
         let racks = idcs.flatMap { idc in
             idc.zones.flatMap { zone in zone.racks.map { SiteLocation(idc: idc.name, zone: zone.name, rack: $0.name) } }
@@ -106,6 +107,11 @@ public struct SiteConfig: Sendable, Decodable {
         let hosts = try hostEntries.map { location, entry in
             guard let uri = try entry.uri ?? (simulated ? simulatedURI(entry) : nil) else {
                 throw KennelError.invalid("uri", "host \(entry.name) has no uri and the site is not simulated")
+            }
+            do throws(InvalidValue) {
+                _ = try policy.uri(uri)
+            } catch {
+                throw KennelError.invalid("uri", "host \(entry.name): \(error.reason)")
             }
             return ComputeHost(
                 name: entry.name, uri: uri, location: location,

@@ -43,21 +43,6 @@ public enum HostRequest {
     }
 }
 
-/// A libvirt connection URI such as `lxc:///system` or `lxc+ssh://root@h1/system`.
-public struct LibvirtURI: ParsableValue, Hashable {
-    public let value: String
-
-    public init(parsing text: String) throws(InvalidValue) {
-        let schemes = ["lxc://", "lxc+ssh://", "lxc+tls://", "lxc+tcp://", "test://"]
-        guard schemes.contains(where: text.hasPrefix), text.utf8.count <= 512, !text.contains(where: \.isWhitespace) else {
-            throw InvalidValue("'\(text)' is not a libvirt LXC URI (lxc:///system, lxc+ssh://root@host/system, test:///path)")
-        }
-        value = text
-    }
-
-    public var description: String { value }
-}
-
 /// A host state given as text.
 public struct HostStateValue: ParsableValue {
     public let state: HostState
@@ -78,7 +63,7 @@ public struct Ratio: ParsableValue {
 
     public init(parsing text: String) throws(InvalidValue) {
         guard let value = Double(text), value.isFinite, (0.1...100).contains(value) else {
-            throw InvalidValue("'\(text)' is not a ratio between 0.1 and 100")
+            throw InvalidValue("'\(Echo.short(text))' is not a ratio between 0.1 and 100")
         }
         self.value = value
     }

@@ -17,7 +17,7 @@ public struct RequestFields: Sendable {
         for (name, value) in pairs {
             guard allowed.contains(name) || repeatable.contains(name) else {
                 let expected = allowed.union(repeatable).sorted().joined(separator: ", ")
-                throw KennelError(.unknownField, "unknown field '\(name)'; expected one of: \(expected)", field: name)
+                throw KennelError(.unknownField, "unknown field '\(Echo.short(name))'; expected one of: \(expected)", field: Echo.short(name))
             }
             if repeatable.contains(name) {
                 lists[name, default: []].append(value)

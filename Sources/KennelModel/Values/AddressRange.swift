@@ -19,7 +19,7 @@ public struct AddressRange: ParsableValue, Hashable, Codable {
         case 2:
             try self.init(first: IPv4Address(parsing: String(parts[0])), last: IPv4Address(parsing: String(parts[1])))
         default:
-            throw InvalidValue("'\(text)' is not an address or a range (a.b.c.d-e.f.g.h)")
+            throw InvalidValue("'\(Echo.short(text))' is not an address or a range (a.b.c.d-e.f.g.h)")
         }
     }
 

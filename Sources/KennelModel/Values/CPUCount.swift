@@ -11,7 +11,7 @@ public struct CPUCount: ParsableValue, Hashable, Comparable, Codable {
 
     public init(parsing text: String) throws(InvalidValue) {
         guard !text.isEmpty, text.count <= 4, text.allSatisfy(\.isASCIIDigit), let number = Int(text) else {
-            throw InvalidValue("'\(text)' is not a whole number of CPUs")
+            throw InvalidValue("'\(Echo.short(text))' is not a whole number of CPUs")
         }
         try self.init(number)
     }

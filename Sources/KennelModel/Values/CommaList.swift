@@ -10,7 +10,7 @@ public struct CommaList<Element: ParsableValue & Hashable>: ParsableValue, Hasha
         var items: [Element] = []
         for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
             let item = piece.trimmingCharacters(in: " ")
-            guard !item.isEmpty else { throw InvalidValue("empty item in list '\(text)'") }
+            guard !item.isEmpty else { throw InvalidValue("empty item in list '\(Echo.short(text))'") }
             do {
                 items.append(try Element(parsing: item))
             } catch {

@@ -13,7 +13,7 @@ public struct Hostname: ParsableValue, Hashable, Comparable, Codable {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
                 continue
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                throw InvalidValue("must be lower-case ('\(text.lowercased())')")
+                throw InvalidValue("must be lower-case ('\(Echo.short(text.lowercased()))')")
             default:
                 throw InvalidValue("may contain only a-z, 0-9 and '-' (RFC 1123 label)")
             }

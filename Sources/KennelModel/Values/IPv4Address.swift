@@ -10,14 +10,14 @@ public struct IPv4Address: ParsableValue, Hashable, Comparable, Codable {
     /// whether `010` is octal.
     public init(parsing text: String) throws(InvalidValue) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { throw InvalidValue("'\(text)' is not an IPv4 address (a.b.c.d)") }
+        guard parts.count == 4 else { throw InvalidValue("'\(Echo.short(text))' is not an IPv4 address (a.b.c.d)") }
         var result: UInt32 = 0
         for part in parts {
             guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit),
                   let octet = UInt32(part), octet <= 255
-            else { throw InvalidValue("'\(text)' is not an IPv4 address (each part 0–255)") }
+            else { throw InvalidValue("'\(Echo.short(text))' is not an IPv4 address (each part 0–255)") }
             guard part.count == 1 || part.first != "0" else {
-                throw InvalidValue("'\(text)' has a leading zero in an octet")
+                throw InvalidValue("'\(Echo.short(text))' has a leading zero in an octet")
             }
             result = result << 8 | octet
         }

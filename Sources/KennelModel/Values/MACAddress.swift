@@ -14,11 +14,11 @@ public struct MACAddress: ParsableValue, Hashable, Codable {
     public init(parsing text: String) throws(InvalidValue) {
         let separator: Character = text.contains("-") ? "-" : ":"
         let parts = text.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count == 6 else { throw InvalidValue("'\(text)' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
+        guard parts.count == 6 else { throw InvalidValue("'\(Echo.short(text))' is not a MAC address (aa:bb:cc:dd:ee:ff)") }
         var octets: [UInt8] = []
         for part in parts {
             guard part.count == 2, let octet = UInt8(part, radix: 16) else {
-                throw InvalidValue("'\(text)' is not a MAC address (aa:bb:cc:dd:ee:ff)")
+                throw InvalidValue("'\(Echo.short(text))' is not a MAC address (aa:bb:cc:dd:ee:ff)")
             }
             octets.append(octet)
         }

@@ -20,7 +20,7 @@ public struct Period: ParsableValue, Hashable, Comparable, Codable {
         let unit = text.dropFirst(digits.count)
         let multipliers: [Substring: Int] = ["": 1, "s": 1, "m": 60, "h": 3600, "d": 86_400]
         guard !digits.isEmpty, digits.count <= 9, let number = Int(digits), let multiplier = multipliers[unit] else {
-            throw InvalidValue("'\(text)' is not a period (e.g. 24h, 30m, 90s, 0)")
+            throw InvalidValue("'\(Echo.short(text))' is not a period (e.g. 24h, 30m, 90s, 0)")
         }
         try self.init(seconds: number * multiplier)
     }

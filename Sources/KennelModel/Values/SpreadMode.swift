@@ -7,7 +7,7 @@ public enum SpreadMode: String, ParsableValue, CaseIterable, Codable {
     case strict
 
     public init(parsing text: String) throws(InvalidValue) {
-        guard let mode = SpreadMode(rawValue: text) else { throw InvalidValue("must be best-effort or strict, not '\(text)'") }
+        guard let mode = SpreadMode(rawValue: text) else { throw InvalidValue("must be best-effort or strict, not '\(Echo.short(text))'") }
         self = mode
     }
 
@@ -22,7 +22,7 @@ public enum ScoringPolicy: String, ParsableValue, CaseIterable, Codable {
     case binpack
 
     public init(parsing text: String) throws(InvalidValue) {
-        guard let policy = ScoringPolicy(rawValue: text) else { throw InvalidValue("must be spread or binpack, not '\(text)'") }
+        guard let policy = ScoringPolicy(rawValue: text) else { throw InvalidValue("must be spread or binpack, not '\(Echo.short(text))'") }
         self = policy
     }
 

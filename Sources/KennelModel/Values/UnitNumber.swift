@@ -11,7 +11,7 @@ struct UnitNumber {
     init(_ text: String, base: UInt64, suffixes: Set<String>, what: String) throws(InvalidValue) {
         let digits = text.prefix(while: \.isASCIIDigit)
         guard !digits.isEmpty, digits.count <= 19, let number = UInt64(digits) else {
-            throw InvalidValue("'\(text)' is not a \(what)")
+            throw InvalidValue("'\(Echo.short(text))' is not a \(what)")
         }
         var unit = text.dropFirst(digits.count).lowercased()
         var multiplier: UInt64 = 1
@@ -20,8 +20,8 @@ struct UnitNumber {
             for _ in 0..<exponent { multiplier *= base }
             unit.removeFirst()
         }
-        guard suffixes.contains(unit) else { throw InvalidValue("'\(text)' is not a \(what)") }
-        guard number <= UInt64.max / multiplier else { throw InvalidValue("'\(text)' is too large") }
+        guard suffixes.contains(unit) else { throw InvalidValue("'\(Echo.short(text))' is not a \(what)") }
+        guard number <= UInt64.max / multiplier else { throw InvalidValue("'\(Echo.short(text))' is too large") }
         self.number = number
         self.multiplier = multiplier
     }
