@@ -38,6 +38,15 @@ public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let conflict = Code(rawValue: "conflict")
         /// A host (libvirt, OVS, a disk) refused or failed a step.
         public static let hostFailure = Code(rawValue: "host_failure")
+        /// The request came from a page of another origin, or named a host the service
+        /// does not answer to.
+        public static let forbidden = Code(rawValue: "forbidden")
+        /// The body is larger than the service accepts.
+        public static let bodyTooLarge = Code(rawValue: "body_too_large")
+        /// The URL or a header is longer than the service accepts.
+        public static let requestTooLarge = Code(rawValue: "request_too_large")
+        /// The path exists but not with this method; `Allow` lists the methods it has.
+        public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
         /// Kennel's own fault; the message carries no internals.
         public static let `internal` = Code(rawValue: "internal")
     }

@@ -10,12 +10,13 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as KennelError where error.code == .internal {
+            context.logger.error("request.failed", metadata: ["error": "\(error.message)", "path": "\(request.uri.path)"])
+            return ErrorEnvelope.response(KennelError(.internal, "internal error; see the service log"))
         } catch let error as KennelError {
             return ErrorEnvelope.response(error)
         } catch let error as any HTTPResponseError {
-            let code: KennelError.Code = error.status == .notFound ? .notFound : .badRequest
-            let message = error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)" : "\(error.status.reasonPhrase)"
-            return ErrorEnvelope.response(KennelError(code, message), status: error.status)
+            return ErrorEnvelope.response(ErrorEnvelope.error(for: error.status, request: request), status: error.status)
         } catch {
             context.logger.error("request.failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return ErrorEnvelope.response(KennelError(.internal, "internal error; see the service log"))
@@ -25,8 +26,22 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// The error body and the one table from error code to HTTP status.
 enum ErrorEnvelope {
+    /// The envelope for a status Hummingbird raised itself (no route, body too large…).
+    static func error(for status: HTTPResponse.Status, request: Request) -> KennelError {
+        switch status {
+        case .notFound: KennelError(.notFound, "no such endpoint: \(request.method) \(Echo.short(request.uri.path, limit: 80))")
+        case .contentTooLarge:
+            KennelError(.bodyTooLarge, "the body is larger than \(RequestFieldsDecoding.maximumBodySize / 1024) KiB")
+        default: KennelError(.badRequest, status.reasonPhrase)
+        }
+    }
+
     static func status(for code: KennelError.Code) -> HTTPResponse.Status {
         switch code {
+        case .forbidden: .forbidden
+        case .bodyTooLarge: .contentTooLarge
+        case .requestTooLarge: .requestHeaderFieldsTooLarge
+        case .methodNotAllowed: .methodNotAllowed
         case .badRequest: .badRequest
         case .invalidField, .missingField, .unknownField, .unknownReference: .unprocessableContent
         case .notFound: .notFound
