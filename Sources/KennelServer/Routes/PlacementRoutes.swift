@@ -14,7 +14,7 @@ struct PlacementRoutes<Context: RequestContext> {
             return JSONResponse.make(PlacementView(try await service.explain(MachineRequest(fields: fields))))
         }
         group.get("services/:service/spread") { _, context in
-            let text = try context.parameters.require("service")
+            let text = try context.decodedPathParameter("service", of: "service")
             let name: Label
             do throws(InvalidValue) { name = try Label(parsing: text) } catch { throw KennelError.invalid("service", error.reason) }
             return JSONResponse.make(SpreadView(try await service.spread(of: name)))
