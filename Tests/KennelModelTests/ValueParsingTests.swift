@@ -9,7 +9,9 @@ struct ValueParsingTests {
     }
 
     @Test("invalid hostnames are refused with a reason", arguments: [
-        ("", "must not be empty"), ("Web-01", "lower-case"), ("web_01", "a-z, 0-9"), ("-web", "start or end"),
+        ("", "must not be empty"), ("Web-01", "lower-case; write 'web-01'"), ("web_01", "a-z, 0-9 and '-' (RFC 1123 label); write 'web-01'"),
+        ("Web_01", "must be lower-case; write 'web-01'"), ("web 01.a", "write 'web-01-a'"), ("1234", "must not be all digits"),
+        ("web!", "(RFC 1123 label)"), ("-web", "start or end"),
         ("web-", "start or end"), (String(repeating: "x", count: 64), "at most 63"), ("web.01", "a-z, 0-9"), ("wéb", "a-z, 0-9"),
     ])
     func invalidHostnames(text: String, reason: String) {
@@ -114,9 +116,14 @@ struct ValueParsingTests {
         #expect(throws: InvalidValue.self) { try Bandwidth(parsing: text) }
     }
 
-    @Test("CPU counts are whole numbers 1–256", arguments: [("1", true), ("2", true), ("256", true), ("0", false), ("257", false), ("1.5", false), ("two", false)])
+    @Test("CPU counts are whole numbers 1–256", arguments: [("1", true), ("2", true), ("256", true), ("0", false), ("257", false), ("1.5", false), ("two", false), ("-1", false)])
     func cpuCounts(text: String, valid: Bool) {
         #expect(((try? CPUCount(parsing: text)) != nil) == valid)
+    }
+
+    @Test("CPU refusals say the bound", arguments: [("-1", "must be at least 1"), ("0", "must be at least 1"), ("300", "at most 256"), ("x", "not a whole number")])
+    func cpuMessages(text: String, reason: String) {
+        #expect { try CPUCount(parsing: text) } throws: { ($0 as? InvalidValue)?.reason.contains(reason) == true }
     }
 
     @Test("labels allow owners and services but no markup or spaces", arguments: [

@@ -5,11 +5,13 @@ public struct CPUCount: ParsableValue, Hashable, Comparable, Codable {
 
     /// Creates a count, or explains why it is out of range.
     public init(_ value: Int) throws(InvalidValue) {
-        guard (1...256).contains(value) else { throw InvalidValue("must be 1–256 CPUs, not \(value)") }
+        guard value >= 1 else { throw InvalidValue("must be at least 1, not \(value)") }
+        guard value <= 256 else { throw InvalidValue("must be at most 256, not \(value)") }
         self.value = value
     }
 
     public init(parsing text: String) throws(InvalidValue) {
+        if text.hasPrefix("-"), text.count <= 5, let number = Int(text) { try self.init(number) }
         guard !text.isEmpty, text.count <= 4, text.allSatisfy(\.isASCIIDigit), let number = Int(text) else {
             throw InvalidValue("'\(Echo.short(text))' is not a whole number of CPUs")
         }
