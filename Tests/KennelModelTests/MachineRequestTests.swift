@@ -52,6 +52,29 @@ struct MachineRequestTests {
         }
     }
 
+    @Test("sizes and rates that cannot work are refused naming the field and the bound", arguments: [
+        ("memory", "0", "has no unit"), ("memory", "512", "write 512M or 512G"), ("memory", "0M", "at least 64M"),
+        ("memory", "512K", "at least 64M"), ("memory", "63M", "at least 64M"), ("memory", "-1G", "not a size"),
+        ("disk", "0", "has no unit"), ("disk", "512", "has no unit"), ("disk", "1K", "at least 512M"), ("disk", "511M", "at least 512M"),
+        ("ingress", "1", "has no unit"), ("ingress", "999K", "the least is 1M"), ("egress", "500000", "has no unit"),
+        ("egress", "0M", "greater than 0"),
+    ])
+    func sizesThatCannotWork(field: String, value: String, reason: String) {
+        #expect {
+            try request([("name", "web-01"), ("idc", "dc1"), (field, value)])
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.field == field && error?.code == .invalidField && error?.message.contains(reason) == true
+        }
+    }
+
+    @Test("the smallest sizes that can work are accepted", arguments: [
+        ("memory", "64M"), ("memory", "65536K"), ("disk", "512M"), ("ingress", "1M"), ("egress", "1000K"), ("egress", "1Mbit"),
+    ])
+    func smallestSizes(field: String, value: String) throws {
+        _ = try request([("name", "web-01"), ("idc", "dc1"), (field, value)])
+    }
+
     @Test("missing required fields are named", arguments: ["name", "idc"])
     func missing(field: String) {
         let pairs = [("name", "web-01"), ("idc", "dc1")].filter { $0.0 != field }

@@ -15,8 +15,8 @@ public enum HostRequest {
             name: try fields.required("name"),
             uri: try fields.required("uri", as: LibvirtURI.self).value,
             location: SiteLocation(idc: try fields.required("idc"), zone: try fields.required("zone"), rack: try fields.required("rack")),
-            capacity: Resources(cpus: try fields.required("cpus", as: CPUCount.self).value, memory: try fields.required("memory"),
-                                disk: try fields.required("disk")),
+            capacity: Resources(cpus: try fields.required("cpus", as: CPUCount.self).value, memory: try fields.required("memory", as: RequestedSize.self).size,
+                                disk: try fields.required("disk", as: RequestedSize.self).size),
             bridge: try fields.optional("bridge", as: Hostname.self)?.value ?? "br0",
             vlans: try fields.optional("vlans", as: CommaList<VLANID>.self)?.items ?? []
         )
@@ -29,14 +29,14 @@ public enum HostRequest {
         if let uri = try fields.optional("uri", as: LibvirtURI.self) { updated.uri = uri.value }
         if let state = try fields.optional("state", as: HostStateValue.self) { updated.state = state.state }
         if let cpus = try fields.optional("cpus", as: CPUCount.self) { updated.capacity.cpus = cpus.value }
-        if let memory = try fields.optional("memory", as: ByteSize.self) { updated.capacity.memory = memory }
-        if let disk = try fields.optional("disk", as: ByteSize.self) { updated.capacity.disk = disk }
+        if let memory = try fields.optional("memory", as: RequestedSize.self) { updated.capacity.memory = memory.size }
+        if let disk = try fields.optional("disk", as: RequestedSize.self) { updated.capacity.disk = disk.size }
         if let ratio = try fields.optional("cpu_overcommit", as: Ratio.self) { updated.overcommit.cpu = ratio.value }
         if let ratio = try fields.optional("memory_overcommit", as: Ratio.self) { updated.overcommit.memory = ratio.value }
         if let ratio = try fields.optional("disk_overcommit", as: Ratio.self) { updated.overcommit.disk = ratio.value }
         if let bridge = try fields.optional("bridge", as: Hostname.self) { updated.bridge = bridge.value }
         if fields.isGiven("vlans") { updated.vlans = try fields.optional("vlans", as: CommaList<VLANID>.self)?.items ?? [] }
-        if fields.isGiven("bandwidth") { updated.bandwidth = try fields.optional("bandwidth") }
+        if fields.isGiven("bandwidth") { updated.bandwidth = try fields.optional("bandwidth", as: RequestedRate.self)?.rate }
         if fields.isGiven("class") { updated.hostClass = try fields.optional("class") }
         if fields.isGiven("labels") { updated.labels = try fields.optional("labels", as: CommaList<Label>.self)?.items ?? [] }
         return updated

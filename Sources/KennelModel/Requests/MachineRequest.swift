@@ -65,18 +65,31 @@ public struct MachineRequest: Sendable, Equatable {
         self.sshKeys = sshKeys
     }
 
-    /// Parses a request from its fields, naming the first bad field in the error.
+    /// The smallest values that can work; below them a machine cannot boot (memory,
+    /// disk) or a shaped link cannot carry an SSH session (bandwidth). The disk must also
+    /// hold its image, which the machine service checks against the image catalog.
+    public enum Minimums {
+        /// 64 MiB: systemd, sshd and supervisord start in about 40 MiB.
+        public static let memory = ByteSize.mebibytes(64)
+        /// 512 MiB: the debian-12 root filesystem is about 400 MiB.
+        public static let disk = ByteSize.mebibytes(512)
+        /// 1 Mbit/s, in each direction.
+        public static let bandwidth = Bandwidth.megabits(1)
+    }
+
+    /// Parses a request from its fields, naming the first bad field in the error. Sizes
+    /// and rates need their unit (`512M`, `100M`) and are checked against `Minimums`.
     public init(fields: RequestFields) throws(KennelError) {
         name = try fields.required("name")
         idc = try fields.required("idc")
         zone = try fields.optional("zone")
         spec = MachineSpec(
             cpus: try fields.value("cpus", default: Defaults.cpus),
-            memory: try fields.value("memory", default: Defaults.memory),
-            disk: try fields.value("disk", default: Defaults.disk),
+            memory: try Self.size(fields, "memory", default: Defaults.memory, atLeast: Minimums.memory),
+            disk: try Self.size(fields, "disk", default: Defaults.disk, atLeast: Minimums.disk),
             image: try fields.value("image", default: Defaults.image),
-            ingress: try fields.optional("ingress"),
-            egress: try fields.optional("egress")
+            ingress: try Self.rate(fields, "ingress"),
+            egress: try Self.rate(fields, "egress")
         )
         service = try fields.optional("service")
         owner = try fields.optional("owner")
@@ -88,5 +101,18 @@ public struct MachineRequest: Sendable, Equatable {
         hostLabels = try fields.optional("host_labels", as: CommaList<Label>.self)?.items ?? []
         sshKeys = try fields.all("ssh_key")
     }
-}
 
+    private static func size(_ fields: RequestFields, _ name: String, default fallback: ByteSize, atLeast minimum: ByteSize) throws(KennelError) -> ByteSize {
+        guard let size = try fields.optional(name, as: RequestedSize.self)?.size else { return fallback }
+        guard size >= minimum else { throw KennelError.invalid(name, "\(size) is too small; a machine needs at least \(minimum)") }
+        return size
+    }
+
+    private static func rate(_ fields: RequestFields, _ name: String) throws(KennelError) -> Bandwidth? {
+        guard let rate = try fields.optional(name, as: RequestedRate.self)?.rate else { return nil }
+        guard rate >= Minimums.bandwidth else {
+            throw KennelError.invalid(name, "\(rate) bit/s is too small; the least is \(Minimums.bandwidth) (1 Mbit/s)")
+        }
+        return rate
+    }
+}
