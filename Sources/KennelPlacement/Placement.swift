@@ -68,7 +68,10 @@ public enum Placement {
         let counts = details.filtered.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         let shown = details.hosts.prefix(8).map { "host \($0.host): \($0.reason)" }
         let more = details.hosts.count > 8 ? ["and \(details.hosts.count - 8) more"] : []
-        return KennelError(.noCapacity, head + " (filtered \(counts)): " + (shown + more).joined(separator: "; "), details: details)
+        let field = CapacityRefusal.field(request, details)
+        let beyond = field.flatMap { CapacityRefusal.beyondLargest($0, request, candidates, scope: scope) }.map { $0 + "; " } ?? ""
+        return KennelError(
+            .noCapacity, beyond + head + " (filtered \(counts)): " + (shown + more).joined(separator: "; "), field: field, details: details)
     }
 
     static func strictRefusal(_ request: PlacementRequest, _ candidates: [HostCandidate], _ rackLoad: [Int]) -> KennelError {

@@ -87,6 +87,25 @@ struct MachineServiceTests {
         } throws: { error in
             let error = error as? KennelError
             return error?.code == .noCapacity && error?.message.contains("host z1-r1-h1: cpus 32 free < 64 requested") == true
+                && error?.field == "cpus"
+                && error?.message.hasPrefix("cpus: 64 is more than any host in dc1 can hold (the largest holds 32 after overcommit)") == true
+        }
+    }
+
+    @Test("no_capacity names the field every host failed on, and says 'more than any host' only when that is so", arguments: [
+        (32, "1G", "cpus", false), (1, "40G", "memory", true), (8, "8G", nil, false),
+    ])
+    func noCapacityField(cpus: Int, memory: String, field: String?, beyondLargest: Bool) async throws {
+        // Two hosts of 32 CPUs (after overcommit) and 32G: one nearly out of CPUs, the other of memory.
+        let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 2))
+        let cpuHeavy = try await plane.services.machines.create(TestSite.request("cpu-heavy", cpus: 30, memory: "1G"))
+        let memoryHeavy = try await plane.services.machines.create(TestSite.request("memory-heavy", cpus: 1, memory: "30G"))
+        #expect(cpuHeavy.host != memoryHeavy.host)
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("big", cpus: cpus, memory: memory))
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .noCapacity && error?.field == field && (error?.message.contains("more than any host") == beyondLargest)
         }
     }
 
