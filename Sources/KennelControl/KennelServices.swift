@@ -10,14 +10,14 @@ public struct KennelServices: Sendable {
     public let placement: PlacementService
     public let reconciler: Reconciler
 
-    /// Wires the services over `store` and `runtime`; machine requests and the reconciler
+    /// Wires the services over `store`, `runtime` and the image catalog; machine requests and the reconciler
     /// share one set of per-machine locks.
     public init(
-        store: any MachineStore, runtime: any HostRuntime, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
+        store: any MachineStore, runtime: any HostRuntime, images: any ImageCatalog, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
         environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, logger: Logger
     ) {
         let locks = MachineLocks()
-        machines = MachineService(store: store, runtime: runtime, locks: locks, timeouts: timeouts, environment: environment, logger: logger)
+        machines = MachineService(store: store, runtime: runtime, images: images, locks: locks, timeouts: timeouts, environment: environment, logger: logger)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)
         hosts = HostService(store: store, uriPolicy: uriPolicy)

@@ -73,7 +73,7 @@ struct MachineLifecycleTests {
         await runtime.silenceSSH(of: web01)
         _ = try? await plane.services.machines.create(TestSite.request("web-01"))
         let fresh = FakeHostRuntime()
-        let healthy = KennelServices(store: plane.store, runtime: fresh, logger: .silent)
+        let healthy = KennelServices(store: plane.store, runtime: fresh, images: FixedImageCatalog.simulated, logger: .silent)
         let started = try await healthy.machines.start(named: web01)
         #expect(started.state == .running)
         #expect(try await plane.services.machines.machine(named: web01).failure == nil)

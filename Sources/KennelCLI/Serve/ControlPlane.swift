@@ -46,7 +46,9 @@ struct ControlPlane: Sendable {
         }
         let store = try SQLiteMachineStore(path: settings.databasePath)
         let runtime = LibvirtHostRuntime(paths: HostPaths(), policy: policy, agentFor: HostAgents.chooser(settings), logger: logger)
-        let services = KennelServices(store: store, runtime: runtime, timeouts: settings.timeouts, uriPolicy: policy, logger: logger)
+        let images: any ImageCatalog = config.simulated
+            ? FixedImageCatalog.simulated : StoredImageCatalog(store: ImageStore(root: settings.imagesDirectory))
+        let services = KennelServices(store: store, runtime: runtime, images: images, timeouts: settings.timeouts, uriPolicy: policy, logger: logger)
         try await services.inventory.apply(site)
         for refused in try await services.hosts.setAsideRefusedURIs() {
             logger.error("host.uri-refused", metadata: [

@@ -21,6 +21,7 @@ public struct LifecycleTimeouts: Sendable, Equatable {
 public struct MachineService: Sendable {
     private let store: any MachineStore
     private let runtime: any HostRuntime
+    private let images: any ImageCatalog
     private let locks: MachineLocks
     private let timeouts: LifecycleTimeouts
     private let environment: ServiceEnvironment
@@ -28,11 +29,12 @@ public struct MachineService: Sendable {
 
     /// Creates the service over a store and a host runtime.
     public init(
-        store: any MachineStore, runtime: any HostRuntime, locks: MachineLocks = MachineLocks(),
+        store: any MachineStore, runtime: any HostRuntime, images: any ImageCatalog, locks: MachineLocks = MachineLocks(),
         timeouts: LifecycleTimeouts = LifecycleTimeouts(), environment: ServiceEnvironment = .live, logger: Logger
     ) {
         self.store = store
         self.runtime = runtime
+        self.images = images
         self.locks = locks
         self.timeouts = timeouts
         self.environment = environment
@@ -48,7 +50,11 @@ public struct MachineService: Sendable {
     /// machine is kept as `failed` (its address stays reserved until it is deleted, then
     /// comes back at once, since it never carried traffic), and `host_failure` is thrown.
     public func create(_ request: MachineRequest) async throws -> Machine {
-        try await locks.withLock(request.name) {
+        let image = try await images.image(named: request.spec.image)
+        guard request.spec.disk >= image.minimumDisk else {
+            throw KennelError.invalid("disk", "\(request.spec.disk) cannot hold image \(request.spec.image), which needs at least \(image.minimumDisk)")
+        }
+        return try await locks.withLock(request.name) {
             let claim = MachineClaim(request: request, uuid: environment.makeUUID(), now: environment.now())
             let now = environment.now()
             let (machine, operation) = try await store.transaction { store in

@@ -1,0 +1,16 @@
+import KennelControl
+import KennelHost
+import KennelModel
+
+/// The images of the control plane's image store, which hosts copy their images from.
+/// An image's least disk is its tarball's size (a lower bound of its unpacked root
+/// filesystem) or `MachineRequest.Minimums.disk`, whichever is larger.
+struct StoredImageCatalog: ImageCatalog {
+    let store: ImageStore
+
+    func images() async throws -> [CatalogImage] {
+        try store.list().map {
+            CatalogImage(name: $0.artifact.name, version: $0.version, minimumDisk: ByteSize(bytes: $0.sizeBytes))
+        }
+    }
+}
