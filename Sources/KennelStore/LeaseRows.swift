@@ -50,17 +50,19 @@ enum LeaseRows {
     }
 
     /// Ends the active lease of `machine`: quarantined until `now + quarantine`, or freed at
-    /// once when the pool's quarantine is zero. Does nothing if the machine holds no active
+    /// once when the pool's quarantine is zero or the address never carried traffic (its
+    /// machine never ran). Does nothing if the machine holds no active
     /// lease, so a repeated or concurrent release never frees an address twice.
     static func release(of machine: Hostname, at now: Date, _ db: Database) throws {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT l.pool, l.address, p.quarantine_seconds FROM lease l JOIN pool p ON p.name = l.pool
+            SELECT l.pool, l.address, l.carried_traffic, p.quarantine_seconds FROM lease l JOIN pool p ON p.name = l.pool
             WHERE l.machine = ? AND l.state = 'active'
             """, arguments: [machine.value]) else { return }
         let pool: Hostname = try row.parsed("pool")
         let address = try row.decode(Int64.self, "address")
         let quarantine = try row.decode(Int.self, "quarantine_seconds")
-        if quarantine == 0 {
+        let carriedTraffic = try row.decode(Int.self, "carried_traffic") != 0
+        if quarantine == 0 || !carriedTraffic {
             try db.execute(sql: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
             try AddressAllocator.giveBack(UInt32(truncatingIfNeeded: address), to: SQLiteFreeRuns(db: db, pool: pool))
         } else {

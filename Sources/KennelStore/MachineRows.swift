@@ -91,7 +91,7 @@ enum MachineRows {
                 throw KennelError(.ipInUse, "\(network.ip) is no longer quarantined for \(machine.name)", field: "ip")
             }
         } else {
-            try db.execute(sql: "INSERT INTO lease (pool, address, mac, machine, state) VALUES (?, ?, ?, ?, 'active')", arguments: [
+            try db.execute(sql: "INSERT INTO lease (pool, address, mac, machine, state, carried_traffic) VALUES (?, ?, ?, ?, 'active', 0)", arguments: [
                 network.pool.value, Int64(network.ip.value), network.mac.description, machine.name.value,
             ])
         }

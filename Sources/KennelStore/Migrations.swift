@@ -7,6 +7,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-topology-pools-machines", migrate: v1)
         migrator.registerMigration("v2-machine-ssh-keys", migrate: v2)
+        migrator.registerMigration("v3-lease-carried-traffic", migrate: v3)
         return migrator
     }
 
@@ -166,5 +167,13 @@ enum Migrations {
     /// machine's `authorized_keys` whenever its root filesystem is provisioned.
     static func v2(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE machine ADD COLUMN ssh_keys TEXT NOT NULL DEFAULT ''")
+    }
+
+    /// Whether a lease's address ever carried traffic: set when its machine first runs.
+    /// Quarantine protects addresses other hosts may still have in their ARP caches; an
+    /// address whose machine never started goes back to the pool at once on delete.
+    /// Leases from before this column are taken as used.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE lease ADD COLUMN carried_traffic INTEGER NOT NULL DEFAULT 1")
     }
 }

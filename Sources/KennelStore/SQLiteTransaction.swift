@@ -101,6 +101,9 @@ struct SQLiteTransaction: StoreTransaction {
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws {
         try db.execute(sql: "UPDATE machine SET state = ?, failure = ? WHERE name = ?",
                        arguments: [state.rawValue, failure, name.value])
+        if state == .running {
+            try db.execute(sql: "UPDATE lease SET carried_traffic = 1 WHERE machine = ? AND state = 'active'", arguments: [name.value])
+        }
     }
 
     func deleteMachine(named name: Hostname, releasingAt now: Date) throws {

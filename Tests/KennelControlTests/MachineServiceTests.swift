@@ -124,7 +124,20 @@ struct MachineServiceTests {
         #expect(await runtime.definedMachines.isEmpty)
         try await plane.services.machines.delete(named: machine.name)
         #expect(try await plane.rowCounts().machines == 0)
-        #expect(try await plane.leaseStates() == [.quarantined])
+        #expect(try await plane.leaseStates() == [], "an address that never carried traffic is free at once")
+    }
+
+    @Test("failed first starts never use up a pool: two failures on a two-address pool, deleted, leave both free")
+    func failedCreatesGiveAddressesBack() async throws {
+        let runtime = FakeHostRuntime()
+        for host in ["z1-r1-h1", "z1-r1-h2", "z1-r2-h1", "z1-r2-h2", "z1-r3-h1", "z1-r3-h2"] { await runtime.failStarts(on: TestSite.value(host)) }
+        for host in ["z2-r1-h1", "z2-r1-h2", "z2-r2-h1", "z2-r2-h2", "z2-r3-h1", "z2-r3-h2"] { await runtime.failStarts(on: TestSite.value(host)) }
+        let plane = try await TestControlPlane.make(site: TestSite.make(cidr: "10.100.0.0/30"), runtime: runtime)
+        for name in ["a-1", "a-2"] {
+            await #expect(throws: KennelError.self) { _ = try await plane.services.machines.create(TestSite.request(name)) }
+            try await plane.services.machines.delete(named: TestSite.value(name))
+        }
+        #expect(try await plane.leaseStates() == [])
     }
 
     @Test("delete removes the domain and the row, and quarantines the lease; a second delete is not_found")

@@ -29,7 +29,7 @@ struct SQLiteMachineStoreTests {
 
     @Test("migrations are numbered and all applied")
     func migrations() throws {
-        #expect(try SQLiteMachineStore.inMemory().appliedMigrations() == ["v1-topology-pools-machines", "v2-machine-ssh-keys"])
+        #expect(try SQLiteMachineStore.inMemory().appliedMigrations() == ["v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic"])
     }
 
     @Test("a machine reads back exactly as written, with its rack from its host")
@@ -63,14 +63,29 @@ struct SQLiteMachineStoreTests {
         #expect(try await store.machines().map(\.name.value) == ["web-01"])
     }
 
-    @Test("deleting a machine quarantines its lease")
+    @Test("deleting a machine that ran quarantines its lease")
     func deleteReleases() async throws {
         let store = try await loadedStore()
         try await store.transaction { try $0.insert(self.machine("web-01", ip: "10.100.0.2"), reusingLease: false) }
+        try await store.transaction { try $0.setState(.running, failure: nil, of: TestSite.value("web-01")) }
         try await store.transaction { try $0.deleteMachine(named: TestSite.value("web-01"), releasingAt: Date(timeIntervalSince1970: 1_800_000_000)) }
         let leases = try await store.transaction { try $0.leases(in: TestSite.value("pool-a")) }
         #expect(leases.map(\.state) == [.quarantined])
         #expect(try await store.machines().isEmpty)
+    }
+
+    @Test("deleting a machine that never ran frees its address at once")
+    func deleteNeverRan() async throws {
+        let store = try await loadedStore()
+        let pool: Hostname = TestSite.value("pool-a"), ip: IPv4Address = TestSite.value("10.100.0.2")
+        try await store.transaction { transaction in
+            #expect(try transaction.takeFreeAddress(ip, in: pool))
+            try transaction.insert(self.machine("web-01", ip: "10.100.0.2"), reusingLease: false)
+            try transaction.setState(.failed, failure: "start failed", of: TestSite.value("web-01"))
+        }
+        try await store.transaction { try $0.deleteMachine(named: TestSite.value("web-01"), releasingAt: Date(timeIntervalSince1970: 1_800_000_000)) }
+        #expect(try await store.transaction { try $0.leases(in: pool) }.isEmpty)
+        #expect(try await store.transaction { try $0.takeLowestFreeAddress(in: pool) } == ip)
     }
 
     @Test("applying the same site twice changes nothing")
