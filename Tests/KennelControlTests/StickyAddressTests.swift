@@ -32,6 +32,41 @@ struct StickyAddressTests {
         }
     }
 
+    @Test("a name never holds two addresses: asking for another while its old one rests is 409 naming ip, and writes nothing",
+          arguments: ["10.100.0.9", nil])
+    func oneAddressPerName(otherIP: String?) async throws {
+        let plane = try await TestControlPlane.make()
+        let first = try await plane.services.machines.create(TestSite.request("sticky1"))
+        try await plane.services.machines.delete(named: first.name)
+        if let otherIP {
+            let before = try await plane.rowCounts()
+            await #expect {
+                _ = try await plane.services.machines.create(TestSite.request("sticky1", ip: otherIP))
+            } throws: { error in
+                let error = error as? KennelError
+                return error?.code == .ipInUse && error?.field == "ip"
+                    && error?.message.contains("sticky1 still holds \(first.network.ip) in pool pool-a") == true
+            }
+            #expect(try await plane.rowCounts() == before)
+            #expect(try await plane.leaseStates() == [.quarantined])
+        }
+        let again = try await plane.services.machines.create(TestSite.request("sticky1", ip: otherIP == nil ? nil : first.network.ip.description))
+        #expect(again.network.ip == first.network.ip)
+        #expect(try await plane.leaseStates() == [.active])
+    }
+
+    @Test("once the quarantine ran out the name holds nothing, and may ask for any free address")
+    func expiredQuarantineHoldsNothing() async throws {
+        let clock = TestClock()
+        let plane = try await TestControlPlane.make(clock: clock)
+        let first = try await plane.services.machines.create(TestSite.request("sticky1"))
+        try await plane.services.machines.delete(named: first.name)
+        clock.advance(by: 86_400)
+        let again = try await plane.services.machines.create(TestSite.request("sticky1", ip: "10.100.0.9"))
+        #expect(again.network.ip.description == "10.100.0.9")
+        #expect(try await plane.leaseStates() == [.active])
+    }
+
     @Test("after the quarantine period the address is free for anyone")
     func quarantineEnds() async throws {
         let clock = TestClock()

@@ -108,18 +108,37 @@ struct MachineClaim {
         return usable
     }
 
+    /// The address for the machine. A name never holds two addresses: when it still has
+    /// one in quarantine, that one comes back, and asking for another (by `ip`, or by a
+    /// `pool` it is not in) is 409 saying which address the name holds.
     private func leaseAddress(from pool: Pool, _ store: any StoreTransaction) throws -> Address {
         try store.releaseExpiredQuarantine(in: pool.name, at: now)
+        if let previous = try heldAddress(store) {
+            guard previous.pool == pool.name, request.ip == nil || request.ip == previous.address else {
+                let field = request.ip != nil ? "ip" : "pool"
+                let until = previous.quarantinedUntil.map { " until \($0.formatted(.iso8601))" } ?? ""
+                throw KennelError(
+                    .ipInUse,
+                    "\(request.name) still holds \(previous.address) in pool \(previous.pool) (quarantined\(until)); "
+                        + "a name keeps one address: leave \(field) out, or ask for \(previous.address)",
+                    field: field)
+            }
+            return Address(ip: previous.address, reusesLease: true)
+        }
         if let ip = request.ip {
             return try explicitAddress(ip, in: pool, store)
-        }
-        if let previous = try store.quarantinedLease(of: request.name), previous.pool == pool.name {
-            return Address(ip: previous.address, reusesLease: true)
         }
         guard let ip = try store.takeLowestFreeAddress(in: pool.name) else {
             throw KennelError(.poolExhausted, "pool \(pool.name) (\(pool.cidr)) has no free address", field: "pool")
         }
         return Address(ip: ip, reusesLease: false)
+    }
+
+    /// The name's quarantined address, unless its quarantine has run out.
+    private func heldAddress(_ store: any StoreTransaction) throws -> Lease? {
+        guard let previous = try store.quarantinedLease(of: request.name) else { return nil }
+        try store.releaseExpiredQuarantine(in: previous.pool, at: now)
+        return try store.quarantinedLease(of: request.name)
     }
 
     private func explicitAddress(_ ip: IPv4Address, in pool: Pool, _ store: any StoreTransaction) throws -> Address {
