@@ -42,18 +42,23 @@ struct InventoryRoutes<Context: RequestContext> {
         }
         group.post("idcs") { request, _ in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["name"])
-            try await service.addIDC(try fields.required("name"))
-            return Response(status: .created)
+            let name: Hostname = try fields.required("name")
+            try await service.addIDC(name)
+            return JSONResponse.make(SiteObjectView(idc: name.value), status: .created, headers: [.location: "/api/v1/topology"])
         }
         group.post("zones") { request, _ in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["idc", "name"])
-            try await service.addZone(ZoneKey(idc: try fields.required("idc"), zone: try fields.required("name")))
-            return Response(status: .created)
+            let key = ZoneKey(idc: try fields.required("idc"), zone: try fields.required("name"))
+            try await service.addZone(key)
+            return JSONResponse.make(SiteObjectView(idc: key.idc.value, zone: key.zone.value), status: .created, headers: [.location: "/api/v1/topology"])
         }
         group.post("racks") { request, _ in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["idc", "zone", "name"])
-            try await service.addRack(SiteLocation(idc: try fields.required("idc"), zone: try fields.required("zone"), rack: try fields.required("name")))
-            return Response(status: .created)
+            let location = SiteLocation(idc: try fields.required("idc"), zone: try fields.required("zone"), rack: try fields.required("name"))
+            try await service.addRack(location)
+            return JSONResponse.make(
+                SiteObjectView(idc: location.idc.value, zone: location.zone.value, rack: location.rack.value),
+                status: .created, headers: [.location: "/api/v1/topology"])
         }
     }
 }

@@ -24,3 +24,19 @@ public struct TopologyView: Codable, Sendable {
         }
     }
 }
+
+/// A created IDC, zone or rack, as `POST /api/v1/idcs|zones|racks` answers it:
+/// `{"idc":"dc1","zone":"z1","rack":"r1","kind":"rack"}`.
+public struct SiteObjectView: Codable, Sendable {
+    public let kind: String
+    public let idc: String
+    public let zone: String?
+    public let rack: String?
+
+    init(idc: String, zone: String? = nil, rack: String? = nil) {
+        kind = rack != nil ? "rack" : zone != nil ? "zone" : "idc"
+        self.idc = idc
+        self.zone = zone
+        self.rack = rack
+    }
+}
