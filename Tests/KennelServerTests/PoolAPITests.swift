@@ -131,7 +131,7 @@ struct PoolAPITests {
         }
     }
 
-    @Test("a pool with machines cannot be deleted; an empty one can, and its quarantined leases go with it")
+    @Test("a pool with machines cannot be deleted; one with quarantined leases only with force=1, and they go with it")
     func delete() async throws {
         try await withAPI { client, _ in
             _ = try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1")])
@@ -141,9 +141,48 @@ struct PoolAPITests {
             _ = try await client.executeRequest(uri: "/api/v1/machines/web-01", method: .delete, headers: [:], body: nil)
             let leases = try json(try await client.get("/api/v1/pools/pool-a/leases"))
             #expect((leases["leases"] as? [[String: Any]])?.first?["state"] as? String == "quarantined")
-            let deleted = try await client.executeRequest(uri: "/api/v1/pools/pool-a", method: .delete, headers: [:], body: nil)
+            let resting = try await client.executeRequest(uri: "/api/v1/pools/pool-a", method: .delete, headers: [:], body: nil)
+            #expect(resting.status == .conflict)
+            #expect(try errorBody(resting).field == "force")
+            #expect(try errorBody(resting).message?.contains("10.100.0.2 (web-01)") == true)
+            #expect(try await client.get("/api/v1/pools/pool-a").status == .ok)
+            let badFlag = try await client.executeRequest(uri: "/api/v1/pools/pool-a?force=maybe", method: .delete, headers: [:], body: nil)
+            #expect(badFlag.status == .unprocessableContent)
+            #expect(try errorBody(badFlag).field == "force")
+            let deleted = try await client.executeRequest(uri: "/api/v1/pools/pool-a?force=1", method: .delete, headers: [:], body: nil)
             #expect(deleted.status == .noContent)
             #expect(try await client.get("/api/v1/pools/pool-a").status == .notFound)
+        }
+    }
+
+    @Test("a zone change that would strand a machine is 409 naming it; a pool no host reaches is created with a warning")
+    func zonesAndWarnings() async throws {
+        try await withAPI { client, _ in
+            let web = try json(try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("zone", "z2")]))
+            #expect(web["zone"] as? String == "z2")
+            let refused = try await client.executeRequest(
+                uri: "/api/v1/pools/pool-a", method: .patch, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "zones=z1"))
+            #expect(refused.status == .conflict)
+            #expect(try errorBody(refused).field == "zones")
+            #expect(try errorBody(refused).message?.contains("web-01 (zone z2)") == true)
+            #expect(try json(try await client.get("/api/v1/pools/pool-a"))["zones"] as? [String] == [])
+            let widened = try await client.executeRequest(
+                uri: "/api/v1/pools/pool-a", method: .patch, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "zones=z1,z2"))
+            #expect(widened.status == .ok)
+
+            let unreachable = try await client.postForm("/api/v1/pools", [
+                ("name", "dc1-vlan300"), ("cidr", "10.30.0.0/24"), ("gateway", "10.30.0.1"), ("vlan", "300"), ("idc", "dc1"),
+            ])
+            #expect(unreachable.status == .created)
+            #expect((try json(unreachable)["warnings"] as? [String])?.first?.contains("no host in dc1 trunks VLAN 300") == true)
+            let reachable = try await client.postForm("/api/v1/pools", [
+                ("name", "dc1-vlan100b"), ("cidr", "10.31.0.0/24"), ("gateway", "10.31.0.1"), ("vlan", "100"), ("idc", "dc1"),
+            ])
+            #expect(try json(reachable)["warnings"] == nil)
+            let explain = try json(try await client.get("/api/v1/placement/explain?idc=dc1&pool=dc1-vlan300"))
+            #expect(String(describing: explain).contains("300"))
         }
     }
 

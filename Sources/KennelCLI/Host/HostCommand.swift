@@ -74,13 +74,15 @@ struct HostUpdate: AsyncParsableCommand {
     @OptionGroup var options: APIOptions
     @Argument(help: "Host name.", transform: parsed(Hostname.self)) var name: Hostname
     @OptionGroup var settings: HostSettingsOptions
+    @Flag(help: "On a host being drained: apply a change even though its machines exceed it.") var force = false
 
     func validate() throws {
         guard !settings.form.isEmpty else { throw ValidationError("give at least one setting to change") }
     }
 
     func run() async throws {
-        try await options.print(HostView.self, .PATCH, "/api/v1/hosts/\(name)", form: settings.form, text: HostText.details)
+        let form = settings.form + (force ? [("force", "1")] : [])
+        try await options.print(HostView.self, .PATCH, "/api/v1/hosts/\(name)", form: form, text: HostText.details)
     }
 }
 

@@ -44,8 +44,9 @@ struct PoolDelete: AsyncParsableCommand {
 
     @OptionGroup var options: APIOptions
     @Argument(help: "Pool name.", transform: parsed(Hostname.self)) var name: Hostname
+    @Flag(help: "Delete it even though it keeps quarantined addresses for deleted machines.") var force = false
 
     func run() async throws {
-        try await options.delete("/api/v1/pools/\(name)", what: "pool \(name)")
+        try await options.delete("/api/v1/pools/\(name)" + (force ? "?force=1" : ""), what: "pool \(name)")
     }
 }

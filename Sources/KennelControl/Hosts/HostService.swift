@@ -33,12 +33,25 @@ public struct HostService: Sendable {
     }
 
     /// Changes a host's settings; a `draining` or `maintenance` host keeps its machines
-    /// but receives no new ones.
+    /// but receives no new ones. A change that contradicts its machines (capacity below
+    /// what they reserve, a VLAN they are on dropped) is 409 naming them, unless the host
+    /// is being drained (`state` draining or maintenance) and `force=1` is given.
     public func update(named name: Hostname, with fields: RequestFields) async throws -> HostDetails {
         try await store.transaction { store in
             let current = try existing(name, store)
             let updated = try HostRequest.apply(fields, to: current)
             if updated.uri != current.uri { try checkURI(updated.uri) }
+            let force = try fields.optional("force", as: YesNo.self)?.isSet ?? false
+            if force, updated.state == .active {
+                throw KennelError.invalid("force", "is only for hosts being drained: set state=draining (or maintenance) with it")
+            }
+            if !force {
+                let machines = try store.machineNames(on: name).compactMap { try store.machine(named: $0) }
+                if let refusal = HostUpdateCheck.refusal(
+                    current: current, updated: updated, used: try store.usage(of: name), machines: machines, given: fields.given) {
+                    throw refusal
+                }
+            }
             try store.save(updated)
             return try details(name, store)
         }

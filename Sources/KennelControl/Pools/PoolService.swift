@@ -5,6 +5,8 @@ import KennelModel
 public struct PoolDetails: Sendable, Equatable {
     public let pool: Pool
     public let usage: PoolUsage
+    /// Why the pool may not work as it stands; empty when nothing is wrong.
+    public var warnings: [String] = []
 }
 
 /// Creates, changes, shows and deletes address pools.
@@ -31,8 +33,20 @@ public struct PoolService: Sendable {
                 throw KennelError(.conflict, "\(pool.cidr) overlaps pool \(other.name) (\(other.cidr))", field: "cidr")
             }
             try store.save(pool)
-            return PoolDetails(pool: pool, usage: try store.usage(of: pool, at: now))
+            var details = PoolDetails(pool: pool, usage: try store.usage(of: pool, at: now))
+            details.warnings = try warnings(for: pool, store)
+            return details
         }
+    }
+
+    /// A pool no host can reach is legal (hosts are often cabled after the network is
+    /// planned) but gives no address until one trunks its VLAN: say so.
+    private func warnings(for pool: Pool, _ store: any StoreTransaction) throws -> [String] {
+        let hosts = try store.placementCandidates(in: pool.idc, service: nil).map(\.host)
+            .filter { $0.location.idc == pool.idc && pool.serves(zone: $0.location.zone) }
+        guard !hosts.contains(where: { $0.vlans.contains(pool.vlan) }) else { return [] }
+        let scope = pool.zones.isEmpty ? "\(pool.idc)" : "\(pool.idc) zones \(pool.zones.map(\.value).joined(separator: ","))"
+        return ["no host in \(scope) trunks VLAN \(pool.vlan): machines get no address from this pool until one does (kennel host update HOST --vlans …)"]
     }
 
     /// Changes a pool's zones, ranges, exclusions, DNS or quarantine. Refuses a change
@@ -43,6 +57,7 @@ public struct PoolService: Sendable {
             let current = try existing(name, store)
             let updated = try PoolRequest.apply(fields, to: current)
             try checkReferences(updated, store)
+            try checkZones(updated, fields, store)
             let layout = PoolLayout(pool: updated)
             let stranded = try store.leases(in: name).filter { !layout.isAllocatable($0.address) }
             guard stranded.isEmpty else {
@@ -55,14 +70,27 @@ public struct PoolService: Sendable {
     }
 
     /// Removes a pool; refused while machines hold addresses from it. Quarantined
-    /// addresses go with it.
-    public func delete(named name: Hostname) async throws {
+    /// addresses are promises to their names (a re-created machine gets its address
+    /// back), so a pool holding some is refused too unless `force` drops them.
+    public func delete(named name: Hostname, force: Bool = false) async throws {
+        let now = environment.now()
         try await store.transaction { store in
             _ = try existing(name, store)
-            let active = try store.leases(in: name).filter { $0.state == .active }
+            try store.releaseExpiredQuarantine(in: name, at: now)
+            let leases = try store.leases(in: name)
+            let active = leases.filter { $0.state == .active }
             guard active.isEmpty else {
                 let shown = active.prefix(5).map(\.machine.value).joined(separator: ", ")
                 throw KennelError(.conflict, "pool \(name) still has \(active.count) machines: \(shown)")
+            }
+            let resting = leases.filter { $0.state == .quarantined }
+            guard resting.isEmpty || force else {
+                let shown = resting.prefix(5).map { "\($0.address) (\($0.machine))" }.joined(separator: ", ")
+                throw KennelError(
+                    .conflict,
+                    "pool \(name) keeps \(resting.count) quarantined addresses for deleted machines: \(shown); "
+                        + "deleting it breaks their promise to get them back: add force=1 to delete anyway",
+                    field: "force")
             }
             try store.deletePool(named: name)
         }
@@ -96,6 +124,24 @@ public struct PoolService: Sendable {
     private func existing(_ name: Hostname, _ store: any StoreTransaction) throws -> Pool {
         guard let pool = try store.pool(named: name) else { throw KennelError.notFound("pool", name.value) }
         return pool
+    }
+
+    /// Refuses dropping a zone where a machine holding one of the pool's addresses runs:
+    /// 409 naming the machines.
+    private func checkZones(_ updated: Pool, _ fields: RequestFields, _ store: any StoreTransaction) throws {
+        guard fields.isGiven("zones") else { return }
+        var stranded: [String] = []
+        for lease in try store.leases(in: updated.name) where lease.state == .active {
+            if let machine = try store.machine(named: lease.machine), !updated.serves(zone: machine.location.zone) {
+                stranded.append("\(machine.name) (zone \(machine.location.zone))")
+            }
+        }
+        guard stranded.isEmpty else {
+            throw KennelError(
+                .conflict, "machines with addresses from pool \(updated.name) run in zones it would no longer serve: "
+                    + stranded.prefix(5).joined(separator: ", ") + (stranded.count > 5 ? " and \(stranded.count - 5) more" : ""),
+                field: "zones")
+        }
     }
 
     private func checkReferences(_ pool: Pool, _ store: any StoreTransaction) throws {

@@ -3,11 +3,11 @@ public enum HostRequest {
     /// The fields an update may change.
     public static let updateFields: Set<String> = [
         "uri", "state", "cpus", "memory", "disk", "cpu_overcommit", "memory_overcommit", "disk_overcommit",
-        "bridge", "vlans", "bandwidth", "class", "labels",
+        "bridge", "vlans", "bandwidth", "class", "labels", "force",
     ]
 
     /// The field names a create request may carry.
-    public static let createFields: Set<String> = updateFields.union(["name", "idc", "zone", "rack"])
+    public static let createFields: Set<String> = updateFields.subtracting(["force"]).union(["name", "idc", "zone", "rack"])
 
     /// Parses a new host, naming the first bad field.
     public static func host(from fields: RequestFields) throws(KennelError) -> ComputeHost {

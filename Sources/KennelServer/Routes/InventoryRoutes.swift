@@ -26,7 +26,7 @@ struct InventoryRoutes<Context: RequestContext> {
         }
         group.patch("hosts/:name") { request, context in
             let name = try context.pathName(of: "host")
-            let fields = try await RequestFieldsDecoding.fields(of: request, allowed: HostRequest.createFields)
+            let fields = try await RequestFieldsDecoding.fields(of: request, allowed: HostRequest.createFields.union(HostRequest.updateFields))
             if let fixed = fields.given.subtracting(HostRequest.updateFields).sorted().first {
                 throw KennelError.invalid(fixed, "\(fixed) cannot change; remove the host and add it again")
             }

@@ -40,7 +40,7 @@ struct PoolRoutes<Context: RequestContext> {
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
-        try await service.delete(named: try context.pathName(of: "pool"))
+        try await service.delete(named: try context.pathName(of: "pool"), force: try ForceFlag.given(in: request))
         return Response(status: .noContent)
     }
 

@@ -23,9 +23,11 @@ public struct PoolView: Codable, Sendable, Equatable {
     public let quarantined: UInt64
     /// Addresses that can be handed out now.
     public let free: UInt64
+    /// Why the pool may not work as it stands (no host trunks its VLAN…); absent when none.
+    public let warnings: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, cidr, gateway, vlan, idc, zones, ranges, exclude, dns, quarantine, size, used, quarantined, free
+        case name, cidr, gateway, vlan, idc, zones, ranges, exclude, dns, quarantine, size, used, quarantined, free, warnings
         case searchDomain = "search_domain"
     }
 
@@ -47,6 +49,7 @@ public struct PoolView: Codable, Sendable, Equatable {
         used = details.usage.used
         quarantined = details.usage.quarantined
         free = details.usage.free
+        warnings = details.warnings.isEmpty ? nil : details.warnings
     }
 }
 

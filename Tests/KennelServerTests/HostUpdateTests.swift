@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KennelTesting
+import Testing
+
+@Suite("Host updates are checked against the machines the host carries")
+struct HostUpdateTests {
+    private func patch(_ client: any TestClientProtocol, _ host: String, _ body: String) async throws -> TestResponse {
+        try await client.executeRequest(
+            uri: "/api/v1/hosts/\(host)", method: .patch, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body))
+    }
+
+    @Test("changes that would strand the machine are 409 naming the field and the machine, and change nothing", arguments: [
+        ("cpus=1", "cpus"), ("cpu_overcommit=0.5", "cpu_overcommit"), ("memory=2G", "memory"), ("memory_overcommit=0.1", "memory_overcommit"),
+        ("disk=10G", "disk"), ("bandwidth=50M", "bandwidth"), ("vlans=200", "vlans"), ("vlans=", "vlans"),
+    ])
+    func stranding(change: String, field: String) async throws {
+        try await withAPI { client, _ in
+            let machine = try json(try await client.postForm("/api/v1/machines", [
+                ("name", "web-01"), ("idc", "dc1"), ("cpus", "8"), ("memory", "4G"), ("disk", "20G"), ("ingress", "100M"),
+            ]))
+            let host = try #require(machine["host"] as? String)
+            let before = String(buffer: try await client.get("/api/v1/hosts/\(host)").body)
+            let response = try await patch(client, host, change)
+            #expect(response.status == .conflict)
+            #expect(try errorBody(response).field == field)
+            #expect(try errorBody(response).message?.contains("web-01") == true)
+            #expect(String(buffer: try await client.get("/api/v1/hosts/\(host)").body) == before)
+        }
+    }
+
+    @Test("force=1 is only for a host being drained, and then lets the change through")
+    func forceWhileDraining() async throws {
+        try await withAPI { client, _ in
+            let machine = try json(try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("cpus", "8")]))
+            let host = try #require(machine["host"] as? String)
+            let active = try await patch(client, host, "cpus=1&force=1")
+            #expect(active.status == .unprocessableContent)
+            #expect(try errorBody(active).field == "force")
+            let draining = try await patch(client, host, "state=draining&cpus=1&force=1")
+            #expect(draining.status == .ok)
+            #expect(try json(draining)["state"] as? String == "draining")
+        }
+    }
+
+    @Test("changes that leave room for the machines pass")
+    func roomLeft() async throws {
+        try await withAPI { client, _ in
+            let machine = try json(try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("cpus", "8")]))
+            let host = try #require(machine["host"] as? String)
+            #expect(try await patch(client, host, "cpus=2&vlans=100,200").status == .ok)
+        }
+    }
+}
