@@ -53,9 +53,10 @@ public actor LibvirtHostRuntime: HostRuntime {
         let agent = agentFor(host)
         let clock = ContinuousClock()
         let started = clock.now
+        let connection = try await connection(to: host)
+        try await removeLeftover(of: machine, on: host, connection)
         try await agent?.provision(launch, bridge: host.bridge)
         let provisioned = clock.now
-        let connection = try await connection(to: host)
         let xml = DomainXML.render(DomainDefinition(machine: machine, host: host, paths: paths))
         let domain = try await connection.define(xml: xml)
         try await domain.setAutostart(true)
@@ -71,6 +72,18 @@ public actor LibvirtHostRuntime: HostRuntime {
             "machine": "\(machine.name)", "provision": "\(provisioned - started)", "define_start": "\(running - provisioned)",
             "attach": "\(clock.now - running)",
         ])
+    }
+
+    /// A domain of the machine's name but another UUID is left from an earlier machine of
+    /// that name (a create cut short by a crash, or a delete that lost its host): it and
+    /// its files are removed, so the new machine starts from its own image and host keys
+    /// instead of failing with "domain already exists". A domain with the machine's own
+    /// UUID is this machine's and is kept.
+    private func removeLeftover(of machine: Machine, on host: ComputeHost, _ connection: LibvirtConnection) async throws {
+        guard let domain = try await connection.domain(named: machine.name.value),
+              try await domain.uuid() != machine.uuid else { return }
+        logger.warning("domain.leftover-removed", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
+        try await remove(machine, from: host)
     }
 
     public func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws {
