@@ -4,10 +4,13 @@ import Logging
 
 /// Builds Kennel's HTTP API; `kennel serve` and the tests use the same router.
 public enum KennelAPI {
-    /// The router with every route and the error envelope middleware.
-    public static func router(services: KennelServices) -> Router<BasicRequestContext> {
+    /// The router with every route, the error envelope and the same-origin check.
+    public static func router(
+        services: KennelServices, origins: OriginPolicy = OriginPolicy(bindHost: "127.0.0.1")
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(ErrorEnvelopeMiddleware())
+        router.middlewares.add(OriginMiddleware(policy: origins))
         let api = router.group("api/v1")
         MachineRoutes(service: services.machines).register(on: api)
         InventoryRoutes(service: services.hosts).register(on: api)
@@ -19,11 +22,11 @@ public enum KennelAPI {
 
     /// The application serving the API on `host`:`port`.
     public static func application(
-        services: KennelServices, host: String, port: Int, logger: Logger,
+        services: KennelServices, host: String, port: Int, publicHosts: [String] = [], logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(services: services),
+            router: router(services: services, origins: OriginPolicy(bindHost: host, publicHosts: publicHosts)),
             configuration: .init(address: .hostname(host, port: port), serverName: "kennel"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -29,6 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
     var bind: String = "127.0.0.1:8080"
 
+    @Option(name: .customLong("public-host"), help: ArgumentHelp(
+        "A name clients reach the API by, besides the bind address, localhost and IP addresses (repeatable).", valueName: "name"))
+    var publicHosts: [String] = []
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String = "info"
 
@@ -72,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         defer { reconciling?.cancel() }
         let (host, port) = try BindAddress.parse(bind)
         let announcer = logger
-        let app = KennelAPI.application(services: control.services, host: host, port: port, logger: logger) { port in
+        let app = KennelAPI.application(services: control.services, host: host, port: port, publicHosts: publicHosts, logger: logger) { port in
             announcer.notice("kennel.listening", metadata: ["address": "http://\(host):\(port)"])
         }
         try await app.runService()
