@@ -8,8 +8,9 @@ public enum KennelAPI {
     public static func router(
         services: KennelServices, origins: OriginPolicy = OriginPolicy(bindHost: "127.0.0.1")
     ) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(ErrorEnvelopeMiddleware())
+        router.middlewares.add(RequestSizeMiddleware())
         router.middlewares.add(OriginMiddleware(policy: origins))
         let api = router.group("api/v1")
         MachineRoutes(service: services.machines).register(on: api)

@@ -15,7 +15,17 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             return ErrorEnvelope.response(KennelError(.internal, "internal error; see the service log"))
         } catch let error as KennelError {
             return ErrorEnvelope.response(error)
+        } catch let error as RequestTooLarge {
+            return ErrorEnvelope.response(KennelError(.requestTooLarge, error.message), status: error.status)
         } catch let error as any HTTPResponseError {
+            let allowed = error.status == .notFound ? RouteTable.methods(for: request.uri.path) : []
+            guard allowed.isEmpty else {
+                let list = allowed.map(\.rawValue).joined(separator: ", ")
+                var response = ErrorEnvelope.response(KennelError(
+                    .methodNotAllowed, "\(Echo.short(request.method.rawValue, limit: 16)) is not allowed on \(Echo.short(request.uri.path, limit: 80)); allowed: \(list)"))
+                response.headers[.allow] = list
+                return response
+            }
             return ErrorEnvelope.response(ErrorEnvelope.error(for: error.status, request: request), status: error.status)
         } catch {
             context.logger.error("request.failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])

@@ -1,0 +1,38 @@
+import Hummingbird
+
+/// Every path the API serves and its methods, so that a known path asked with another
+/// method answers 405 with `Allow` (the router alone says 404). `HEAD` is served wherever
+/// `GET` is. A test holds this table and the router together.
+enum RouteTable {
+    static let routes: [(pattern: [String], methods: [HTTPRequest.Method])] = [
+        ("api/v1/machines", [.get, .post]),
+        ("api/v1/machines/:name", [.get, .delete]),
+        ("api/v1/machines/:name/start", [.post]),
+        ("api/v1/machines/:name/stop", [.post]),
+        ("api/v1/machines/:name/restart", [.post]),
+        ("api/v1/hosts", [.get, .post]),
+        ("api/v1/hosts/:name", [.get, .patch, .delete]),
+        ("api/v1/topology", [.get]),
+        ("api/v1/idcs", [.post]),
+        ("api/v1/zones", [.post]),
+        ("api/v1/racks", [.post]),
+        ("api/v1/placement/explain", [.get]),
+        ("api/v1/services/:service/spread", [.get]),
+        ("api/v1/pools", [.get, .post]),
+        ("api/v1/pools/:name", [.get, .patch, .delete]),
+        ("api/v1/pools/:name/leases", [.get]),
+        ("healthz", [.get]),
+    ].map { (pattern: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
+
+    /// The methods `path` is served with (HEAD included where GET is); empty when the
+    /// path is unknown.
+    static func methods(for path: String) -> [HTTPRequest.Method] {
+        let components = path.split(separator: "/").map(String.init)
+        guard let route = routes.first(where: { matches($0.pattern, components) }) else { return [] }
+        return route.methods.contains(.get) ? route.methods + [.head] : route.methods
+    }
+
+    private static func matches(_ pattern: [String], _ components: [String]) -> Bool {
+        pattern.count == components.count && zip(pattern, components).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+    }
+}
