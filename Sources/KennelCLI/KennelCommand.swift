@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `kennel`: the control service (`serve`) and its command-line client.
 public struct KennelCommand: AsyncParsableCommand {
@@ -9,4 +10,28 @@ public struct KennelCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Runs the command line: like `main()`, but API refusals and an unreachable API end
+    /// with their own exit codes (`CLIExit`), as JSON on standard error with `--json`.
+    public static func runCommandLine(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Int32 {
+        let json = arguments.contains("--json")
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch {
+            let status = CLIExit.report(error, json: json)
+            guard status < 0 else { return status }
+            let message = fullMessage(for: error)
+            let code = exitCode(for: error).rawValue
+            if !message.isEmpty {
+                (code == 0 ? FileHandle.standardOutput : FileHandle.standardError).write(Data((message + "\n").utf8))
+            }
+            return code
+        }
+    }
 }

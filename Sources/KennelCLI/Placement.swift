@@ -69,9 +69,9 @@ enum PlacementText {
     }
 
     static func spread(_ view: SpreadView) -> String {
-        var lines = ["service \(view.service): \(view.machines) machines"]
+        var lines = ["service \(view.service): \(Counted.text(view.machines, "machine"))"]
         for idc in view.idcs {
-            lines.append("\(idc.idc): \(idc.machines) machines, share \(idc.share) per rack, skew \(idc.skew)")
+            lines.append("\(idc.idc): \(Counted.text(idc.machines, "machine")), share \(idc.share) per rack, skew \(idc.skew)")
             for zone in idc.zones {
                 let racks = zone.racks.map { "\($0.rack)=\($0.machines)" + ($0.overShare ? "!" : "") }.joined(separator: " ")
                 lines.append("  \(zone.zone): \(racks)")

@@ -63,7 +63,7 @@ public enum Placement {
         let details = PlacementReport.refusals(request, candidates)
         let wanted = request.resources
         let scope = request.zone.map { "\(request.idc)/\($0)" } ?? request.idc.value
-        let head = "no host in \(scope) can take \(wanted.cpus) CPUs, \(wanted.memory) memory, \(wanted.disk) disk"
+        let head = "no host in \(scope) can take \(Counted.text(wanted.cpus, "CPU")), \(wanted.memory) memory, \(wanted.disk) disk"
         guard !details.hosts.isEmpty else { return KennelError(.noCapacity, head + ": no hosts", details: details) }
         let counts = details.filtered.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         let shown = details.hosts.prefix(8).map { "host \($0.host): \($0.reason)" }

@@ -1,9 +1,10 @@
+import Foundation
 import KennelCLI
 
 /// The `kennel` executable: everything lives in KennelCLI.
 @main
 enum KennelMain {
     static func main() async {
-        await KennelCommand.main()
+        exit(await KennelCommand.runCommandLine())
     }
 }

@@ -1,4 +1,5 @@
 import KennelServer
+import KennelModel
 
 /// Human-readable renderings of machines for the terminal.
 enum MachineText {
@@ -17,7 +18,7 @@ enum MachineText {
             ("placement", "\(m.idc) / \(m.zone) / \(m.rack) / \(m.host)"),
             ("address", "\(m.ip)/\(m.prefix) via \(m.gateway), VLAN \(m.vlan), pool \(m.pool)"),
             ("mac", m.mac),
-            ("resources", "\(m.cpus) CPUs, \(m.memory) memory, \(m.disk) disk"),
+            ("resources", "\(Counted.text(m.cpus, "CPU")), \(m.memory) memory, \(m.disk) disk"),
             ("bandwidth", "in \(m.ingress ?? "unlimited"), out \(m.egress ?? "unlimited")"),
             ("image", m.image), ("service", m.service ?? "-"), ("owner", m.owner ?? "-"),
             ("ssh keys", "\(m.sshKeys.count)"),

@@ -15,6 +15,16 @@ struct APIClient: Sendable {
         let body: Data
     }
 
+    /// The CLI's HTTP client: a refused or failed connection fails at once (the shared
+    /// client retries until the request's deadline, so `kennel` would hang for two
+    /// minutes when nothing listens).
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Sends a request; the body, if any, is form-encoded from `form`.
     func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL.trimmingTrailingSlash + path)
@@ -25,9 +35,9 @@ struct APIClient: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            response = try await Self.http.execute(request, timeout: .seconds(120))
         } catch {
-            throw KennelError(.badRequest, "cannot reach the Kennel API at \(baseURL): \(error)")
+            throw APIUnreachable(url: baseURL, error: error)
         }
         let body = try await response.body.collect(upTo: 64 << 20)
         return Answer(status: Int(response.status.code), body: Data(buffer: body))
@@ -57,7 +67,7 @@ struct APIClient: Sendable {
             let detail = envelope.error
             throw KennelError(KennelError.Code(rawValue: detail.code), detail.message, field: detail.field)
         }
-        throw KennelError(.internal, "the API answered \(answer.status)")
+        throw KennelError(.internal, "the API answered \(answer.status) without an error body; is \(answer.status == 404 ? "--api the Kennel API" : "the service healthy")?")
     }
 }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// Where the Kennel API is, and how to print its answers.
 struct APIOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Base URL of the Kennel API (or KENNEL_API).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("Base URL of the Kennel API (or KENNEL_API); host:port means http://host:port.", valueName: "url"))
     var api: String = APIOptions.defaultAPI
 
     @Flag(name: .long, help: "Print the API's JSON instead of a table.")
@@ -12,7 +12,25 @@ struct APIOptions: ParsableArguments {
         ProcessInfo.processInfo.environment["KENNEL_API"] ?? "http://127.0.0.1:8080"
     }
 
-    var client: APIClient { APIClient(baseURL: api) }
+    var client: APIClient { APIClient(baseURL: (try? Self.baseURL(api)) ?? api) }
+
+    func validate() throws {
+        _ = try Self.baseURL(api)
+    }
+
+    /// `http://h:8080` as given; `h:8080` or `h` as `http://…`; other schemes, paths with
+    /// queries and empty hosts are refused saying what to write.
+    static func baseURL(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let url = trimmed.contains("://") ? trimmed : "http://" + trimmed
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+              components.query == nil, components.fragment == nil
+        else {
+            throw ValidationError("--api: '\(text)' is not an API address; write http://HOST:PORT (e.g. http://127.0.0.1:8080)")
+        }
+        return url
+    }
 
     /// Sends a request and prints the answer: the API's JSON with `--json`, else `text`.
     func print<Value: Decodable>(

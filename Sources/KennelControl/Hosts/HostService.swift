@@ -63,7 +63,7 @@ public struct HostService: Sendable {
             _ = try existing(name, store)
             let machines = try store.machineNames(on: name)
             guard machines.isEmpty else {
-                throw KennelError(.conflict, "host \(name) still carries \(machines.count) machines: \(machines.prefix(5).map(\.value).joined(separator: ", "))")
+                throw KennelError(.conflict, "host \(name) still carries \(Counted.text(machines.count, "machine")): \(machines.prefix(5).map(\.value).joined(separator: ", "))")
             }
             try store.deleteHost(named: name)
         }

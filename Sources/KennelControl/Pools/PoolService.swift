@@ -81,14 +81,14 @@ public struct PoolService: Sendable {
             let active = leases.filter { $0.state == .active }
             guard active.isEmpty else {
                 let shown = active.prefix(5).map(\.machine.value).joined(separator: ", ")
-                throw KennelError(.conflict, "pool \(name) still has \(active.count) machines: \(shown)")
+                throw KennelError(.conflict, "pool \(name) still has \(Counted.text(active.count, "machine")): \(shown)")
             }
             let resting = leases.filter { $0.state == .quarantined }
             guard resting.isEmpty || force else {
                 let shown = resting.prefix(5).map { "\($0.address) (\($0.machine))" }.joined(separator: ", ")
                 throw KennelError(
                     .conflict,
-                    "pool \(name) keeps \(resting.count) quarantined addresses for deleted machines: \(shown); "
+                    "pool \(name) keeps \(Counted.text(resting.count, "quarantined address", plural: "quarantined addresses")) for deleted machines: \(shown); "
                         + "deleting it breaks their promise to get them back: add force=1 to delete anyway",
                     field: "force")
             }
