@@ -29,6 +29,7 @@ struct PoolCLITests {
             let (pool, _) = try await api.decode(PoolView.self, .POST, "/api/v1/pools", form: form)
             #expect(pool.size == 10)
             #expect(PoolText.details(pool).contains("0 used, 0 quarantined, 10 free of 10"))
+            #expect(PoolText.details(pool).split(separator: "\n").contains { $0.hasPrefix("warning") && $0.contains("no host in dc1 trunks VLAN 200") })
 
             let update = try PoolUpdate.parse(["dc1-vlan200", "--exclude", "10.200.0.10", "--quarantine", "1h"])
             let (updated, _) = try await api.decode(PoolView.self, .PATCH, "/api/v1/pools/dc1-vlan200", form: update.settings.form)

@@ -22,7 +22,7 @@ enum PoolText {
             ("quarantine", p.quarantine),
             ("usage", usageBar(used: p.used, quarantined: p.quarantined, size: p.size, width: 40)),
             ("", "\(p.used) used, \(p.quarantined) quarantined, \(p.free) free of \(p.size)"),
-        ]
+        ] + (p.warnings ?? []).map { ("warning", $0) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { key, value in key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value }
             .joined(separator: "\n") + "\n"
