@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import KennelControl
 import Logging
 
@@ -21,6 +23,15 @@ public enum KennelAPI {
         return router
     }
 
+    /// The HTTP parser's limits sit far above `RequestSizeMiddleware`'s, so that an
+    /// over-long URL or header gets the envelope (414/431) rather than the parser's bare
+    /// 400; only requests beyond 1 MiB of headers get that.
+    static var httpConfiguration: HTTP1Channel.Configuration {
+        HTTP1Channel.Configuration(
+            idleTimeout: .seconds(300),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 1 << 20, maxHeaderListSize: 1 << 20, maxHeaderFieldCount: 256))
+    }
+
     /// The application serving the API on `host`:`port`.
     public static func application(
         services: KennelServices, host: String, port: Int, publicHosts: [String] = [], logger: Logger,
@@ -28,6 +39,7 @@ public enum KennelAPI {
     ) -> some ApplicationProtocol {
         Application(
             router: router(services: services, origins: OriginPolicy(bindHost: host, publicHosts: publicHosts)),
+            server: .http1(configuration: httpConfiguration),
             configuration: .init(address: .hostname(host, port: port), serverName: "kennel"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -11,7 +11,7 @@ struct OriginPolicyTests {
     static let policy = OriginPolicy(bindHost: "127.0.0.1", publicHosts: ["kennel.corp.example", "ops.example:8443"])
 
     @Test("allowed requests", arguments: [
-        (nil, nil, nil), ("127.0.0.1:8080", nil, nil), ("localhost:8080", nil, nil), ("10.1.2.3", nil, nil),
+        (nil, nil, nil), ("127.0.0.1:8080", nil, nil), ("localhost:8080", nil, nil), ("127.0.0.2", nil, nil),
         ("[::1]:8080", nil, nil), ("kennel.corp.example", nil, nil), ("KENNEL.corp.example:80", nil, nil), ("ops.example", nil, nil),
         ("127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin"), ("localhost:8080", "http://localhost:8080", nil),
         ("127.0.0.1:8080", "https://kennel.corp.example", nil), (nil, nil, "none"),
@@ -20,7 +20,20 @@ struct OriginPolicyTests {
         #expect(Self.policy.refusal(host: host, origin: origin, fetchSite: fetchSite) == nil)
     }
 
+    @Test("bound to every address, any IP literal names the service; bound to one, only it and loopback do")
+    func bindAddress() {
+        let wildcard = OriginPolicy(bindHost: "0.0.0.0")
+        #expect(wildcard.refusal(host: "10.1.2.3:8080", origin: nil, fetchSite: nil) == nil)
+        #expect(wildcard.refusal(host: "[fe80::1]:8080", origin: nil, fetchSite: nil) == nil)
+        #expect(wildcard.refusal(host: "evil.example", origin: nil, fetchSite: nil) != nil)
+        let specific = OriginPolicy(bindHost: "10.1.2.3")
+        #expect(specific.refusal(host: "10.1.2.3:8080", origin: nil, fetchSite: nil) == nil)
+        #expect(specific.refusal(host: "127.0.0.1", origin: nil, fetchSite: nil) == nil)
+        #expect(specific.refusal(host: "10.9.9.9", origin: nil, fetchSite: nil) != nil)
+    }
+
     @Test("refused requests", arguments: [
+        ("10.1.2.3", nil, nil, "does not answer to host '10.1.2.3'"),
         ("evil.example", nil, nil, "does not answer to host 'evil.example'"),
         ("rebind.attacker.example:8080", nil, nil, "--public-host rebind.attacker.example"),
         ("127.0.0.1:8080", "http://evil.example", nil, "origin 'http://evil.example'"),

@@ -3,9 +3,10 @@ import KennelModel
 /// Which requests come from the service's own origin, so that a web page in an
 /// operator's browser cannot drive the API (cross-site form posts, DNS rebinding).
 ///
-/// - The `Host` header, when given, must name the service: an IP literal (a rebinding
-///   page always uses a domain name), `localhost`, the bind address, or one of the
-///   `--public-host` names. Otherwise 403.
+/// - The `Host` header, when given, must name the service: the bind address, a loopback
+///   address or `localhost`, one of the `--public-host` names, or — when bound to every
+///   address (`0.0.0.0`) — any IP literal (a rebinding page always uses a domain name).
+///   Otherwise 403.
 /// - An `Origin` header must be the service's own: the same host and port as `Host`, or a
 ///   public host. `null` and anything else is 403.
 /// - `Sec-Fetch-Site: cross-site` (or `same-site` from a sibling domain) is 403.
@@ -19,10 +20,14 @@ public struct OriginPolicy: Sendable, Equatable {
     /// The `--public-host` names: pages served under them (a console behind a proxy)
     /// may call the API whatever `Host` the proxy sends.
     public let publicNames: Set<String>
+    /// Bound to every address: any IP literal names the service.
+    public let anyAddress: Bool
 
     /// The policy of a service bound to `bindHost`, also reached as `publicHosts` (names
     /// or `name:port`; the port is ignored).
     public init(bindHost: String, publicHosts: [String] = []) {
+        let bind = Self.hostPart(of: bindHost.lowercased())
+        anyAddress = ["", "0.0.0.0", "[::]", "*"].contains(bind)
         publicNames = Set(publicHosts.map { Self.hostPart(of: $0.lowercased()) }.filter { !$0.isEmpty })
         names = publicNames.union(["localhost", Self.hostPart(of: bindHost.lowercased())])
     }
@@ -53,7 +58,9 @@ public struct OriginPolicy: Sendable, Equatable {
     }
 
     private func answers(to name: String) -> Bool {
-        names.contains(name) || (try? IPv4Address(parsing: name)) != nil || Self.isIPv6Literal(name)
+        if names.contains(name) || name == "[::1]" { return true }
+        if let address = try? IPv4Address(parsing: name) { return anyAddress || address.value >> 24 == 127 }
+        return anyAddress && Self.isIPv6Literal(name)
     }
 
     /// `http://host:port` → `host:port`; nil for `null` or anything that is not an origin.
