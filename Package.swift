@@ -6,6 +6,9 @@ let documented = ["README.md"]
 
 let package = Package(
     name: "Kennel",
+    // Kennel runs on Linux (Debian 12, libvirt 9, Swift 6.1+): that is where it is built
+    // and tested. SwiftPM lists only Apple platforms here; macOS 14 is the floor of the
+    // server packages, named so that the package resolves when opened on a Mac.
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kennel", targets: ["kennel"]),

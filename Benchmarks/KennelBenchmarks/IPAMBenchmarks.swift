@@ -31,8 +31,9 @@ enum IPAMBenchmarks {
         let start = ContinuousClock.now
         while try AddressAllocator.takeLowest(from: runs) != nil { count += 1 }
         let elapsed = ContinuousClock.now - start
-        Stopwatch.report("pure allocator, drain the /16", operations: count,
-                         seconds: Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
+        Stopwatch.report(
+            "pure allocator, drain the /16", operations: count,
+            seconds: Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))
     }
 
     /// One transaction per allocation against a WAL file database, in chunks of 5,000, to
@@ -122,7 +123,7 @@ actor PortBox {
 
     func set(_ value: Int) {
         port = value
-        waiters.forEach { $0.resume(returning: value) }
+        for waiter in waiters { waiter.resume(returning: value) }
         waiters = []
     }
 

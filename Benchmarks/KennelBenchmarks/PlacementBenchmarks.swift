@@ -19,9 +19,10 @@ enum PlacementBenchmarks {
     /// tenth of them of service `web`.
     static func candidates(_ count: Int) -> [HostCandidate] {
         let site = TestSite.make(zones: 4, racks: count / 80, hostsPerRack: 20, cpus: 64, memory: "512G", disk: "8T")
-        return HostCandidate.make(site.hosts.enumerated().map { index, host in
-            (host, Resources(cpus: 20, memory: .gibibytes(40), disk: .gibibytes(200)), index % 10 == 0 ? 1 : 0)
-        })
+        return HostCandidate.make(
+            site.hosts.enumerated().map { index, host in
+                (host, Resources(cpus: 20, memory: .gibibytes(40), disk: .gibibytes(200)), index % 10 == 0 ? 1 : 0)
+            })
     }
 
     static func request() -> PlacementRequest {
@@ -51,8 +52,9 @@ enum PlacementBenchmarks {
         for _ in 0..<requests {
             let index = try Placement.chooseIndex(request, among: pool)
             let chosen = pool[index]
-            pool[index] = HostCandidate(host: chosen.host, used: chosen.used + request.resources,
-                                        serviceMachines: chosen.serviceMachines + 1, rackIndex: chosen.rackIndex)
+            pool[index] = HostCandidate(
+                host: chosen.host, used: chosen.used + request.resources,
+                serviceMachines: chosen.serviceMachines + 1, rackIndex: chosen.rackIndex)
         }
         let elapsed = ContinuousClock.now - start
         Stopwatch.report("batch of \(requests) placements over \(pool.count) hosts", operations: requests, seconds: elapsed.seconds)

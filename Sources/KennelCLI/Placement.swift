@@ -10,7 +10,8 @@ struct PlacementCommand: AsyncParsableCommand {
 }
 
 struct PlacementExplain: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Dry-run a machine request and show why each host would or would not take it.")
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Dry-run a machine request and show why each host would or would not take it.")
     @OptionGroup var options: APIOptions
     @Option(help: "IDC.") var idc: String
     @Option(help: "Zone.") var zone: String?
@@ -22,9 +23,11 @@ struct PlacementExplain: AsyncParsableCommand {
     @Option(name: .customLong("host-class"), help: "Required host class.") var hostClass: String?
 
     func run() async throws {
-        let query = [("idc", idc), ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("service", service),
-                     ("spread", spread), ("host_class", hostClass)]
-            .compactMap { key, value in value.map { "\(key)=\(FormBody.escape($0))" } }.joined(separator: "&")
+        let query = [
+            ("idc", idc), ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("service", service),
+            ("spread", spread), ("host_class", hostClass),
+        ]
+        .compactMap { key, value in value.map { "\(key)=\(FormBody.escape($0))" } }.joined(separator: "&")
         try await options.print(PlacementView.self, .GET, "/api/v1/placement/explain?\(query)", text: PlacementText.explain)
     }
 }
@@ -55,15 +58,19 @@ enum PlacementText {
         }
         if !view.ranking.isEmpty {
             lines.append("eligible hosts, best first:")
-            lines.append(TextTable.render(
-                headers: ["HOST", "ZONE", "RACK", "RACK SERVICE", "HOST SERVICE", "FREE"],
-                rows: view.ranking.map { [$0.host, $0.zone, $0.rack, String($0.rackServiceMachines), String($0.hostServiceMachines), String($0.freeShare)] }
-            ).trimmingCharacters(in: .newlines))
+            lines.append(
+                TextTable.render(
+                    headers: ["HOST", "ZONE", "RACK", "RACK SERVICE", "HOST SERVICE", "FREE"],
+                    rows: view.ranking.map {
+                        [$0.host, $0.zone, $0.rack, String($0.rackServiceMachines), String($0.hostServiceMachines), String($0.freeShare)]
+                    }
+                ).trimmingCharacters(in: .newlines))
         }
         if !view.refused.isEmpty {
             lines.append("refused (" + view.filtered.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "):")
-            lines.append(TextTable.render(headers: ["HOST", "FILTER", "REASON"], rows: view.refused.map { [$0.host, $0.filter, $0.reason] })
-                .trimmingCharacters(in: .newlines))
+            lines.append(
+                TextTable.render(headers: ["HOST", "FILTER", "REASON"], rows: view.refused.map { [$0.host, $0.filter, $0.reason] })
+                    .trimmingCharacters(in: .newlines))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -17,7 +17,8 @@ public struct KennelServices: Sendable {
         environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, logger: Logger
     ) {
         let locks = MachineLocks()
-        machines = MachineService(store: store, runtime: runtime, images: images, locks: locks, timeouts: timeouts, environment: environment, logger: logger)
+        machines = MachineService(
+            store: store, runtime: runtime, images: images, locks: locks, timeouts: timeouts, environment: environment, logger: logger)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)
         hosts = HostService(store: store, uriPolicy: uriPolicy)

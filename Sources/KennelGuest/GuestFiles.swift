@@ -49,39 +49,47 @@ public enum GuestFiles {
         let fqdn = identity.searchDomain.map { "\(name).\($0)" }
         var files = [
             GuestFile(path: "/etc/hostname", contents: name + "\n"),
-            GuestFile(path: "/etc/hosts", contents: """
-                127.0.0.1\tlocalhost
-                ::1\tlocalhost ip6-localhost ip6-loopback
-                \(network.ip)\t\(([fqdn].compactMap { $0 } + [name]).joined(separator: " "))
+            GuestFile(
+                path: "/etc/hosts",
+                contents: """
+                    127.0.0.1\tlocalhost
+                    ::1\tlocalhost ip6-localhost ip6-loopback
+                    \(network.ip)\t\(([fqdn].compactMap { $0 } + [name]).joined(separator: " "))
 
-                """),
+                    """),
             GuestFile(path: "/etc/machine-id", contents: machine.uuid.uuidString.lowercased().filter { $0 != "-" } + "\n", mode: 0o444),
             GuestFile(path: "/etc/resolv.conf", contents: resolvConf(identity)),
-            GuestFile(path: "/etc/network/interfaces", contents: """
-                # Written by Kennel: this machine's address for life. Applied at every start
-                # by /usr/local/sbin/kennel-network (run by supervisord).
-                auto lo
-                iface lo inet loopback
+            GuestFile(
+                path: "/etc/network/interfaces",
+                contents: """
+                    # Written by Kennel: this machine's address for life. Applied at every start
+                    # by /usr/local/sbin/kennel-network (run by supervisord).
+                    auto lo
+                    iface lo inet loopback
 
-                auto eth0
-                iface eth0 inet static
-                    address \(network.ip)/\(network.prefix)
-                    gateway \(network.gateway)
-                    hwaddress ether \(network.mac)
+                    auto eth0
+                    iface eth0 inet static
+                        address \(network.ip)/\(network.prefix)
+                        gateway \(network.gateway)
+                        hwaddress ether \(network.mac)
 
-                """),
-            GuestFile(path: "/etc/kennel/network.env", contents: """
-                INTERFACE=eth0
-                ADDRESS=\(network.ip)/\(network.prefix)
-                GATEWAY=\(network.gateway)
-                MAC=\(network.mac)
-                VLAN=\(network.vlan)
+                    """),
+            GuestFile(
+                path: "/etc/kennel/network.env",
+                contents: """
+                    INTERFACE=eth0
+                    ADDRESS=\(network.ip)/\(network.prefix)
+                    GATEWAY=\(network.gateway)
+                    MAC=\(network.mac)
+                    VLAN=\(network.vlan)
 
-                """),
+                    """),
         ]
         if !identity.authorizedKeys.isEmpty {
-            files.append(GuestFile(path: "/root/.ssh/authorized_keys",
-                                   contents: identity.authorizedKeys.map(\.description).joined(separator: "\n") + "\n", mode: 0o600))
+            files.append(
+                GuestFile(
+                    path: "/root/.ssh/authorized_keys",
+                    contents: identity.authorizedKeys.map(\.description).joined(separator: "\n") + "\n", mode: 0o600))
         }
         return files
     }

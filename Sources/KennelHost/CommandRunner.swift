@@ -47,13 +47,14 @@ public struct LocalCommandRunner: CommandRunner {
     public init() {}
 
     public func execute(_ executable: String, _ arguments: [String], input: String?) async throws -> CommandResult {
-        let program: Executable = if executable.hasPrefix("/") {
-            .path(FilePath(executable))
-        } else if executable.contains("/") {
-            .path(FilePath(FileManager.default.currentDirectoryPath + "/" + executable))
-        } else {
-            .name(executable)
-        }
+        let program: Executable =
+            if executable.hasPrefix("/") {
+                .path(FilePath(executable))
+            } else if executable.contains("/") {
+                .path(FilePath(FileManager.default.currentDirectoryPath + "/" + executable))
+            } else {
+                .name(executable)
+            }
         let result = try await Subprocess.run(
             program, arguments: Arguments(arguments), input: .string(input ?? ""),
             output: .string(limit: 4 << 20), error: .string(limit: 256 << 10)

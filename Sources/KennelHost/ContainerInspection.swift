@@ -14,7 +14,8 @@ public struct ContainerInspection: Sendable {
     public func initPID(ofController controller: Int32) -> Int32? {
         let children = "\(proc)/\(controller)/task/\(controller)/children"
         if let text = try? String(contentsOfFile: children, encoding: .utf8),
-           let first = text.split(separator: " ").first, let pid = Int32(first) {
+            let first = text.split(separator: " ").first, let pid = Int32(first)
+        {
             return pid
         }
         // Kernels without CONFIG_PROC_CHILDREN: look for a process whose parent it is.
@@ -36,7 +37,7 @@ public struct ContainerInspection: Sendable {
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")
             guard fields.count > 3, fields[3] == "0A", let colon = fields[1].lastIndex(of: ":"),
-                  let port = UInt16(fields[1][fields[1].index(after: colon)...], radix: 16)
+                let port = UInt16(fields[1][fields[1].index(after: colon)...], radix: 16)
             else { continue }
             ports.insert(port)
         }
@@ -45,7 +46,7 @@ public struct ContainerInspection: Sendable {
 
     private func parent(of pid: Int32) -> Int32? {
         guard let stat = try? String(contentsOfFile: "\(proc)/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let close = stat.lastIndex(of: ")")
         else { return nil }
         // After "pid (comm) ": state, then the parent's PID.
         let fields = stat[stat.index(after: close)...].split(separator: " ")

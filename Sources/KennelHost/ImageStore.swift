@@ -78,7 +78,7 @@ public struct ImageStore: Sendable {
     private func stored(name: ImageName, file: String, in folder: String) -> StoredImage? {
         let path = "\(folder)/\(file)"
         guard let sha256 = Self.recordedChecksum(ofTarball: path), sha256.count == 64,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         else { return nil }
         let version = String(file.dropFirst(name.value.count + 1).dropLast(".tar.gz".count))
         let recipe = (try? String(contentsOfFile: path + ".recipe", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -11,8 +11,10 @@ public struct NodeAgent: Sendable {
     private let runner: any CommandRunner
     private let inspection: ContainerInspection
 
-    public init(paths: HostPaths = HostPaths(), runner: any CommandRunner = LocalCommandRunner(),
-                inspection: ContainerInspection = ContainerInspection()) {
+    public init(
+        paths: HostPaths = HostPaths(), runner: any CommandRunner = LocalCommandRunner(),
+        inspection: ContainerInspection = ContainerInspection()
+    ) {
         self.paths = paths
         self.runner = runner
         self.inspection = inspection
@@ -67,7 +69,8 @@ public struct NodeAgent: Sendable {
         let deadline = clock.now.advanced(by: timeout)
         repeat {
             if let initPID = inspection.initPID(ofController: container.controllerPID),
-               try await sshAnswers(in: initPID, at: ip) {
+                try await sshAnswers(in: initPID, at: ip)
+            {
                 return true
             }
             try await Task.sleep(for: .milliseconds(20))

@@ -83,8 +83,10 @@ public struct SSHTarget: Sendable, Equatable {
     /// Options shared by ssh and scp; connections are multiplexed, so that the many small
     /// node calls of one machine pay for one handshake.
     var commonOptions: [String] {
-        var options = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
-                       "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/.kennel-ssh-%C", "-o", "ControlPersist=60"]
+        var options = [
+            "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+            "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/.kennel-ssh-%C", "-o", "ControlPersist=60",
+        ]
         if let keyFile { options += ["-i", keyFile] }
         if !verifyHostKey { options += ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"] }
         return options

@@ -18,7 +18,8 @@ public struct NodeHostAgent: HostAgent {
     public func provision(_ launch: MachineLaunch, bridge: String) async throws {
         let machine = launch.machine
         guard let image = try images.resolve(machine.spec.image) else {
-            throw KennelError(.hostFailure, "image \(machine.spec.image) is not built on the control plane: run `kennel image build \(machine.spec.image)`")
+            throw KennelError(
+                .hostFailure, "image \(machine.spec.image) is not built on the control plane: run `kennel image build \(machine.spec.image)`")
         }
         let tarball = image.artifact.tarball.path
         if let copier = channel.copier {
@@ -29,8 +30,9 @@ public struct NodeHostAgent: HostAgent {
             }
         }
         let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: machine.sshKeys)
-        _ = try await channel.call(.provision(
-            machine: machine.name, image: tarball, sha256: image.artifact.sha256, files: GuestFiles.render(identity)))
+        _ = try await channel.call(
+            .provision(
+                machine: machine.name, image: tarball, sha256: image.artifact.sha256, files: GuestFiles.render(identity)))
     }
 
     public func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {

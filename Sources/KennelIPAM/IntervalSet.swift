@@ -39,9 +39,15 @@ public struct IntervalSet: Sendable, Equatable {
             var start = range.lowerBound
             var exhausted = false
             while let hole = holes.first, hole.lowerBound <= range.upperBound {
-                if hole.upperBound < start { holes.removeFirst(); continue }
+                if hole.upperBound < start {
+                    holes.removeFirst()
+                    continue
+                }
                 if hole.lowerBound > start { result.append(start...(hole.lowerBound - 1)) }
-                if hole.upperBound >= range.upperBound { exhausted = true; break }
+                if hole.upperBound >= range.upperBound {
+                    exhausted = true
+                    break
+                }
                 start = hole.upperBound + 1
                 holes.removeFirst()
             }

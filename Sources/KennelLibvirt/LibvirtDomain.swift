@@ -126,7 +126,7 @@ public final class LibvirtDomain: @unchecked Sendable {
             var capacity: Int32 = 0
             defer { virTypedParamsFree(params, count) }
             guard virTypedParamsAddUInt(&params, &count, &capacity, "inbound.average", inboundKBps) == 0,
-                  virTypedParamsAddUInt(&params, &count, &capacity, "outbound.average", outboundKBps) == 0
+                virTypedParamsAddUInt(&params, &count, &capacity, "outbound.average", outboundKBps) == 0
             else { throw LibvirtError.last(or: "building bandwidth parameters failed") }
             let flags = UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)
             guard virDomainSetInterfaceParameters(domain, device, params, count, flags) == 0 else {

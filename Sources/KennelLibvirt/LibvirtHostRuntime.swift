@@ -40,7 +40,8 @@ public actor LibvirtHostRuntime: HostRuntime {
             _ = try policy.uri(host.uri)
         } catch {
             logger.error("host.uri-refused", metadata: ["host": "\(host.name)", "reason": "\(error.reason)"])
-            throw KennelError(.hostFailure, "host \(host.name) has a URI Kennel will not connect to; fix it with PATCH /api/v1/hosts/\(host.name) uri=…")
+            throw KennelError(
+                .hostFailure, "host \(host.name) has a URI Kennel will not connect to; fix it with PATCH /api/v1/hosts/\(host.name) uri=…")
         }
         let uri = host.uri
         let opening = Task { try await LibvirtConnection.open(uri) }
@@ -68,10 +69,12 @@ public actor LibvirtHostRuntime: HostRuntime {
         if let agent, let container = try await container(of: domain) {
             try await agent.attach(machine, container: container, bridge: host.bridge)
         }
-        logger.debug("domain.ensured", metadata: [
-            "machine": "\(machine.name)", "provision": "\(provisioned - started)", "define_start": "\(running - provisioned)",
-            "attach": "\(clock.now - running)",
-        ])
+        logger.debug(
+            "domain.ensured",
+            metadata: [
+                "machine": "\(machine.name)", "provision": "\(provisioned - started)", "define_start": "\(running - provisioned)",
+                "attach": "\(clock.now - running)",
+            ])
     }
 
     /// A domain of the machine's name but another UUID is left from an earlier machine of
@@ -81,7 +84,8 @@ public actor LibvirtHostRuntime: HostRuntime {
     /// UUID is this machine's and is kept.
     private func removeLeftover(of machine: Machine, on host: ComputeHost, _ connection: LibvirtConnection) async throws {
         guard let domain = try await connection.domain(named: machine.name.value),
-              try await domain.uuid() != machine.uuid else { return }
+            try await domain.uuid() != machine.uuid
+        else { return }
         logger.warning("domain.leftover-removed", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
         try await remove(machine, from: host)
     }
@@ -89,7 +93,7 @@ public actor LibvirtHostRuntime: HostRuntime {
     public func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws {
         let connection = try await connection(to: host)
         guard let domain = try await connection.domain(named: machine.name.value),
-              try await domain.state() != .shutoff
+            try await domain.state() != .shutoff
         else { return }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)

@@ -34,12 +34,15 @@ public enum Placement {
     /// name) ascending. Reads fields in place.
     static func ranks(_ candidates: [HostCandidate], _ i: Int, before j: Int, _ rackLoad: [Int], _ request: PlacementRequest) -> Bool {
         if request.service != nil {
-            let left = rackLoad[candidates[i].rackIndex], right = rackLoad[candidates[j].rackIndex]
+            let left = rackLoad[candidates[i].rackIndex]
+            let right = rackLoad[candidates[j].rackIndex]
             if left != right { return left < right }
-            let leftHost = candidates[i].serviceMachines, rightHost = candidates[j].serviceMachines
+            let leftHost = candidates[i].serviceMachines
+            let rightHost = candidates[j].serviceMachines
             if leftHost != rightHost { return leftHost < rightHost }
         }
-        let left = candidates[i].freeShare, right = candidates[j].freeShare
+        let left = candidates[i].freeShare
+        let right = candidates[j].freeShare
         if left != right { return request.scoring == .spread ? left > right : left < right }
         return candidates[i].box.host.name < candidates[j].box.host.name
     }

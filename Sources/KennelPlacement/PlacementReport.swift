@@ -33,8 +33,9 @@ public struct PlacementReport: Sendable, Equatable {
             .sorted { Placement.ranks(candidates, $0, before: $1, rackLoad, request) }
         let ranking = eligible.map { index in
             let candidate = candidates[index]
-            return Ranked(host: candidate.host, rackServiceMachines: rackLoad[candidate.rackIndex],
-                          hostServiceMachines: candidate.serviceMachines, freeShare: candidate.freeShare)
+            return Ranked(
+                host: candidate.host, rackServiceMachines: rackLoad[candidate.rackIndex],
+                hostServiceMachines: candidate.serviceMachines, freeShare: candidate.freeShare)
         }
         do {
             let chosen = try Placement.choose(request, among: candidates)
@@ -55,8 +56,10 @@ public struct PlacementReport: Sendable, Equatable {
                 hosts.append(.init(host: candidate.host.name.value, filter: filter, reason: reason))
             } else if let load = strictLoad?[candidate.rackIndex], load > 0 {
                 counts["spread", default: 0] += 1
-                hosts.append(.init(host: candidate.host.name.value, filter: "spread",
-                                   reason: "rack \(candidate.host.location.rack) already holds \(load) of service \(request.service?.value ?? "")"))
+                hosts.append(
+                    .init(
+                        host: candidate.host.name.value, filter: "spread",
+                        reason: "rack \(candidate.host.location.rack) already holds \(load) of service \(request.service?.value ?? "")"))
             }
         }
         return RefusalDetails(filtered: counts, hosts: hosts.sorted { $0.host < $1.host })

@@ -51,17 +51,19 @@ enum HostRows {
     }
 
     static func upsert(_ host: ComputeHost, _ db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO host (name, uri, idc, zone, rack, cpus, memory_bytes, disk_bytes,
-                              cpu_overcommit, memory_overcommit, disk_overcommit, bridge, state, bandwidth_bps, class, labels)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (name) DO UPDATE SET
-                uri = excluded.uri, idc = excluded.idc, zone = excluded.zone, rack = excluded.rack,
-                cpus = excluded.cpus, memory_bytes = excluded.memory_bytes, disk_bytes = excluded.disk_bytes,
-                cpu_overcommit = excluded.cpu_overcommit, memory_overcommit = excluded.memory_overcommit,
-                disk_overcommit = excluded.disk_overcommit, bridge = excluded.bridge, state = excluded.state,
-                bandwidth_bps = excluded.bandwidth_bps, class = excluded.class, labels = excluded.labels
-            """, arguments: [
+        try db.execute(
+            sql: """
+                INSERT INTO host (name, uri, idc, zone, rack, cpus, memory_bytes, disk_bytes,
+                                  cpu_overcommit, memory_overcommit, disk_overcommit, bridge, state, bandwidth_bps, class, labels)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET
+                    uri = excluded.uri, idc = excluded.idc, zone = excluded.zone, rack = excluded.rack,
+                    cpus = excluded.cpus, memory_bytes = excluded.memory_bytes, disk_bytes = excluded.disk_bytes,
+                    cpu_overcommit = excluded.cpu_overcommit, memory_overcommit = excluded.memory_overcommit,
+                    disk_overcommit = excluded.disk_overcommit, bridge = excluded.bridge, state = excluded.state,
+                    bandwidth_bps = excluded.bandwidth_bps, class = excluded.class, labels = excluded.labels
+                """,
+            arguments: [
                 host.name.value, host.uri, host.location.idc.value, host.location.zone.value, host.location.rack.value,
                 host.capacity.cpus, Int64(host.capacity.memory.bytes), Int64(host.capacity.disk.bytes),
                 host.overcommit.cpu, host.overcommit.memory, host.overcommit.disk, host.bridge, host.state.rawValue,

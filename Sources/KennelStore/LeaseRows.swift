@@ -15,15 +15,18 @@ enum LeaseRows {
         let filter = address == nil ? "" : "AND address = ?"
         var arguments: [any DatabaseValueConvertible] = [pool.value]
         if let address { arguments.append(Int64(address.value)) }
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM lease WHERE pool = ? \(filter) ORDER BY address",
-                                    arguments: StatementArguments(arguments))
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM lease WHERE pool = ? \(filter) ORDER BY address",
+            arguments: StatementArguments(arguments))
         return try rows.map(lease)
     }
 
     /// The quarantined lease last held by `machine`, if any.
     static func quarantined(of machine: Hostname, _ db: Database) throws -> Lease? {
-        try Row.fetchOne(db, sql: "SELECT * FROM lease WHERE machine = ? AND state = 'quarantined' ORDER BY released_at DESC LIMIT 1",
-                         arguments: [machine.value]).map(lease)
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM lease WHERE machine = ? AND state = 'quarantined' ORDER BY released_at DESC LIMIT 1",
+            arguments: [machine.value]
+        ).map(lease)
     }
 
     static func lease(_ row: Row) throws -> Lease {
@@ -39,9 +42,11 @@ enum LeaseRows {
 
     /// Frees every address of `pool` whose quarantine ended at or before `now`.
     static func releaseExpired(in pool: Hostname, at now: Date, _ db: Database) throws {
-        let expired = try Int64.fetchAll(db, sql: """
-            SELECT address FROM lease WHERE pool = ? AND state = 'quarantined' AND quarantined_until <= ?
-            """, arguments: [pool.value, now])
+        let expired = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT address FROM lease WHERE pool = ? AND state = 'quarantined' AND quarantined_until <= ?
+                """, arguments: [pool.value, now])
         let runs = SQLiteFreeRuns(db: db, pool: pool)
         for address in expired {
             try db.execute(sql: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
@@ -54,10 +59,14 @@ enum LeaseRows {
     /// machine never ran). Does nothing if the machine holds no active
     /// lease, so a repeated or concurrent release never frees an address twice.
     static func release(of machine: Hostname, at now: Date, _ db: Database) throws {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT l.pool, l.address, l.carried_traffic, p.quarantine_seconds FROM lease l JOIN pool p ON p.name = l.pool
-            WHERE l.machine = ? AND l.state = 'active'
-            """, arguments: [machine.value]) else { return }
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT l.pool, l.address, l.carried_traffic, p.quarantine_seconds FROM lease l JOIN pool p ON p.name = l.pool
+                    WHERE l.machine = ? AND l.state = 'active'
+                    """, arguments: [machine.value])
+        else { return }
         let pool: Hostname = try row.parsed("pool")
         let address = try row.decode(Int64.self, "address")
         let quarantine = try row.decode(Int.self, "quarantine_seconds")
@@ -66,10 +75,11 @@ enum LeaseRows {
             try db.execute(sql: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
             try AddressAllocator.giveBack(UInt32(truncatingIfNeeded: address), to: SQLiteFreeRuns(db: db, pool: pool))
         } else {
-            try db.execute(sql: """
-                UPDATE lease SET state = 'quarantined', released_at = ?, quarantined_until = ?
-                WHERE pool = ? AND address = ?
-                """, arguments: [now, now.addingTimeInterval(TimeInterval(quarantine)), pool.value, address])
+            try db.execute(
+                sql: """
+                    UPDATE lease SET state = 'quarantined', released_at = ?, quarantined_until = ?
+                    WHERE pool = ? AND address = ?
+                    """, arguments: [now, now.addingTimeInterval(TimeInterval(quarantine)), pool.value, address])
         }
     }
 }

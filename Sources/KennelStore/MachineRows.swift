@@ -16,8 +16,9 @@ enum MachineRows {
 
     static func fetch(_ db: Database, name: Hostname? = nil) throws -> [Machine] {
         let filter = name == nil ? "" : "WHERE m.name = ?"
-        let rows = try Row.fetchAll(db, sql: "\(select) \(filter) ORDER BY m.name",
-                                    arguments: StatementArguments(name.map { [$0.value] } ?? []))
+        let rows = try Row.fetchAll(
+            db, sql: "\(select) \(filter) ORDER BY m.name",
+            arguments: StatementArguments(name.map { [$0.value] } ?? []))
         return try rows.map(machine)
     }
 
@@ -70,11 +71,13 @@ enum MachineRows {
 
     static func insert(_ machine: Machine, reusingLease: Bool, _ db: Database) throws {
         let spec = machine.spec
-        try db.execute(sql: """
-            INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
-                                 ingress_bps, egress_bps, service, owner, ssh_keys, failure, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+        try db.execute(
+            sql: """
+                INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
+                                     ingress_bps, egress_bps, service, owner, ssh_keys, failure, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
                 machine.name.value, machine.uuid.uuidString, machine.state.rawValue, machine.host.value,
                 spec.cpus.value, Int64(spec.memory.bytes), Int64(spec.disk.bytes), spec.image.value,
                 spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
@@ -83,17 +86,20 @@ enum MachineRows {
             ])
         let network = machine.network
         if reusingLease {
-            try db.execute(sql: """
-                UPDATE lease SET state = 'active', machine = ?, mac = ?, released_at = NULL, quarantined_until = NULL
-                WHERE pool = ? AND address = ? AND state = 'quarantined'
-                """, arguments: [machine.name.value, network.mac.description, network.pool.value, Int64(network.ip.value)])
+            try db.execute(
+                sql: """
+                    UPDATE lease SET state = 'active', machine = ?, mac = ?, released_at = NULL, quarantined_until = NULL
+                    WHERE pool = ? AND address = ? AND state = 'quarantined'
+                    """, arguments: [machine.name.value, network.mac.description, network.pool.value, Int64(network.ip.value)])
             guard db.changesCount == 1 else {
                 throw KennelError(.ipInUse, "\(network.ip) is no longer quarantined for \(machine.name)", field: "ip")
             }
         } else {
-            try db.execute(sql: "INSERT INTO lease (pool, address, mac, machine, state, carried_traffic) VALUES (?, ?, ?, ?, 'active', 0)", arguments: [
-                network.pool.value, Int64(network.ip.value), network.mac.description, machine.name.value,
-            ])
+            try db.execute(
+                sql: "INSERT INTO lease (pool, address, mac, machine, state, carried_traffic) VALUES (?, ?, ?, ?, 'active', 0)",
+                arguments: [
+                    network.pool.value, Int64(network.ip.value), network.mac.description, machine.name.value,
+                ])
         }
     }
 }

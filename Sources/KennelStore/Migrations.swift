@@ -13,154 +13,155 @@ enum Migrations {
 
     /// Topology (IDC › zone › rack › host), pools, machines, leases, operations.
     static func v1(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE idc (name TEXT PRIMARY KEY NOT NULL) STRICT;
-            -- Site-wide settings, such as the placement scoring policy.
-            CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
-            CREATE TABLE zone (
-                idc TEXT NOT NULL REFERENCES idc(name),
-                name TEXT NOT NULL,
-                PRIMARY KEY (idc, name)
-            ) STRICT;
-            CREATE TABLE rack (
-                idc TEXT NOT NULL, zone TEXT NOT NULL, name TEXT NOT NULL,
-                PRIMARY KEY (idc, zone, name),
-                FOREIGN KEY (idc, zone) REFERENCES zone(idc, name)
-            ) STRICT;
-            CREATE TABLE host (
-                name TEXT PRIMARY KEY NOT NULL,
-                uri TEXT NOT NULL,
-                idc TEXT NOT NULL, zone TEXT NOT NULL, rack TEXT NOT NULL,
-                cpus INTEGER NOT NULL CHECK (cpus > 0),
-                memory_bytes INTEGER NOT NULL CHECK (memory_bytes > 0),
-                disk_bytes INTEGER NOT NULL CHECK (disk_bytes > 0),
-                cpu_overcommit REAL NOT NULL, memory_overcommit REAL NOT NULL, disk_overcommit REAL NOT NULL,
-                bridge TEXT NOT NULL,
-                state TEXT NOT NULL CHECK (state IN ('active', 'draining', 'maintenance', 'down')),
-                bandwidth_bps INTEGER CHECK (bandwidth_bps > 0),
-                class TEXT,
-                labels TEXT NOT NULL,
-                FOREIGN KEY (idc, zone, rack) REFERENCES rack(idc, zone, name)
-            ) STRICT;
-            CREATE INDEX host_by_idc ON host(idc, zone);
-            CREATE TABLE host_vlan (
-                host TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
-                vlan INTEGER NOT NULL CHECK (vlan BETWEEN 1 AND 4094),
-                PRIMARY KEY (host, vlan)
-            ) STRICT;
-            CREATE TABLE pool (
-                name TEXT PRIMARY KEY NOT NULL,
-                network INTEGER NOT NULL,
-                prefix INTEGER NOT NULL CHECK (prefix BETWEEN 1 AND 30),
-                gateway INTEGER NOT NULL,
-                vlan INTEGER NOT NULL CHECK (vlan BETWEEN 1 AND 4094),
-                idc TEXT NOT NULL REFERENCES idc(name),
-                ranges TEXT NOT NULL,
-                exclusions TEXT NOT NULL,
-                dns TEXT NOT NULL,
-                search_domain TEXT,
-                quarantine_seconds INTEGER NOT NULL CHECK (quarantine_seconds >= 0)
-            ) STRICT;
-            -- Free addresses of each pool as disjoint runs, so the lowest free address and
-            -- the run holding an address are index lookups (O(log n)), never scans.
-            CREATE TABLE pool_free (
-                pool TEXT NOT NULL REFERENCES pool(name) ON DELETE CASCADE,
-                first INTEGER NOT NULL,
-                last INTEGER NOT NULL CHECK (last >= first),
-                PRIMARY KEY (pool, first)
-            ) STRICT, WITHOUT ROWID;
-            CREATE UNIQUE INDEX pool_free_by_last ON pool_free(pool, last);
-            CREATE TABLE pool_zone (
-                pool TEXT NOT NULL REFERENCES pool(name) ON DELETE CASCADE,
-                idc TEXT NOT NULL, zone TEXT NOT NULL,
-                PRIMARY KEY (pool, zone),
-                FOREIGN KEY (idc, zone) REFERENCES zone(idc, name)
-            ) STRICT;
-            CREATE TABLE machine (
-                name TEXT PRIMARY KEY NOT NULL,
-                uuid TEXT NOT NULL UNIQUE,
-                state TEXT NOT NULL CHECK (state IN ('pending', 'provisioning', 'running', 'stopped', 'deleting', 'failed')),
-                host TEXT NOT NULL REFERENCES host(name),
-                cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL,
-                image TEXT NOT NULL,
-                ingress_bps INTEGER, egress_bps INTEGER,
-                service TEXT, owner TEXT, failure TEXT,
-                created_at TEXT NOT NULL
-            ) STRICT;
-            CREATE INDEX machine_by_host ON machine(host);
-            CREATE INDEX machine_by_service ON machine(service);
-            -- What each host's machines reserve, and how many machines of each service it
-            -- carries: kept by triggers on machine, so placement reads O(hosts) rows instead
-            -- of summing every machine, and the totals cannot drift from the rows.
-            CREATE TABLE host_usage (
-                host TEXT PRIMARY KEY NOT NULL REFERENCES host(name) ON DELETE CASCADE,
-                machines INTEGER NOT NULL, cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL,
-                ingress_bps INTEGER NOT NULL, egress_bps INTEGER NOT NULL
-            ) STRICT;
-            CREATE TABLE host_service (
-                host TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
-                service TEXT NOT NULL,
-                machines INTEGER NOT NULL CHECK (machines > 0),
-                PRIMARY KEY (host, service)
-            ) STRICT, WITHOUT ROWID;
-            CREATE TRIGGER machine_reserves AFTER INSERT ON machine BEGIN
-                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps)
-                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes, COALESCE(NEW.ingress_bps, 0), COALESCE(NEW.egress_bps, 0))
-                ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
-                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes,
-                    ingress_bps = ingress_bps + COALESCE(NEW.ingress_bps, 0), egress_bps = egress_bps + COALESCE(NEW.egress_bps, 0);
-                INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
-                ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
-            END;
-            CREATE TRIGGER machine_releases AFTER DELETE ON machine BEGIN
-                UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
-                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes,
-                    ingress_bps = ingress_bps - COALESCE(OLD.ingress_bps, 0), egress_bps = egress_bps - COALESCE(OLD.egress_bps, 0)
-                WHERE host = OLD.host;
-                UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
-                DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
-            END;
-            CREATE TRIGGER machine_moves AFTER UPDATE OF host, service, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps ON machine BEGIN
-                UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
-                    memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes,
-                    ingress_bps = ingress_bps - COALESCE(OLD.ingress_bps, 0), egress_bps = egress_bps - COALESCE(OLD.egress_bps, 0)
-                WHERE host = OLD.host;
-                UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
-                DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
-                INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps)
-                VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes, COALESCE(NEW.ingress_bps, 0), COALESCE(NEW.egress_bps, 0))
-                ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
-                    memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes,
-                    ingress_bps = ingress_bps + COALESCE(NEW.ingress_bps, 0), egress_bps = egress_bps + COALESCE(NEW.egress_bps, 0);
-                INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
-                ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
-            END;
-            -- A lease is active while its machine exists; after the machine is deleted it is
-            -- quarantined (still naming that machine, for sticky re-creation) until the
-            -- pool's quarantine period ends, then removed and its address freed.
-            CREATE TABLE lease (
-                pool TEXT NOT NULL REFERENCES pool(name),
-                address INTEGER NOT NULL,
-                mac TEXT NOT NULL UNIQUE,
-                machine TEXT NOT NULL,
-                state TEXT NOT NULL CHECK (state IN ('active', 'quarantined')),
-                released_at TEXT,
-                quarantined_until TEXT,
-                PRIMARY KEY (pool, address)
-            ) STRICT;
-            CREATE UNIQUE INDEX lease_active_machine ON lease(machine) WHERE state = 'active';
-            CREATE INDEX lease_by_machine ON lease(machine, state);
-            CREATE INDEX lease_quarantine ON lease(pool, state, quarantined_until);
-            CREATE TABLE operation (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                kind TEXT NOT NULL,
-                machine TEXT NOT NULL,
-                error TEXT,
-                started_at TEXT NOT NULL,
-                finished_at TEXT
-            ) STRICT;
-            CREATE INDEX operation_by_machine ON operation(machine);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE idc (name TEXT PRIMARY KEY NOT NULL) STRICT;
+                -- Site-wide settings, such as the placement scoring policy.
+                CREATE TABLE setting (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+                CREATE TABLE zone (
+                    idc TEXT NOT NULL REFERENCES idc(name),
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (idc, name)
+                ) STRICT;
+                CREATE TABLE rack (
+                    idc TEXT NOT NULL, zone TEXT NOT NULL, name TEXT NOT NULL,
+                    PRIMARY KEY (idc, zone, name),
+                    FOREIGN KEY (idc, zone) REFERENCES zone(idc, name)
+                ) STRICT;
+                CREATE TABLE host (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    uri TEXT NOT NULL,
+                    idc TEXT NOT NULL, zone TEXT NOT NULL, rack TEXT NOT NULL,
+                    cpus INTEGER NOT NULL CHECK (cpus > 0),
+                    memory_bytes INTEGER NOT NULL CHECK (memory_bytes > 0),
+                    disk_bytes INTEGER NOT NULL CHECK (disk_bytes > 0),
+                    cpu_overcommit REAL NOT NULL, memory_overcommit REAL NOT NULL, disk_overcommit REAL NOT NULL,
+                    bridge TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('active', 'draining', 'maintenance', 'down')),
+                    bandwidth_bps INTEGER CHECK (bandwidth_bps > 0),
+                    class TEXT,
+                    labels TEXT NOT NULL,
+                    FOREIGN KEY (idc, zone, rack) REFERENCES rack(idc, zone, name)
+                ) STRICT;
+                CREATE INDEX host_by_idc ON host(idc, zone);
+                CREATE TABLE host_vlan (
+                    host TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
+                    vlan INTEGER NOT NULL CHECK (vlan BETWEEN 1 AND 4094),
+                    PRIMARY KEY (host, vlan)
+                ) STRICT;
+                CREATE TABLE pool (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    network INTEGER NOT NULL,
+                    prefix INTEGER NOT NULL CHECK (prefix BETWEEN 1 AND 30),
+                    gateway INTEGER NOT NULL,
+                    vlan INTEGER NOT NULL CHECK (vlan BETWEEN 1 AND 4094),
+                    idc TEXT NOT NULL REFERENCES idc(name),
+                    ranges TEXT NOT NULL,
+                    exclusions TEXT NOT NULL,
+                    dns TEXT NOT NULL,
+                    search_domain TEXT,
+                    quarantine_seconds INTEGER NOT NULL CHECK (quarantine_seconds >= 0)
+                ) STRICT;
+                -- Free addresses of each pool as disjoint runs, so the lowest free address and
+                -- the run holding an address are index lookups (O(log n)), never scans.
+                CREATE TABLE pool_free (
+                    pool TEXT NOT NULL REFERENCES pool(name) ON DELETE CASCADE,
+                    first INTEGER NOT NULL,
+                    last INTEGER NOT NULL CHECK (last >= first),
+                    PRIMARY KEY (pool, first)
+                ) STRICT, WITHOUT ROWID;
+                CREATE UNIQUE INDEX pool_free_by_last ON pool_free(pool, last);
+                CREATE TABLE pool_zone (
+                    pool TEXT NOT NULL REFERENCES pool(name) ON DELETE CASCADE,
+                    idc TEXT NOT NULL, zone TEXT NOT NULL,
+                    PRIMARY KEY (pool, zone),
+                    FOREIGN KEY (idc, zone) REFERENCES zone(idc, name)
+                ) STRICT;
+                CREATE TABLE machine (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    uuid TEXT NOT NULL UNIQUE,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'provisioning', 'running', 'stopped', 'deleting', 'failed')),
+                    host TEXT NOT NULL REFERENCES host(name),
+                    cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL,
+                    image TEXT NOT NULL,
+                    ingress_bps INTEGER, egress_bps INTEGER,
+                    service TEXT, owner TEXT, failure TEXT,
+                    created_at TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX machine_by_host ON machine(host);
+                CREATE INDEX machine_by_service ON machine(service);
+                -- What each host's machines reserve, and how many machines of each service it
+                -- carries: kept by triggers on machine, so placement reads O(hosts) rows instead
+                -- of summing every machine, and the totals cannot drift from the rows.
+                CREATE TABLE host_usage (
+                    host TEXT PRIMARY KEY NOT NULL REFERENCES host(name) ON DELETE CASCADE,
+                    machines INTEGER NOT NULL, cpus INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL,
+                    ingress_bps INTEGER NOT NULL, egress_bps INTEGER NOT NULL
+                ) STRICT;
+                CREATE TABLE host_service (
+                    host TEXT NOT NULL REFERENCES host(name) ON DELETE CASCADE,
+                    service TEXT NOT NULL,
+                    machines INTEGER NOT NULL CHECK (machines > 0),
+                    PRIMARY KEY (host, service)
+                ) STRICT, WITHOUT ROWID;
+                CREATE TRIGGER machine_reserves AFTER INSERT ON machine BEGIN
+                    INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps)
+                    VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes, COALESCE(NEW.ingress_bps, 0), COALESCE(NEW.egress_bps, 0))
+                    ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
+                        memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes,
+                        ingress_bps = ingress_bps + COALESCE(NEW.ingress_bps, 0), egress_bps = egress_bps + COALESCE(NEW.egress_bps, 0);
+                    INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
+                    ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
+                END;
+                CREATE TRIGGER machine_releases AFTER DELETE ON machine BEGIN
+                    UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
+                        memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes,
+                        ingress_bps = ingress_bps - COALESCE(OLD.ingress_bps, 0), egress_bps = egress_bps - COALESCE(OLD.egress_bps, 0)
+                    WHERE host = OLD.host;
+                    UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
+                    DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
+                END;
+                CREATE TRIGGER machine_moves AFTER UPDATE OF host, service, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps ON machine BEGIN
+                    UPDATE host_usage SET machines = machines - 1, cpus = cpus - OLD.cpus,
+                        memory_bytes = memory_bytes - OLD.memory_bytes, disk_bytes = disk_bytes - OLD.disk_bytes,
+                        ingress_bps = ingress_bps - COALESCE(OLD.ingress_bps, 0), egress_bps = egress_bps - COALESCE(OLD.egress_bps, 0)
+                    WHERE host = OLD.host;
+                    UPDATE host_service SET machines = machines - 1 WHERE host = OLD.host AND service = OLD.service AND machines > 1;
+                    DELETE FROM host_service WHERE host = OLD.host AND service = OLD.service AND machines = 1;
+                    INSERT INTO host_usage (host, machines, cpus, memory_bytes, disk_bytes, ingress_bps, egress_bps)
+                    VALUES (NEW.host, 1, NEW.cpus, NEW.memory_bytes, NEW.disk_bytes, COALESCE(NEW.ingress_bps, 0), COALESCE(NEW.egress_bps, 0))
+                    ON CONFLICT (host) DO UPDATE SET machines = machines + 1, cpus = cpus + NEW.cpus,
+                        memory_bytes = memory_bytes + NEW.memory_bytes, disk_bytes = disk_bytes + NEW.disk_bytes,
+                        ingress_bps = ingress_bps + COALESCE(NEW.ingress_bps, 0), egress_bps = egress_bps + COALESCE(NEW.egress_bps, 0);
+                    INSERT INTO host_service (host, service, machines) SELECT NEW.host, NEW.service, 1 WHERE NEW.service IS NOT NULL
+                    ON CONFLICT (host, service) DO UPDATE SET machines = machines + 1;
+                END;
+                -- A lease is active while its machine exists; after the machine is deleted it is
+                -- quarantined (still naming that machine, for sticky re-creation) until the
+                -- pool's quarantine period ends, then removed and its address freed.
+                CREATE TABLE lease (
+                    pool TEXT NOT NULL REFERENCES pool(name),
+                    address INTEGER NOT NULL,
+                    mac TEXT NOT NULL UNIQUE,
+                    machine TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('active', 'quarantined')),
+                    released_at TEXT,
+                    quarantined_until TEXT,
+                    PRIMARY KEY (pool, address)
+                ) STRICT;
+                CREATE UNIQUE INDEX lease_active_machine ON lease(machine) WHERE state = 'active';
+                CREATE INDEX lease_by_machine ON lease(machine, state);
+                CREATE INDEX lease_quarantine ON lease(pool, state, quarantined_until);
+                CREATE TABLE operation (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    machine TEXT NOT NULL,
+                    error TEXT,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT
+                ) STRICT;
+                CREATE INDEX operation_by_machine ON operation(machine);
+                """)
     }
 
     /// Root's SSH keys per machine (one OpenSSH public key per line), written into the

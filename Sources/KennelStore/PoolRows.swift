@@ -42,22 +42,25 @@ enum PoolRows {
     /// Inserts a new pool or updates a known one, then recomputes its free runs from its
     /// layout less every address leased (active or quarantined).
     static func upsert(_ pool: Pool, _ db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO pool (name, network, prefix, gateway, vlan, idc, ranges, exclusions, dns, search_domain, quarantine_seconds)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (name) DO UPDATE SET
-                network = excluded.network, prefix = excluded.prefix, gateway = excluded.gateway,
-                vlan = excluded.vlan, idc = excluded.idc, ranges = excluded.ranges, exclusions = excluded.exclusions,
-                dns = excluded.dns, search_domain = excluded.search_domain, quarantine_seconds = excluded.quarantine_seconds
-            """, arguments: [
+        try db.execute(
+            sql: """
+                INSERT INTO pool (name, network, prefix, gateway, vlan, idc, ranges, exclusions, dns, search_domain, quarantine_seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET
+                    network = excluded.network, prefix = excluded.prefix, gateway = excluded.gateway,
+                    vlan = excluded.vlan, idc = excluded.idc, ranges = excluded.ranges, exclusions = excluded.exclusions,
+                    dns = excluded.dns, search_domain = excluded.search_domain, quarantine_seconds = excluded.quarantine_seconds
+                """,
+            arguments: [
                 pool.name.value, Int64(pool.cidr.network.value), pool.cidr.prefix, Int64(pool.gateway.value),
                 pool.vlan.value, pool.idc.value, CommaList(pool.ranges).description, CommaList(pool.exclusions).description,
                 CommaList(pool.dns).description, pool.searchDomain?.value, pool.quarantine.seconds,
             ])
         try db.execute(sql: "DELETE FROM pool_zone WHERE pool = ?", arguments: [pool.name.value])
         for zone in Set(pool.zones) {
-            try db.execute(sql: "INSERT INTO pool_zone (pool, idc, zone) VALUES (?, ?, ?)",
-                           arguments: [pool.name.value, pool.idc.value, zone.value])
+            try db.execute(
+                sql: "INSERT INTO pool_zone (pool, idc, zone) VALUES (?, ?, ?)",
+                arguments: [pool.name.value, pool.idc.value, zone.value])
         }
         let taken = try LeaseRows.addresses(in: pool.name, db)
         try SQLiteFreeRuns(db: db, pool: pool.name).reset(to: PoolLayout(pool: pool).freeRuns(taken: taken))

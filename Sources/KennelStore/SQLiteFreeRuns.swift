@@ -33,8 +33,9 @@ struct SQLiteFreeRuns: FreeRunIndex {
     }
 
     func insert(_ run: ClosedRange<UInt32>) throws {
-        try db.execute(sql: "INSERT INTO pool_free (pool, first, last) VALUES (?, ?, ?)",
-                       arguments: [pool.value, Int64(run.lowerBound), Int64(run.upperBound)])
+        try db.execute(
+            sql: "INSERT INTO pool_free (pool, first, last) VALUES (?, ?, ?)",
+            arguments: [pool.value, Int64(run.lowerBound), Int64(run.upperBound)])
     }
 
     /// Replaces every run of the pool with `set`.
@@ -45,8 +46,10 @@ struct SQLiteFreeRuns: FreeRunIndex {
 
     /// How many addresses are free.
     func freeCount() throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(last - first + 1), 0) FROM pool_free WHERE pool = ?",
-                                  arguments: [pool.value]) ?? 0)
+        UInt64(
+            try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(last - first + 1), 0) FROM pool_free WHERE pool = ?",
+                arguments: [pool.value]) ?? 0)
     }
 
     private func fetch(_ sql: String, _ arguments: StatementArguments) throws -> ClosedRange<UInt32>? {

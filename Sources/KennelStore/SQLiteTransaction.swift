@@ -20,8 +20,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func zoneExists(_ zone: Hostname, in idc: Hostname) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM zone WHERE idc = ? AND name = ?)",
-                          arguments: [idc.value, zone.value]) ?? false
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM zone WHERE idc = ? AND name = ?)",
+            arguments: [idc.value, zone.value]) ?? false
     }
 
     func pool(named name: Hostname) throws -> Pool? {
@@ -34,14 +35,16 @@ struct SQLiteTransaction: StoreTransaction {
 
     func placementCandidates(in idc: Hostname, service: Label?) throws -> [HostCandidate] {
         let hosts = try HostRows.fetch(db, idc: idc)
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT h.name AS host, u.cpus, u.memory_bytes AS memory, u.disk_bytes AS disk, u.ingress_bps, u.egress_bps,
-                   COALESCE(s.machines, 0) AS service_machines
-            FROM host h
-            JOIN host_usage u ON u.host = h.name
-            LEFT JOIN host_service s ON s.host = h.name AND s.service = ?
-            WHERE h.idc = ?
-            """, arguments: [service?.value, idc.value])
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT h.name AS host, u.cpus, u.memory_bytes AS memory, u.disk_bytes AS disk, u.ingress_bps, u.egress_bps,
+                       COALESCE(s.machines, 0) AS service_machines
+                FROM host h
+                JOIN host_usage u ON u.host = h.name
+                LEFT JOIN host_service s ON s.host = h.name AND s.service = ?
+                WHERE h.idc = ?
+                """, arguments: [service?.value, idc.value])
         var usage: [String: (Resources, Int)] = [:]
         for row in rows {
             let used = Resources(
@@ -51,10 +54,11 @@ struct SQLiteTransaction: StoreTransaction {
             )
             usage[try row.decode(String.self, "host")] = (used, try row.decode(Int.self, "service_machines"))
         }
-        return HostCandidate.make(hosts.map { host in
-            let (used, serviceMachines) = usage[host.name.value] ?? (.zero, 0)
-            return (host, used, serviceMachines)
-        })
+        return HostCandidate.make(
+            hosts.map { host in
+                let (used, serviceMachines) = usage[host.name.value] ?? (.zero, 0)
+                return (host, used, serviceMachines)
+            })
     }
 
     func lease(of address: IPv4Address, in pool: Hostname) throws -> Lease? {
@@ -99,8 +103,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws {
-        try db.execute(sql: "UPDATE machine SET state = ?, failure = ? WHERE name = ?",
-                       arguments: [state.rawValue, failure, name.value])
+        try db.execute(
+            sql: "UPDATE machine SET state = ?, failure = ? WHERE name = ?",
+            arguments: [state.rawValue, failure, name.value])
         if state == .running {
             try db.execute(sql: "UPDATE lease SET carried_traffic = 1 WHERE machine = ? AND state = 'active'", arguments: [name.value])
         }
@@ -125,12 +130,14 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func usage(of pool: Pool, at now: Date) throws -> PoolUsage {
-        let counts = try Row.fetchOne(db, sql: """
-            SELECT COALESCE(SUM(state = 'active'), 0) AS used,
-                   COALESCE(SUM(state = 'quarantined' AND quarantined_until > ?), 0) AS resting,
-                   COALESCE(SUM(state = 'quarantined' AND quarantined_until <= ?), 0) AS expired
-            FROM lease WHERE pool = ?
-            """, arguments: [now, now, pool.name.value])
+        let counts = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(state = 'active'), 0) AS used,
+                       COALESCE(SUM(state = 'quarantined' AND quarantined_until > ?), 0) AS resting,
+                       COALESCE(SUM(state = 'quarantined' AND quarantined_until <= ?), 0) AS expired
+                FROM lease WHERE pool = ?
+                """, arguments: [now, now, pool.name.value])
         let used = UInt64(try counts?.decode(Int64.self, "used") ?? 0)
         let resting = UInt64(try counts?.decode(Int64.self, "resting") ?? 0)
         let expired = UInt64(try counts?.decode(Int64.self, "expired") ?? 0)
@@ -139,8 +146,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func beginOperation(_ kind: OperationKind, machine: Hostname, at time: Date) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO operation (kind, machine, started_at) VALUES (?, ?, ?)",
-                       arguments: [kind.rawValue, machine.value, time])
+        try db.execute(
+            sql: "INSERT INTO operation (kind, machine, started_at) VALUES (?, ?, ?)",
+            arguments: [kind.rawValue, machine.value, time])
         return db.lastInsertedRowID
     }
 
@@ -157,8 +165,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func insertRack(_ location: SiteLocation) throws {
-        try insertUnique("INSERT INTO rack (idc, zone, name) VALUES (?, ?, ?)",
-                         [location.idc.value, location.zone.value, location.rack.value], what: "rack \(location)")
+        try insertUnique(
+            "INSERT INTO rack (idc, zone, name) VALUES (?, ?, ?)",
+            [location.idc.value, location.zone.value, location.rack.value], what: "rack \(location)")
     }
 
     private func insertUnique(_ sql: String, _ arguments: [String], what: String) throws {
@@ -188,8 +197,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func rackExists(_ location: SiteLocation) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rack WHERE idc = ? AND zone = ? AND name = ?)",
-                          arguments: [location.idc.value, location.zone.value, location.rack.value]) ?? false
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM rack WHERE idc = ? AND zone = ? AND name = ?)",
+            arguments: [location.idc.value, location.zone.value, location.rack.value]) ?? false
     }
 
     func host(named name: Hostname) throws -> ComputeHost? {
@@ -210,8 +220,10 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func locations(ofService service: Label) throws -> [SiteLocation] {
-        try Row.fetchAll(db, sql: "SELECT h.idc, h.zone, h.rack FROM machine m JOIN host h ON h.name = m.host WHERE m.service = ?",
-                         arguments: [service.value]).map { row in
+        try Row.fetchAll(
+            db, sql: "SELECT h.idc, h.zone, h.rack FROM machine m JOIN host h ON h.name = m.host WHERE m.service = ?",
+            arguments: [service.value]
+        ).map { row in
             SiteLocation(idc: try row.parsed("idc"), zone: try row.parsed("zone"), rack: try row.parsed("rack"))
         }
     }
@@ -232,8 +244,9 @@ struct SQLiteTransaction: StoreTransaction {
             try db.execute(sql: "INSERT OR IGNORE INTO zone (idc, name) VALUES (?, ?)", arguments: [zone.idc.value, zone.zone.value])
         }
         for rack in site.racks {
-            try db.execute(sql: "INSERT OR IGNORE INTO rack (idc, zone, name) VALUES (?, ?, ?)",
-                           arguments: [rack.idc.value, rack.zone.value, rack.rack.value])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO rack (idc, zone, name) VALUES (?, ?, ?)",
+                arguments: [rack.idc.value, rack.zone.value, rack.rack.value])
         }
         for host in site.hosts {
             if try self.host(named: host.name) == nil {

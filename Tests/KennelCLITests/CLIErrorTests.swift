@@ -5,10 +5,12 @@ import Testing
 
 @Suite("CLI errors: unreachable API, --api forms, exit codes, plurals")
 struct CLIErrorTests {
-    @Test("--api takes a URL or host:port", arguments: [
-        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"), ("127.0.0.1:8080", "http://127.0.0.1:8080"),
-        ("kennel.example", "http://kennel.example"), ("https://kennel.example:8443/", "https://kennel.example:8443/"),
-    ])
+    @Test(
+        "--api takes a URL or host:port",
+        arguments: [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"), ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("kennel.example", "http://kennel.example"), ("https://kennel.example:8443/", "https://kennel.example:8443/"),
+        ])
     func apiForms(given: String, used: String) throws {
         #expect(try APIOptions.baseURL(given) == used)
     }
@@ -27,9 +29,11 @@ struct CLIErrorTests {
         #expect(APIUnreachable(url: "http://h:1", error: CancellationError()).description.hasPrefix("cannot reach the Kennel API at http://h:1: "))
     }
 
-    @Test("counts read as English", arguments: [
-        (0, "machine", "0 machines"), (1, "machine", "1 machine"), (2, "CPU", "2 CPUs"), (1, "CPU", "1 CPU"),
-    ])
+    @Test(
+        "counts read as English",
+        arguments: [
+            (0, "machine", "0 machines"), (1, "machine", "1 machine"), (2, "CPU", "2 CPUs"), (1, "CPU", "1 CPU"),
+        ])
     func plurals(count: Int, noun: String, text: String) {
         #expect(Counted.text(count, noun) == text)
     }

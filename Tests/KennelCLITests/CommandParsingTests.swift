@@ -6,14 +6,18 @@ import Testing
 struct CommandParsingTests {
     @Test("create options parse into typed values and back into form fields")
     func createForm() throws {
-        let command = try MachineCreate.parse(["web-01", "--idc", "dc1", "--memory", "4096M", "--cpus", "2", "--service", "web", "--ip", "10.100.0.9"])
+        let command = try MachineCreate.parse([
+            "web-01", "--idc", "dc1", "--memory", "4096M", "--cpus", "2", "--service", "web", "--ip", "10.100.0.9",
+        ])
         let form = command.form.map { "\($0.0)=\($0.1)" }
         #expect(form == ["name=web-01", "idc=dc1", "cpus=2", "memory=4G", "service=web", "ip=10.100.0.9"])
     }
 
-    @Test("bad option values are refused before any request, with the value's own reason", arguments: [
-        ["Web_01", "--idc", "dc1"], ["web-01", "--idc", "dc1", "--memory", "lots"], ["web-01"], ["web-01", "--idc", "dc1", "--cpus", "0"],
-    ])
+    @Test(
+        "bad option values are refused before any request, with the value's own reason",
+        arguments: [
+            ["Web_01", "--idc", "dc1"], ["web-01", "--idc", "dc1", "--memory", "lots"], ["web-01"], ["web-01", "--idc", "dc1", "--cpus", "0"],
+        ])
     func badOptions(arguments: [String]) {
         #expect(throws: (any Error).self) { try MachineCreate.parse(arguments) }
     }

@@ -15,8 +15,9 @@ struct PlacementCLITests {
         try await app.test(.live) { client in
             let options = try APIOptions.parse(["--api", "http://127.0.0.1:\(try #require(client.port))"])
             for n in 1...2 {
-                _ = try await options.client.decode(MachineView.self, .POST, "/api/v1/machines",
-                                                    form: try MachineCreate.parse(["web-\(n)", "--idc", "dc1", "--zone", "z1", "--service", "web"]).form)
+                _ = try await options.client.decode(
+                    MachineView.self, .POST, "/api/v1/machines",
+                    form: try MachineCreate.parse(["web-\(n)", "--idc", "dc1", "--zone", "z1", "--service", "web"]).form)
             }
             let (drained, _) = try await options.client.decode(HostView.self, .PATCH, "/api/v1/hosts/z1-r3-h1", form: [("state", "draining")])
             #expect(HostText.details(drained).contains("state      draining"))

@@ -11,7 +11,7 @@ struct MachineLifecycleTests {
         return (try await TestControlPlane.make(runtime: runtime), runtime)
     }
 
-    private let web01 = try! Hostname(parsing: "web-01")
+    private let web01: Hostname = TestSite.value("web-01")
 
     @Test("stop keeps the machine, its address and its domain, stopped; start brings it back running")
     func stopThenStart() async throws {
@@ -34,7 +34,8 @@ struct MachineLifecycleTests {
         let created = try await plane.services.machines.create(TestSite.request("web-01"))
         _ = try await plane.services.machines.restart(named: web01)
         let calls = await runtime.calls
-        #expect(Array(calls.suffix(3)) == ["stop web-01@\(created.host)", "ensureRunning web-01@\(created.host)", "waitForSSH web-01@\(created.host)"])
+        #expect(
+            Array(calls.suffix(3)) == ["stop web-01@\(created.host)", "ensureRunning web-01@\(created.host)", "waitForSSH web-01@\(created.host)"])
     }
 
     @Test("a create whose sshd never answers fails with the reason, and is undone on the host")
@@ -83,8 +84,10 @@ struct MachineLifecycleTests {
     func launch() async throws {
         let (plane, runtime) = try await plane()
         let key = try SSHPublicKey(parsing: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtij/UoVgi14C434aZnXblEySoBr170tI861YIeoYPD ops@bastion")
-        try await plane.services.pools.update(named: Hostname(parsing: "pool-a"), with: RequestFields(
-            [("dns", "10.0.0.53,10.0.0.54"), ("search_domain", "corp.example")], allowed: ["dns", "search_domain"]))
+        _ = try await plane.services.pools.update(
+            named: Hostname(parsing: "pool-a"),
+            with: RequestFields(
+                [("dns", "10.0.0.53,10.0.0.54"), ("search_domain", "corp.example")], allowed: ["dns", "search_domain"]))
         var request = TestSite.request("web-01")
         request.sshKeys = [key]
         _ = try await plane.services.machines.create(request)

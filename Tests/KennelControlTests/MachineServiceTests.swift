@@ -46,10 +46,12 @@ struct MachineServiceTests {
         #expect(after.leases == 253)
     }
 
-    @Test("refused requests write nothing", arguments: [
-        ("idc", TestSite.request("a", idc: "nowhere")), ("zone", TestSite.request("a", zone: "z9")),
-        ("ip", TestSite.request("a", ip: "192.168.0.5")), ("ip", TestSite.request("a", ip: "10.100.0.1")),
-    ])
+    @Test(
+        "refused requests write nothing",
+        arguments: [
+            ("idc", TestSite.request("a", idc: "nowhere")), ("zone", TestSite.request("a", zone: "z9")),
+            ("ip", TestSite.request("a", ip: "192.168.0.5")), ("ip", TestSite.request("a", ip: "10.100.0.1")),
+        ])
     func refusedRequests(field: String, request: MachineRequest) async throws {
         let plane = try await TestControlPlane.make()
         await #expect {
@@ -92,9 +94,11 @@ struct MachineServiceTests {
         }
     }
 
-    @Test("no_capacity names the field every host failed on, and says 'more than any host' only when that is so", arguments: [
-        (32, "1G", "cpus", false), (1, "40G", "memory", true), (8, "8G", nil, false),
-    ])
+    @Test(
+        "no_capacity names the field every host failed on, and says 'more than any host' only when that is so",
+        arguments: [
+            (32, "1G", "cpus", false), (1, "40G", "memory", true), (8, "8G", nil, false),
+        ])
     func noCapacityField(cpus: Int, memory: String, field: String?, beyondLargest: Bool) async throws {
         // Two hosts of 32 CPUs (after overcommit) and 32G: one nearly out of CPUs, the other of memory.
         let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 2))
@@ -164,7 +168,10 @@ struct MachineServiceTests {
             return await group.reduce(into: []) { $0.append($1) }
         }
         let created = results.compactMap { try? $0.get() }
-        let exhausted = results.filter { if case .failure(let error) = $0 { return (error as? KennelError)?.code == .poolExhausted }; return false }
+        let exhausted = results.filter {
+            if case .failure(let error) = $0 { return (error as? KennelError)?.code == .poolExhausted }
+            return false
+        }
         #expect(created.count == 13)
         #expect(exhausted.count == 19)
         #expect(Set(created.map(\.network.ip)).count == 13)

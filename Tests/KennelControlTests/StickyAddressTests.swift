@@ -32,8 +32,9 @@ struct StickyAddressTests {
         }
     }
 
-    @Test("a name never holds two addresses: asking for another while its old one rests is 409 naming ip, and writes nothing",
-          arguments: ["10.100.0.9", nil])
+    @Test(
+        "a name never holds two addresses: asking for another while its old one rests is 409 naming ip, and writes nothing",
+        arguments: ["10.100.0.9", nil])
     func oneAddressPerName(otherIP: String?) async throws {
         let plane = try await TestControlPlane.make()
         let first = try await plane.services.machines.create(TestSite.request("sticky1"))
@@ -109,8 +110,9 @@ struct StickyAddressTests {
             for _ in 0..<8 { group.addTask { try? await plane.services.machines.delete(named: machine.name) } }
         }
         #expect(try await plane.leaseStates() == [.quarantined])
-        #expect(try await plane.services.pools.details(named: TestSite.value("pool-a")).usage
-            == PoolUsage(size: 253, used: 0, quarantined: 1, free: 252))
+        #expect(
+            try await plane.services.pools.details(named: TestSite.value("pool-a")).usage
+                == PoolUsage(size: 253, used: 0, quarantined: 1, free: 252))
     }
 
     @Test("explicit MACs: accepted when valid and free, refused when taken or in Kennel's derived range")

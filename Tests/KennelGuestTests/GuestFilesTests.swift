@@ -15,15 +15,18 @@ struct GuestFilesTests {
             spec: MachineSpec(cpus: .one, memory: .gibibytes(1), disk: .gibibytes(10), image: .defaultImage),
             host: TestSite.value("h1"),
             location: SiteLocation(idc: TestSite.value("dc1"), zone: TestSite.value("z1"), rack: TestSite.value("r1")),
-            network: MachineNetwork(pool: TestSite.value("pool-a"), ip: ip, prefix: 24, gateway: TestSite.value("10.100.0.1"),
-                                    vlan: TestSite.value("100"), mac: MACAddress(derivedFrom: ip)),
+            network: MachineNetwork(
+                pool: TestSite.value("pool-a"), ip: ip, prefix: 24, gateway: TestSite.value("10.100.0.1"),
+                vlan: TestSite.value("100"), mac: MACAddress(derivedFrom: ip)),
             service: nil, owner: nil, createdAt: Date(timeIntervalSince1970: 0)
         )
     }
 
-    private func files(dns: [String] = ["10.0.0.53", "10.0.1.53"], search: String? = "dc1.example.com", keys: [String] = [key]) -> [String: GuestFile] {
-        let identity = GuestIdentity(machine: machine(), dns: dns.map { TestSite.value($0) }, searchDomain: search.map { TestSite.value($0) },
-                                     authorizedKeys: keys.map { TestSite.value($0) })
+    private func files(dns: [String] = ["10.0.0.53", "10.0.1.53"], search: String? = "dc1.example.com", keys: [String] = [key]) -> [String: GuestFile]
+    {
+        let identity = GuestIdentity(
+            machine: machine(), dns: dns.map { TestSite.value($0) }, searchDomain: search.map { TestSite.value($0) },
+            authorizedKeys: keys.map { TestSite.value($0) })
         return Dictionary(uniqueKeysWithValues: GuestFiles.render(identity).map { ($0.path, $0) })
     }
 
@@ -39,15 +42,22 @@ struct GuestFilesTests {
     @Test("the static network configuration matches the machine's lease")
     func network() {
         let files = files()
-        #expect(files["/etc/network/interfaces"]?.contents.contains("    address 10.100.0.7/24\n    gateway 10.100.0.1\n    hwaddress ether 52:54:0a:64:00:07\n") == true)
-        #expect(files["/etc/kennel/network.env"]?.contents == "INTERFACE=eth0\nADDRESS=10.100.0.7/24\nGATEWAY=10.100.0.1\nMAC=52:54:0a:64:00:07\nVLAN=100\n")
+        #expect(
+            files["/etc/network/interfaces"]?.contents.contains(
+                "    address 10.100.0.7/24\n    gateway 10.100.0.1\n    hwaddress ether 52:54:0a:64:00:07\n") == true)
+        #expect(
+            files["/etc/kennel/network.env"]?.contents
+                == "INTERFACE=eth0\nADDRESS=10.100.0.7/24\nGATEWAY=10.100.0.1\nMAC=52:54:0a:64:00:07\nVLAN=100\n")
     }
 
     @Test("resolv.conf takes the pool's DNS servers (at most 3) and search domain")
     func resolver() {
-        #expect(files(dns: ["10.0.0.53", "10.0.1.53", "10.0.2.53", "10.0.3.53"])["/etc/resolv.conf"]?.contents
-            == "# Written by Kennel from pool pool-a.\nsearch dc1.example.com\nnameserver 10.0.0.53\nnameserver 10.0.1.53\nnameserver 10.0.2.53\n")
-        #expect(files(dns: [], search: nil)["/etc/resolv.conf"]?.contents == "# Written by Kennel from pool pool-a.\n# The pool names no DNS servers.\n")
+        #expect(
+            files(dns: ["10.0.0.53", "10.0.1.53", "10.0.2.53", "10.0.3.53"])["/etc/resolv.conf"]?.contents
+                == "# Written by Kennel from pool pool-a.\nsearch dc1.example.com\nnameserver 10.0.0.53\nnameserver 10.0.1.53\nnameserver 10.0.2.53\n"
+        )
+        #expect(
+            files(dns: [], search: nil)["/etc/resolv.conf"]?.contents == "# Written by Kennel from pool pool-a.\n# The pool names no DNS servers.\n")
     }
 
     @Test("root's authorized keys are written 0600, and left out when there are none")
@@ -60,20 +70,24 @@ struct GuestFilesTests {
 
 @Suite("SSH public keys")
 struct SSHPublicKeyTests {
-    @Test("valid keys parse", arguments: [
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop",
-        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ops key 2026",
-    ])
+    @Test(
+        "valid keys parse",
+        arguments: [
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@laptop",
+            "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ops key 2026",
+        ])
     func valid(text: String) throws {
         #expect(try SSHPublicKey(parsing: text).description == text)
     }
 
-    @Test("options, other types, bad bodies and extra lines are refused", arguments: [
-        "command=\"rm -rf /\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0",
-        "ssh-dss AAAAB3NzaC1kc3MAAACBAP", "ssh-ed25519 not*base64*at*all!!", "ssh-ed25519",
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6 a\nssh-rsa AAAAB3NzaC1yc2EAAAADAQAB b", "",
-    ])
+    @Test(
+        "options, other types, bad bodies and extra lines are refused",
+        arguments: [
+            "command=\"rm -rf /\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0",
+            "ssh-dss AAAAB3NzaC1kc3MAAACBAP", "ssh-ed25519 not*base64*at*all!!", "ssh-ed25519",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6 a\nssh-rsa AAAAB3NzaC1yc2EAAAADAQAB b", "",
+        ])
     func invalid(text: String) {
         #expect(throws: InvalidValue.self) { try SSHPublicKey(parsing: text) }
     }

@@ -57,11 +57,12 @@ struct ContainerInspectionTests {
             sshd                             FATAL     Exited too quickly (process log may have details)
             unix:///run/supervisor.sock no such file
             """
-        #expect(SupervisorStatus.parse(output) == [
-            ProgramStatus(name: "cron", state: "RUNNING", detail: "pid 6, uptime 0:00:02"),
-            ProgramStatus(name: "network", state: "EXITED", detail: "Nov 23 08:42 PM"),
-            ProgramStatus(name: "sshd", state: "FATAL", detail: "Exited too quickly (process log may have details)"),
-        ])
+        #expect(
+            SupervisorStatus.parse(output) == [
+                ProgramStatus(name: "cron", state: "RUNNING", detail: "pid 6, uptime 0:00:02"),
+                ProgramStatus(name: "network", state: "EXITED", detail: "Nov 23 08:42 PM"),
+                ProgramStatus(name: "sshd", state: "FATAL", detail: "Exited too quickly (process log may have details)"),
+            ])
     }
 }
 
@@ -79,7 +80,9 @@ struct SSHTargetTests {
         #expect(plain.user == nil && plain.port == nil && plain.keyFile == nil && plain.verifyHostKey)
     }
 
-    @Test("local, simulated and non-SSH URIs are not SSH targets", arguments: ["lxc:///system", "test:///default", "lxc+tls://h2/system", "lxc+ssh:///system", "lxc+ssh://root@h/system?command=/x"])
+    @Test(
+        "local, simulated and non-SSH URIs are not SSH targets",
+        arguments: ["lxc:///system", "test:///default", "lxc+tls://h2/system", "lxc+ssh:///system", "lxc+ssh://root@h/system?command=/x"])
     func notSSH(uri: String) {
         #expect(SSHTarget(libvirtURI: uri) == nil)
     }

@@ -42,8 +42,10 @@ struct LocalRootfsProvisionerTests {
         let bench = try workbench()
         defer { try? FileManager.default.removeItem(at: bench.directory) }
         let (directory, paths, provisioner, name) = (bench.directory, bench.paths, bench.provisioner, bench.name)
-        let files = [GuestFile(path: "/etc/hostname", contents: "web-01\n"),
-                     GuestFile(path: "/root/.ssh/authorized_keys", contents: "ssh-ed25519 AAAA\n", mode: 0o600)]
+        let files = [
+            GuestFile(path: "/etc/hostname", contents: "web-01\n"),
+            GuestFile(path: "/root/.ssh/authorized_keys", contents: "ssh-ed25519 AAAA\n", mode: 0o600),
+        ]
         try await provisioner.provision(name, from: try await image(in: directory), files: files)
         let rootfs = paths.rootfs(of: name)
         #expect(try String(contentsOfFile: rootfs + "/etc/os-release", encoding: .utf8) == "ID=debian\n")
@@ -135,7 +137,8 @@ struct LocalRootfsProvisionerTests {
         await #expect {
             _ = try await runner.run("tar", ["--extract", "--file", "/nonexistent/image.tar.gz"])
         } throws: { error in
-            (error as? KennelError)?.code == .hostFailure && (error as? KennelError)?.message.hasPrefix("tar --extract --file failed (exit status 2)") == true
+            (error as? KennelError)?.code == .hostFailure
+                && (error as? KennelError)?.message.hasPrefix("tar --extract --file failed (exit status 2)") == true
         }
     }
 }

@@ -15,7 +15,9 @@ struct NodeAgentTests {
         return root
     }
 
-    @Test("on a netdev bridge, attach turns checksum offload off on both veth ends", arguments: [("\"netdev\"\n", true), ("system\n", false), ("\"\"\n", false)])
+    @Test(
+        "on a netdev bridge, attach turns checksum offload off on both veth ends",
+        arguments: [("\"netdev\"\n", true), ("system\n", false), ("\"\"\n", false)])
     func attach(datapath: String, fixes: Bool) async throws {
         let proc = try fakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
@@ -24,10 +26,13 @@ struct NodeAgentTests {
         }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
         _ = try await agent.handle(.attach(container: container, bridge: "br0"))
-        let expected = [["ovs-vsctl", "get", "bridge", "br0", "datapath_type"]] + (fixes ? [
-            ["ethtool", "-K", "vnet7", "tx", "off"],
-            ["nsenter", "--net=/proc/101/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"],
-        ] : [])
+        let expected =
+            [["ovs-vsctl", "get", "bridge", "br0", "datapath_type"]]
+            + (fixes
+                ? [
+                    ["ethtool", "-K", "vnet7", "tx", "off"],
+                    ["nsenter", "--net=/proc/101/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"],
+                ] : [])
         #expect(await runner.commands == expected)
     }
 
@@ -73,7 +78,8 @@ struct NodeAgentTests {
         try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
         try Data("ID=debian\n".utf8).write(to: tree.appendingPathComponent("os-release"))
         let tarball = directory.appendingPathComponent("image.tar.gz").path
-        _ = try await LocalCommandRunner().run("tar", ["--create", "--gzip", "--file", tarball, "--directory", directory.appendingPathComponent("tree").path, "."])
+        _ = try await LocalCommandRunner().run(
+            "tar", ["--create", "--gzip", "--file", tarball, "--directory", directory.appendingPathComponent("tree").path, "."])
         let agent = NodeAgent(paths: paths, runner: LocalCommandRunner())
         let name = try Hostname(parsing: "web-01")
         _ = try await agent.handle(.provision(machine: name, image: tarball, sha256: "abc", files: []))

@@ -74,7 +74,8 @@ struct DomainXMLTests {
         var definition = try definition()
         definition.dataVolume = .block("/dev/vg0/web-01")
         let xml = DomainXML.render(definition)
-        #expect(xml.contains("<filesystem type='block' accessmode='passthrough'>\n      <source dev='/dev/vg0/web-01'/>\n      <target dir='/data'/>"))
+        #expect(
+            xml.contains("<filesystem type='block' accessmode='passthrough'>\n      <source dev='/dev/vg0/web-01'/>\n      <target dir='/data'/>"))
     }
 
     @Test("text is escaped in elements and attributes")

@@ -73,12 +73,17 @@ struct HostAgentRuntimeTests {
         #expect(try await runtime.health(of: machine, on: host) == nil)
     }
 
-    @Test("the host side of the interface is read from the live XML", arguments: [
-        ("<domain><devices><interface type='bridge'><mac address='52:54:00:00:00:01'/><target dev='vnet3'/></interface></devices></domain>", "vnet3"),
-        ("<domain><devices><interface type=\"bridge\"><target dev=\"veth9\"/></interface></devices></domain>", "veth9"),
-        ("<domain><devices><filesystem><target dev='x'/></filesystem><interface type='bridge'></interface></devices></domain>", nil),
-        ("<domain/>", nil),
-    ] as [(String, String?)])
+    @Test(
+        "the host side of the interface is read from the live XML",
+        arguments: [
+            (
+                "<domain><devices><interface type='bridge'><mac address='52:54:00:00:00:01'/><target dev='vnet3'/></interface></devices></domain>",
+                "vnet3"
+            ),
+            ("<domain><devices><interface type=\"bridge\"><target dev=\"veth9\"/></interface></devices></domain>", "veth9"),
+            ("<domain><devices><filesystem><target dev='x'/></filesystem><interface type='bridge'></interface></devices></domain>", nil),
+            ("<domain/>", nil),
+        ] as [(String, String?)])
     func hostInterface(xml: String, expected: String?) {
         #expect(LiveDomainXML.hostInterface(in: xml) == expected)
     }

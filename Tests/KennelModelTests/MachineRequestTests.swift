@@ -36,11 +36,13 @@ struct MachineRequestTests {
         #expect(parsed.service == nil)
     }
 
-    @Test("each bad field is named in the error", arguments: [
-        ("name", "Web_01", KennelError.Code.invalidField), ("memory", "lots", .invalidField), ("cpus", "0", .invalidField),
-        ("disk", "big", .invalidField), ("ip", "10.100.0.300", .invalidField), ("ingress", "fast", .invalidField),
-        ("idc", "DC1", .invalidField), ("service", "a b", .invalidField),
-    ])
+    @Test(
+        "each bad field is named in the error",
+        arguments: [
+            ("name", "Web_01", KennelError.Code.invalidField), ("memory", "lots", .invalidField), ("cpus", "0", .invalidField),
+            ("disk", "big", .invalidField), ("ip", "10.100.0.300", .invalidField), ("ingress", "fast", .invalidField),
+            ("idc", "DC1", .invalidField), ("service", "a b", .invalidField),
+        ])
     func badField(field: String, value: String, code: KennelError.Code) {
         var pairs = [("name", "web-01"), ("idc", "dc1")].filter { $0.0 != field }
         pairs.append((field, value))
@@ -52,13 +54,15 @@ struct MachineRequestTests {
         }
     }
 
-    @Test("sizes and rates that cannot work are refused naming the field and the bound", arguments: [
-        ("memory", "0", "has no unit"), ("memory", "512", "write 512M or 512G"), ("memory", "0M", "at least 64M"),
-        ("memory", "512K", "at least 64M"), ("memory", "63M", "at least 64M"), ("memory", "-1G", "not a size"),
-        ("disk", "0", "has no unit"), ("disk", "512", "has no unit"), ("disk", "1K", "at least 512M"), ("disk", "511M", "at least 512M"),
-        ("ingress", "1", "has no unit"), ("ingress", "999K", "the least is 1M"), ("egress", "500000", "has no unit"),
-        ("egress", "0M", "greater than 0"),
-    ])
+    @Test(
+        "sizes and rates that cannot work are refused naming the field and the bound",
+        arguments: [
+            ("memory", "0", "has no unit"), ("memory", "512", "write 512M or 512G"), ("memory", "0M", "at least 64M"),
+            ("memory", "512K", "at least 64M"), ("memory", "63M", "at least 64M"), ("memory", "-1G", "not a size"),
+            ("disk", "0", "has no unit"), ("disk", "512", "has no unit"), ("disk", "1K", "at least 512M"), ("disk", "511M", "at least 512M"),
+            ("ingress", "1", "has no unit"), ("ingress", "999K", "the least is 1M"), ("egress", "500000", "has no unit"),
+            ("egress", "0M", "greater than 0"),
+        ])
     func sizesThatCannotWork(field: String, value: String, reason: String) {
         #expect {
             try request([("name", "web-01"), ("idc", "dc1"), (field, value)])
@@ -68,9 +72,11 @@ struct MachineRequestTests {
         }
     }
 
-    @Test("the smallest sizes that can work are accepted", arguments: [
-        ("memory", "64M"), ("memory", "65536K"), ("disk", "512M"), ("ingress", "1M"), ("egress", "1000K"), ("egress", "1Mbit"),
-    ])
+    @Test(
+        "the smallest sizes that can work are accepted",
+        arguments: [
+            ("memory", "64M"), ("memory", "65536K"), ("disk", "512M"), ("ingress", "1M"), ("egress", "1000K"), ("egress", "1Mbit"),
+        ])
     func smallestSizes(field: String, value: String) throws {
         _ = try request([("name", "web-01"), ("idc", "dc1"), (field, value)])
     }

@@ -7,8 +7,9 @@ struct RepeatableFieldTests {
     private let bob = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq2mS0yKJv9wJ2iXv2a8x1Yv0v1Lw0Zk8m3n4o5p6q7 bob@desk"
 
     private func request(_ pairs: [(String, String)]) throws(KennelError) -> MachineRequest {
-        try MachineRequest(fields: RequestFields(
-            pairs.map { (name: $0.0, value: $0.1) }, allowed: MachineRequest.fieldNames, repeatable: MachineRequest.repeatableFieldNames))
+        try MachineRequest(
+            fields: RequestFields(
+                pairs.map { (name: $0.0, value: $0.1) }, allowed: MachineRequest.fieldNames, repeatable: MachineRequest.repeatableFieldNames))
     }
 
     @Test("ssh_key may come several times, in order; empty ones are ignored")

@@ -8,12 +8,14 @@ struct ValueParsingTests {
         #expect(try Hostname(parsing: text).value == text)
     }
 
-    @Test("invalid hostnames are refused with a reason", arguments: [
-        ("", "must not be empty"), ("Web-01", "lower-case; write 'web-01'"), ("web_01", "a-z, 0-9 and '-' (RFC 1123 label); write 'web-01'"),
-        ("Web_01", "must be lower-case; write 'web-01'"), ("web 01.a", "write 'web-01-a'"), ("1234", "must not be all digits"),
-        ("web!", "(RFC 1123 label)"), ("-web", "start or end"),
-        ("web-", "start or end"), (String(repeating: "x", count: 64), "at most 63"), ("web.01", "a-z, 0-9"), ("wéb", "a-z, 0-9"),
-    ])
+    @Test(
+        "invalid hostnames are refused with a reason",
+        arguments: [
+            ("", "must not be empty"), ("Web-01", "lower-case; write 'web-01'"), ("web_01", "a-z, 0-9 and '-' (RFC 1123 label); write 'web-01'"),
+            ("Web_01", "must be lower-case; write 'web-01'"), ("web 01.a", "write 'web-01-a'"), ("1234", "must not be all digits"),
+            ("web!", "(RFC 1123 label)"), ("-web", "start or end"),
+            ("web-", "start or end"), (String(repeating: "x", count: 64), "at most 63"), ("web.01", "a-z, 0-9"), ("wéb", "a-z, 0-9"),
+        ])
     func invalidHostnames(text: String, reason: String) {
         #expect {
             try Hostname(parsing: text)
@@ -22,26 +24,32 @@ struct ValueParsingTests {
         }
     }
 
-    @Test("IPv4 addresses parse to their 32-bit value", arguments: [
-        ("0.0.0.0", UInt32(0)), ("10.100.0.1", UInt32(0x0A64_0001)), ("255.255.255.255", UInt32.max), ("192.168.1.20", UInt32(0xC0A8_0114)),
-    ])
+    @Test(
+        "IPv4 addresses parse to their 32-bit value",
+        arguments: [
+            ("0.0.0.0", UInt32(0)), ("10.100.0.1", UInt32(0x0A64_0001)), ("255.255.255.255", UInt32.max), ("192.168.1.20", UInt32(0xC0A8_0114)),
+        ])
     func ipv4(text: String, value: UInt32) throws {
         let address = try IPv4Address(parsing: text)
         #expect(address.value == value)
         #expect(address.description == text)
     }
 
-    @Test("malformed IPv4 addresses are refused", arguments: [
-        "", "10.0.0", "10.0.0.0.1", "256.0.0.1", "10.0.0.-1", "a.b.c.d", "10.01.0.1", "10..0.1", " 10.0.0.1", "1000.0.0.1",
-    ])
+    @Test(
+        "malformed IPv4 addresses are refused",
+        arguments: [
+            "", "10.0.0", "10.0.0.0.1", "256.0.0.1", "10.0.0.-1", "a.b.c.d", "10.01.0.1", "10..0.1", " 10.0.0.1", "1000.0.0.1",
+        ])
     func badIPv4(text: String) {
         #expect(throws: InvalidValue.self) { try IPv4Address(parsing: text) }
     }
 
-    @Test("CIDRs parse and know their network", arguments: [
-        ("10.100.0.0/24", "10.100.0.255", UInt64(256)), ("10.0.0.0/8", "10.255.255.255", UInt64(1 << 24)),
-        ("192.168.1.8/29", "192.168.1.15", UInt64(8)), ("0.0.0.0/0", "255.255.255.255", UInt64(1) << 32),
-    ])
+    @Test(
+        "CIDRs parse and know their network",
+        arguments: [
+            ("10.100.0.0/24", "10.100.0.255", UInt64(256)), ("10.0.0.0/8", "10.255.255.255", UInt64(1 << 24)),
+            ("192.168.1.8/29", "192.168.1.15", UInt64(8)), ("0.0.0.0/0", "255.255.255.255", UInt64(1) << 32),
+        ])
     func cidr(text: String, broadcast: String, size: UInt64) throws {
         let cidr = try CIDR(parsing: text)
         #expect(cidr.description == text)
@@ -80,15 +88,19 @@ struct ValueParsingTests {
         #expect(throws: InvalidValue.self) { try MACAddress(parsing: text) }
     }
 
-    @Test("VLAN IDs are 1–4094", arguments: [("1", true), ("100", true), ("4094", true), ("0", false), ("4095", false), ("-1", false), ("x", false), ("", false)])
+    @Test(
+        "VLAN IDs are 1–4094",
+        arguments: [("1", true), ("100", true), ("4094", true), ("0", false), ("4095", false), ("-1", false), ("x", false), ("", false)])
     func vlans(text: String, valid: Bool) {
         #expect(((try? VLANID(parsing: text)) != nil) == valid)
     }
 
-    @Test("sizes use binary units", arguments: [
-        ("512M", UInt64(512) << 20), ("20G", UInt64(20) << 30), ("1T", UInt64(1) << 40), ("4096", UInt64(4096)),
-        ("4g", UInt64(4) << 30), ("4GiB", UInt64(4) << 30), ("4GB", UInt64(4) << 30), ("1K", UInt64(1024)), ("0", UInt64(0)),
-    ])
+    @Test(
+        "sizes use binary units",
+        arguments: [
+            ("512M", UInt64(512) << 20), ("20G", UInt64(20) << 30), ("1T", UInt64(1) << 40), ("4096", UInt64(4096)),
+            ("4g", UInt64(4) << 30), ("4GiB", UInt64(4) << 30), ("4GB", UInt64(4) << 30), ("1K", UInt64(1024)), ("0", UInt64(0)),
+        ])
     func sizes(text: String, bytes: UInt64) throws {
         #expect(try ByteSize(parsing: text).bytes == bytes)
     }
@@ -103,10 +115,12 @@ struct ValueParsingTests {
         #expect(try ByteSize(parsing: text).description == shown)
     }
 
-    @Test("bandwidth uses decimal units", arguments: [
-        ("100M", UInt64(100_000_000)), ("1G", UInt64(1_000_000_000)), ("100Mbit", UInt64(100_000_000)),
-        ("100mbps", UInt64(100_000_000)), ("512K", UInt64(512_000)), ("8000", UInt64(8000)),
-    ])
+    @Test(
+        "bandwidth uses decimal units",
+        arguments: [
+            ("100M", UInt64(100_000_000)), ("1G", UInt64(1_000_000_000)), ("100Mbit", UInt64(100_000_000)),
+            ("100mbps", UInt64(100_000_000)), ("512K", UInt64(512_000)), ("8000", UInt64(8000)),
+        ])
     func bandwidth(text: String, bits: UInt64) throws {
         #expect(try Bandwidth(parsing: text).bitsPerSecond == bits)
     }
@@ -116,19 +130,25 @@ struct ValueParsingTests {
         #expect(throws: InvalidValue.self) { try Bandwidth(parsing: text) }
     }
 
-    @Test("CPU counts are whole numbers 1–256", arguments: [("1", true), ("2", true), ("256", true), ("0", false), ("257", false), ("1.5", false), ("two", false), ("-1", false)])
+    @Test(
+        "CPU counts are whole numbers 1–256",
+        arguments: [("1", true), ("2", true), ("256", true), ("0", false), ("257", false), ("1.5", false), ("two", false), ("-1", false)])
     func cpuCounts(text: String, valid: Bool) {
         #expect(((try? CPUCount(parsing: text)) != nil) == valid)
     }
 
-    @Test("CPU refusals say the bound", arguments: [("-1", "must be at least 1"), ("0", "must be at least 1"), ("300", "at most 256"), ("x", "not a whole number")])
+    @Test(
+        "CPU refusals say the bound",
+        arguments: [("-1", "must be at least 1"), ("0", "must be at least 1"), ("300", "at most 256"), ("x", "not a whole number")])
     func cpuMessages(text: String, reason: String) {
         #expect { try CPUCount(parsing: text) } throws: { ($0 as? InvalidValue)?.reason.contains(reason) == true }
     }
 
-    @Test("labels allow owners and services but no markup or spaces", arguments: [
-        ("web", true), ("team-pay", true), ("alice@example.com", true), ("a b", false), ("<script>", false), ("", false), ("x'y", false),
-    ])
+    @Test(
+        "labels allow owners and services but no markup or spaces",
+        arguments: [
+            ("web", true), ("team-pay", true), ("alice@example.com", true), ("a b", false), ("<script>", false), ("", false), ("x'y", false),
+        ])
     func labels(text: String, valid: Bool) {
         #expect(((try? Label(parsing: text)) != nil) == valid)
     }

@@ -5,18 +5,26 @@ import Testing
 @Suite("Placement filters")
 struct PlacementFilterTests {
     /// One host that fails exactly one filter, and the reason the refusal must give.
-    @Test("each filter refuses with its own reason", arguments: [
-        ("state", Fixture.host("h", state: .draining), Fixture.request(), "state is draining"),
-        ("state", Fixture.host("h", state: .maintenance), Fixture.request(), "state is maintenance"),
-        ("idc", Fixture.host("h", idc: "dc2"), Fixture.request(), "in IDC dc2"),
-        ("zone", Fixture.host("h", zone: "z2"), Fixture.request(zone: "z1"), "in zone z2"),
-        ("class", Fixture.host("h", hostClass: "general"), Fixture.request(hostClass: "highmem"), "class is general, not highmem"),
-        ("labels", Fixture.host("h", labels: ["ssd"]), Fixture.request(labels: ["ssd", "gpu=t4"]), "lacks labels gpu=t4"),
-        ("vlan", Fixture.host("h", vlans: [200]), Fixture.request(vlans: [100, 300]), "bridge trunks no VLAN of a pool with free addresses (100,300)"),
-        ("cpu", Fixture.host("h", cpus: 2), Fixture.request(cpus: 9), "cpus 8 free < 9 requested"),
-        ("memory", Fixture.host("h", memoryGiB: 32), Fixture.request(memoryGiB: 33), "memory 32G free < 33G requested"),
-        ("bandwidth", Fixture.host("h", bandwidthMbit: 1000), Fixture.request(ingressMbit: 1500), "bandwidth in 1G / out 1G free < 1500M / 0 requested"),
-    ])
+    @Test(
+        "each filter refuses with its own reason",
+        arguments: [
+            ("state", Fixture.host("h", state: .draining), Fixture.request(), "state is draining"),
+            ("state", Fixture.host("h", state: .maintenance), Fixture.request(), "state is maintenance"),
+            ("idc", Fixture.host("h", idc: "dc2"), Fixture.request(), "in IDC dc2"),
+            ("zone", Fixture.host("h", zone: "z2"), Fixture.request(zone: "z1"), "in zone z2"),
+            ("class", Fixture.host("h", hostClass: "general"), Fixture.request(hostClass: "highmem"), "class is general, not highmem"),
+            ("labels", Fixture.host("h", labels: ["ssd"]), Fixture.request(labels: ["ssd", "gpu=t4"]), "lacks labels gpu=t4"),
+            (
+                "vlan", Fixture.host("h", vlans: [200]), Fixture.request(vlans: [100, 300]),
+                "bridge trunks no VLAN of a pool with free addresses (100,300)"
+            ),
+            ("cpu", Fixture.host("h", cpus: 2), Fixture.request(cpus: 9), "cpus 8 free < 9 requested"),
+            ("memory", Fixture.host("h", memoryGiB: 32), Fixture.request(memoryGiB: 33), "memory 32G free < 33G requested"),
+            (
+                "bandwidth", Fixture.host("h", bandwidthMbit: 1000), Fixture.request(ingressMbit: 1500),
+                "bandwidth in 1G / out 1G free < 1500M / 0 requested"
+            ),
+        ])
     func filter(name: String, host: ComputeHost, request: PlacementRequest, reason: String) throws {
         let candidates = Fixture.idle([host])
         #expect {
@@ -31,7 +39,8 @@ struct PlacementFilterTests {
     @Test("a host passing every filter is chosen: the right class, labels, VLAN, and room")
     func passing() throws {
         let host = Fixture.host("h", vlans: [200, 300], bandwidthMbit: 10_000, hostClass: "highmem", labels: ["ssd", "gpu=t4"])
-        let request = Fixture.request(cpus: 32, memoryGiB: 32, vlans: [300], ingressMbit: 5000, egressMbit: 5000, hostClass: "highmem", labels: ["gpu=t4"])
+        let request = Fixture.request(
+            cpus: 32, memoryGiB: 32, vlans: [300], ingressMbit: 5000, egressMbit: 5000, hostClass: "highmem", labels: ["gpu=t4"])
         #expect(try Placement.choose(request, among: Fixture.idle([host])).host.name.value == "h")
     }
 

@@ -35,8 +35,9 @@ enum Fixture {
     ) -> PlacementRequest {
         PlacementRequest(
             idc: name("dc1"), zone: zone.map(name),
-            resources: Resources(cpus: cpus, memory: .gibibytes(memoryGiB), disk: .gibibytes(10),
-                                 ingress: ingressMbit * 1_000_000, egress: egressMbit * 1_000_000),
+            resources: Resources(
+                cpus: cpus, memory: .gibibytes(memoryGiB), disk: .gibibytes(10),
+                ingress: ingressMbit * 1_000_000, egress: egressMbit * 1_000_000),
             vlans: Set(vlans.map(vlan)), service: service.map(label), spread: spread,
             hostClass: hostClass.map(label), hostLabels: labels.map(label), scoring: scoring
         )

@@ -12,8 +12,9 @@ struct PlacementPropertyTests {
         }
     }
 
-    @Test("no host over capacity × overcommit, no machine outside its IDC/zone, best-effort rack skew ≤ 1 while an eligible rack has room",
-          arguments: Array(1...25))
+    @Test(
+        "no host over capacity × overcommit, no machine outside its IDC/zone, best-effort rack skew ≤ 1 while an eligible rack has room",
+        arguments: Array(1...25))
     func properties(seed: Int) throws {
         var random = Generator(state: UInt64(seed) &* 0x9E37_79B9)
         var hosts: [ComputeHost] = []
@@ -21,9 +22,11 @@ struct PlacementPropertyTests {
             for zone in ["z1", "z2"].prefix(1 + random.next(2)) {
                 for rack in (1...(2 + random.next(4))).map({ "r\($0)" }) {
                     for h in 1...(1 + random.next(3)) {
-                        hosts.append(Fixture.host("\(idc)-\(zone)-\(rack)-h\(h)", idc: idc, zone: zone, rack: rack,
-                                                  cpus: 2 + random.next(6), memoryGiB: UInt64(4 + random.next(12)),
-                                                  state: random.next(10) == 0 ? .draining : .active))
+                        hosts.append(
+                            Fixture.host(
+                                "\(idc)-\(zone)-\(rack)-h\(h)", idc: idc, zone: zone, rack: rack,
+                                cpus: 2 + random.next(6), memoryGiB: UInt64(4 + random.next(12)),
+                                state: random.next(10) == 0 ? .draining : .active))
                     }
                 }
             }
@@ -83,7 +86,9 @@ struct FastPathAgreementTests {
                 vlans: [[100], [200], [300]][random.next(3)], ingressMbit: UInt64([0, 50, 500][random.next(3)]),
                 hostClass: [nil, "general"][random.next(2)], labels: [[], ["ssd"]][random.next(2)]
             )
-            let candidates = HostCandidate.make([(host, Resources(cpus: random.next(10), memory: .gibibytes(UInt64(random.next(4))), disk: .gibibytes(0)), 0)])
+            let candidates = HostCandidate.make([
+                (host, Resources(cpus: random.next(10), memory: .gibibytes(UInt64(random.next(4))), disk: .gibibytes(0)), 0)
+            ])
             let chosen = (try? Placement.choose(request, among: candidates)) != nil
             let explained = PlacementReport.explain(request, among: candidates).refusals.hosts.isEmpty
             #expect(chosen == explained)

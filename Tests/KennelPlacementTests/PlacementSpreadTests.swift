@@ -5,8 +5,10 @@ import Testing
 @Suite("Placement spread, scoring and tie-break")
 struct PlacementSpreadTests {
     /// Places `count` machines of `service` one by one, updating usage as a store would.
-    static func place(_ count: Int, service: String?, hosts: [ComputeHost], spread: SpreadMode = .bestEffort,
-                      scoring: ScoringPolicy = .spread, cpus: Int = 1) throws -> [ComputeHost] {
+    static func place(
+        _ count: Int, service: String?, hosts: [ComputeHost], spread: SpreadMode = .bestEffort,
+        scoring: ScoringPolicy = .spread, cpus: Int = 1
+    ) throws -> [ComputeHost] {
         var used: [Hostname: (Resources, Int)] = [:]
         var placed: [ComputeHost] = []
         for _ in 0..<count {

@@ -20,7 +20,9 @@ struct ConcurrentAllocationTests {
         return (response.status, response.status == .created ? try json(response)["ip"] as? String : try errorBody(response).code)
     }
 
-    @Test("64 concurrent creates against 20 free addresses: exactly 20 win with distinct IPs, 44 get pool_exhausted and leave nothing", arguments: 1...20)
+    @Test(
+        "64 concurrent creates against 20 free addresses: exactly 20 win with distinct IPs, 44 get pool_exhausted and leave nothing",
+        arguments: 1...20)
     func sixtyFourForTwenty(round: Int) async throws {
         try await withAPI(site: Self.twentyAddressSite()) { client, plane in
             let results = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in

@@ -21,10 +21,12 @@ struct HostURIRefusalTests {
     func add(uri: String) async throws {
         try await withAPI { client, plane in
             let before = try await plane.store.hosts().count
-            let response = try await client.postForm("/api/v1/hosts", [
-                ("name", "evil"), ("idc", "dc1"), ("zone", "z1"), ("rack", "r1"), ("cpus", "8"), ("memory", "16G"), ("disk", "100G"),
-                ("uri", uri),
-            ])
+            let response = try await client.postForm(
+                "/api/v1/hosts",
+                [
+                    ("name", "evil"), ("idc", "dc1"), ("zone", "z1"), ("rack", "r1"), ("cpus", "8"), ("memory", "16G"), ("disk", "100G"),
+                    ("uri", uri),
+                ])
             #expect(response.status == .unprocessableContent)
             #expect(try errorBody(response).field == "uri")
             #expect((try errorBody(response).message?.count ?? 0) < 300)

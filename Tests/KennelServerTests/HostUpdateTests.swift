@@ -12,15 +12,20 @@ struct HostUpdateTests {
             body: ByteBuffer(string: body))
     }
 
-    @Test("changes that would strand the machine are 409 naming the field and the machine, and change nothing", arguments: [
-        ("cpus=1", "cpus"), ("cpu_overcommit=0.5", "cpu_overcommit"), ("memory=2G", "memory"), ("memory_overcommit=0.1", "memory_overcommit"),
-        ("disk=10G", "disk"), ("bandwidth=50M", "bandwidth"), ("vlans=200", "vlans"), ("vlans=", "vlans"),
-    ])
+    @Test(
+        "changes that would strand the machine are 409 naming the field and the machine, and change nothing",
+        arguments: [
+            ("cpus=1", "cpus"), ("cpu_overcommit=0.5", "cpu_overcommit"), ("memory=2G", "memory"), ("memory_overcommit=0.1", "memory_overcommit"),
+            ("disk=10G", "disk"), ("bandwidth=50M", "bandwidth"), ("vlans=200", "vlans"), ("vlans=", "vlans"),
+        ])
     func stranding(change: String, field: String) async throws {
         try await withAPI { client, _ in
-            let machine = try json(try await client.postForm("/api/v1/machines", [
-                ("name", "web-01"), ("idc", "dc1"), ("cpus", "8"), ("memory", "4G"), ("disk", "20G"), ("ingress", "100M"),
-            ]))
+            let machine = try json(
+                try await client.postForm(
+                    "/api/v1/machines",
+                    [
+                        ("name", "web-01"), ("idc", "dc1"), ("cpus", "8"), ("memory", "4G"), ("disk", "20G"), ("ingress", "100M"),
+                    ]))
             let host = try #require(machine["host"] as? String)
             let before = String(buffer: try await client.get("/api/v1/hosts/\(host)").body)
             let response = try await patch(client, host, change)

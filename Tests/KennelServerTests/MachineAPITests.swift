@@ -55,15 +55,17 @@ struct MachineAPITests {
         }
     }
 
-    @Test("bad fields are 422 naming the field, and nothing is written", arguments: [
-        ("name", [("name", "Web_01"), ("idc", "dc1")], "invalid_field"),
-        ("memory", [("name", "web-02"), ("idc", "dc1"), ("memory", "lots")], "invalid_field"),
-        ("idc", [("name", "web-03"), ("idc", "nowhere")], "unknown_reference"),
-        ("zone", [("name", "web-04"), ("idc", "dc1"), ("zone", "z9")], "unknown_reference"),
-        ("idc", [("name", "web-05")], "missing_field"),
-        ("colour", [("name", "web-06"), ("idc", "dc1"), ("colour", "blue")], "unknown_field"),
-        ("ip", [("name", "web-07"), ("idc", "dc1"), ("ip", "10.100.0.255")], "invalid_field"),
-    ])
+    @Test(
+        "bad fields are 422 naming the field, and nothing is written",
+        arguments: [
+            ("name", [("name", "Web_01"), ("idc", "dc1")], "invalid_field"),
+            ("memory", [("name", "web-02"), ("idc", "dc1"), ("memory", "lots")], "invalid_field"),
+            ("idc", [("name", "web-03"), ("idc", "nowhere")], "unknown_reference"),
+            ("zone", [("name", "web-04"), ("idc", "dc1"), ("zone", "z9")], "unknown_reference"),
+            ("idc", [("name", "web-05")], "missing_field"),
+            ("colour", [("name", "web-06"), ("idc", "dc1"), ("colour", "blue")], "unknown_field"),
+            ("ip", [("name", "web-07"), ("idc", "dc1"), ("ip", "10.100.0.255")], "invalid_field"),
+        ])
     func badFields(field: String, form: [(String, String)], code: String) async throws {
         try await withAPI { client, plane in
             let response = try await client.postForm("/api/v1/machines", form)
@@ -86,7 +88,8 @@ struct MachineAPITests {
             let nested = try await client.postJSON("/api/v1/machines", #"{"name":{"a":1},"idc":"dc1"}"#)
             #expect(nested.status == .unprocessableContent)
             #expect(try errorBody(nested).field == "name")
-            let xml = try await client.executeRequest(uri: "/api/v1/machines", method: .post, headers: [.contentType: "text/xml"], body: ByteBuffer(string: "<a/>"))
+            let xml = try await client.executeRequest(
+                uri: "/api/v1/machines", method: .post, headers: [.contentType: "text/xml"], body: ByteBuffer(string: "<a/>"))
             #expect(xml.status == .badRequest)
         }
     }
@@ -187,7 +190,9 @@ struct MachineLifecycleAPITests {
     @Test("ssh_key as a JSON array gives one key per item; in a form it repeats")
     func keys() async throws {
         try await withAPI { client, _ in
-            let response = try await client.postJSON("/api/v1/machines", #"{"name":"web-01","idc":"dc1","ssh_key":["\#(key)","\#(key.replacingOccurrences(of: "alice", with: "carol"))"]}"#)
+            let response = try await client.postJSON(
+                "/api/v1/machines", #"{"name":"web-01","idc":"dc1","ssh_key":["\#(key)","\#(key.replacingOccurrences(of: "alice", with: "carol"))"]}"#
+            )
             #expect(response.status == .created)
             #expect((try json(response)["ssh_keys"] as? [String])?.count == 2)
             let form = try await client.postForm("/api/v1/machines", [("name", "web-02"), ("idc", "dc1"), ("ssh_key", key), ("ssh_key", key)])

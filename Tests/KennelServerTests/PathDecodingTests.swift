@@ -6,9 +6,11 @@ import Testing
 
 @Suite("Path parameters are percent-decoded once, as the CLI encodes them")
 struct PathDecodingTests {
-    @Test("a service with '/', '%', '+' or '@' in its name can be looked up", arguments: [
-        ("a/b", "a%2Fb"), ("a%b", "a%25b"), ("a+b", "a+b"), ("a+b", "a%2Bb"), ("ops@example.com", "ops%40example.com"),
-    ])
+    @Test(
+        "a service with '/', '%', '+' or '@' in its name can be looked up",
+        arguments: [
+            ("a/b", "a%2Fb"), ("a%b", "a%25b"), ("a+b", "a+b"), ("a+b", "a%2Bb"), ("ops@example.com", "ops%40example.com"),
+        ])
     func serviceNames(service: String, encoded: String) async throws {
         try await withAPI { client, _ in
             let created = try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("service", service)])

@@ -23,7 +23,8 @@ struct PlacementAPITests {
     func strictSpread() async throws {
         try await withAPI { client, plane in
             for n in 1...3 { _ = try await create(client, "db-\(n)", [("zone", "z1"), ("service", "db"), ("spread", "strict")]) }
-            let response = try await client.postForm("/api/v1/machines", [("name", "db-4"), ("idc", "dc1"), ("zone", "z1"), ("service", "db"), ("spread", "strict")])
+            let response = try await client.postForm(
+                "/api/v1/machines", [("name", "db-4"), ("idc", "dc1"), ("zone", "z1"), ("service", "db"), ("spread", "strict")])
             #expect(response.status == .conflict)
             #expect(try errorBody(response).code == "spread_impossible")
             #expect(try await plane.rowCounts().machines == 3)
@@ -68,8 +69,9 @@ struct PlacementAPITests {
             for n in 1...3 { _ = try await create(client, "web-\(n)", [("zone", "z1"), ("service", "web")]) }
             // Racks r2 and r3 go into maintenance: the next two machines can only stack in r1.
             for host in ["z1-r2-h1", "z1-r2-h2", "z1-r3-h1", "z1-r3-h2"] {
-                _ = try await client.executeRequest(uri: "/api/v1/hosts/\(host)", method: .patch,
-                                                    headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "state=maintenance"))
+                _ = try await client.executeRequest(
+                    uri: "/api/v1/hosts/\(host)", method: .patch,
+                    headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "state=maintenance"))
             }
             for n in 4...5 { #expect(try await create(client, "web-\(n)", [("zone", "z1"), ("service", "web")])["rack"] as? String == "r1") }
             let body = try json(try await client.get("/api/v1/services/web/spread"))
@@ -87,20 +89,24 @@ struct PlacementAPITests {
     @Test("hosts: add to a known rack, refuse unknown references, drain, and delete only when empty")
     func hosts() async throws {
         try await withAPI { client, _ in
-            let host = [("name", "z1-r1-h9"), ("uri", "lxc+ssh://root@h9.example/system"), ("idc", "dc1"), ("zone", "z1"), ("rack", "r1"),
-                        ("cpus", "16"), ("memory", "64G"), ("disk", "1T"), ("vlans", "100,200"), ("class", "highmem"), ("labels", "ssd")]
+            let host = [
+                ("name", "z1-r1-h9"), ("uri", "lxc+ssh://root@h9.example/system"), ("idc", "dc1"), ("zone", "z1"), ("rack", "r1"),
+                ("cpus", "16"), ("memory", "64G"), ("disk", "1T"), ("vlans", "100,200"), ("class", "highmem"), ("labels", "ssd"),
+            ]
             let added = try await client.postForm("/api/v1/hosts", host)
             #expect(added.status == .created)
             #expect(try json(added)["class"] as? String == "highmem")
             for (field, value) in [("rack", "r9"), ("zone", "z9"), ("idc", "dc9"), ("uri", "qemu:///system"), ("cpus", "0")] {
-                let refused = try await client.postForm("/api/v1/hosts", host.map { $0.0 == field ? ($0.0, value) : $0 }.map { $0.0 == "name" ? ($0.0, "other") : $0 })
+                let refused = try await client.postForm(
+                    "/api/v1/hosts", host.map { $0.0 == field ? ($0.0, value) : $0 }.map { $0.0 == "name" ? ($0.0, "other") : $0 })
                 #expect(refused.status == .unprocessableContent, "field \(field)")
                 #expect(try errorBody(refused).field == field)
             }
             let placed = try await create(client, "mem-1", [("host_class", "highmem"), ("host_labels", "ssd")])
             #expect(placed["host"] as? String == "z1-r1-h9")
-            let drain = try await client.executeRequest(uri: "/api/v1/hosts/z1-r1-h9", method: .patch,
-                                                        headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "state=draining"))
+            let drain = try await client.executeRequest(
+                uri: "/api/v1/hosts/z1-r1-h9", method: .patch,
+                headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "state=draining"))
             #expect(try json(drain)["state"] as? String == "draining")
             #expect(try json(drain)["machines"] as? Int == 1)
             let refused = try await client.postForm("/api/v1/machines", [("name", "mem-2"), ("idc", "dc1"), ("host_class", "highmem")])

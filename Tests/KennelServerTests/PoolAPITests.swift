@@ -17,10 +17,12 @@ struct PoolAPITests {
     @Test("a pool is created with its ranges, exclusions, DNS and quarantine, and shows its usage")
     func create() async throws {
         try await withAPI { client, _ in
-            let response = try await client.postForm("/api/v1/pools", Self.with([
-                ("zones", "z1,z2"), ("ranges", "10.200.0.10-10.200.0.59"), ("exclude", "10.200.0.20,10.200.0.30-10.200.0.34"),
-                ("dns", "10.0.0.53,10.0.1.53"), ("search_domain", "dc1.example.com"), ("quarantine", "2h"),
-            ]))
+            let response = try await client.postForm(
+                "/api/v1/pools",
+                Self.with([
+                    ("zones", "z1,z2"), ("ranges", "10.200.0.10-10.200.0.59"), ("exclude", "10.200.0.20,10.200.0.30-10.200.0.34"),
+                    ("dns", "10.0.0.53,10.0.1.53"), ("search_domain", "dc1.example.com"), ("quarantine", "2h"),
+                ]))
             #expect(response.status == .created)
             let pool = try json(response)
             #expect(pool["size"] as? Int == 44)
@@ -37,17 +39,19 @@ struct PoolAPITests {
         }
     }
 
-    @Test("bad pools are refused naming the field, and nothing is written", arguments: [
-        ("cidr", [("cidr", "10.200.0/24")], 422), ("cidr", [("cidr", "0.0.0.0/0"), ("gateway", "10.0.0.1")], 422),
-        ("cidr", [("cidr", "10.200.0.5/24")], 422), ("cidr", [("cidr", "10.200.0.0/31"), ("gateway", "10.200.0.1")], 422),
-        ("gateway", [("gateway", "10.201.0.1")], 422), ("gateway", [("gateway", "10.200.0.0")], 422),
-        ("ranges", [("ranges", "10.201.0.10-10.201.0.20")], 422), ("ranges", [("ranges", "10.200.0.20-10.200.0.10")], 422),
-        ("ranges", [("ranges", "10.200.0.0-10.200.0.10")], 422), ("ranges", [("ranges", "10.200.0.10-10.200.0.20,10.200.0.15-10.200.0.30")], 422),
-        ("exclude", [("exclude", "10.201.0.5")], 422), ("vlan", [("vlan", "0")], 422), ("vlan", [("vlan", "4095")], 422),
-        ("idc", [("idc", "nowhere")], 422), ("zones", [("zones", "z1,z9")], 422), ("dns", [("dns", "10.0.0.53,")], 422),
-        ("quarantine", [("quarantine", "soon")], 422), ("search_domain", [("search_domain", "bad_domain")], 422),
-        ("cidr", [("cidr", "10.100.0.128/25"), ("gateway", "10.100.0.129")], 409), ("name", [("name", "pool-a")], 409),
-    ])
+    @Test(
+        "bad pools are refused naming the field, and nothing is written",
+        arguments: [
+            ("cidr", [("cidr", "10.200.0/24")], 422), ("cidr", [("cidr", "0.0.0.0/0"), ("gateway", "10.0.0.1")], 422),
+            ("cidr", [("cidr", "10.200.0.5/24")], 422), ("cidr", [("cidr", "10.200.0.0/31"), ("gateway", "10.200.0.1")], 422),
+            ("gateway", [("gateway", "10.201.0.1")], 422), ("gateway", [("gateway", "10.200.0.0")], 422),
+            ("ranges", [("ranges", "10.201.0.10-10.201.0.20")], 422), ("ranges", [("ranges", "10.200.0.20-10.200.0.10")], 422),
+            ("ranges", [("ranges", "10.200.0.0-10.200.0.10")], 422), ("ranges", [("ranges", "10.200.0.10-10.200.0.20,10.200.0.15-10.200.0.30")], 422),
+            ("exclude", [("exclude", "10.201.0.5")], 422), ("vlan", [("vlan", "0")], 422), ("vlan", [("vlan", "4095")], 422),
+            ("idc", [("idc", "nowhere")], 422), ("zones", [("zones", "z1,z9")], 422), ("dns", [("dns", "10.0.0.53,")], 422),
+            ("quarantine", [("quarantine", "soon")], 422), ("search_domain", [("search_domain", "bad_domain")], 422),
+            ("cidr", [("cidr", "10.100.0.128/25"), ("gateway", "10.100.0.129")], 409), ("name", [("name", "pool-a")], 409),
+        ])
     func refused(field: String, changes: [(String, String)], status: Int) async throws {
         try await withAPI { client, _ in
             let response = try await client.postForm("/api/v1/pools", Self.with(changes))
@@ -88,10 +92,12 @@ struct PoolAPITests {
         }
     }
 
-    @Test("a bad update is refused naming the field and changes nothing", arguments: [
-        ("ranges", "ranges=10.100.0.50-10.100.0.40"), ("exclude", "exclude=10.9.9.9"), ("quarantine", "quarantine=later"),
-        ("zones", "zones=z9"), ("vlan", "vlan=300"), ("colour", "colour=red"),
-    ])
+    @Test(
+        "a bad update is refused naming the field and changes nothing",
+        arguments: [
+            ("ranges", "ranges=10.100.0.50-10.100.0.40"), ("exclude", "exclude=10.9.9.9"), ("quarantine", "quarantine=later"),
+            ("zones", "zones=z9"), ("vlan", "vlan=300"), ("colour", "colour=red"),
+        ])
     func badUpdate(field: String, body: String) async throws {
         try await withAPI { client, _ in
             let before = String(buffer: try await client.get("/api/v1/pools/pool-a").body)
@@ -108,7 +114,9 @@ struct PoolAPITests {
     @Test("a JSON create takes lists as arrays")
     func jsonLists() async throws {
         try await withAPI { client, _ in
-            let response = try await client.postJSON("/api/v1/pools", #"""
+            let response = try await client.postJSON(
+                "/api/v1/pools",
+                #"""
                 {"name":"dc1-vlan300","cidr":"10.30.0.0/24","gateway":"10.30.0.1","vlan":300,"idc":"dc1",
                  "zones":["z1"],"exclude":["10.30.0.2","10.30.0.10-10.30.0.19"],"dns":["10.30.0.53"],"quarantine":"0"}
                 """#)
@@ -172,14 +180,18 @@ struct PoolAPITests {
                 body: ByteBuffer(string: "zones=z1,z2"))
             #expect(widened.status == .ok)
 
-            let unreachable = try await client.postForm("/api/v1/pools", [
-                ("name", "dc1-vlan300"), ("cidr", "10.30.0.0/24"), ("gateway", "10.30.0.1"), ("vlan", "300"), ("idc", "dc1"),
-            ])
+            let unreachable = try await client.postForm(
+                "/api/v1/pools",
+                [
+                    ("name", "dc1-vlan300"), ("cidr", "10.30.0.0/24"), ("gateway", "10.30.0.1"), ("vlan", "300"), ("idc", "dc1"),
+                ])
             #expect(unreachable.status == .created)
             #expect((try json(unreachable)["warnings"] as? [String])?.first?.contains("no host in dc1 trunks VLAN 300") == true)
-            let reachable = try await client.postForm("/api/v1/pools", [
-                ("name", "dc1-vlan100b"), ("cidr", "10.31.0.0/24"), ("gateway", "10.31.0.1"), ("vlan", "100"), ("idc", "dc1"),
-            ])
+            let reachable = try await client.postForm(
+                "/api/v1/pools",
+                [
+                    ("name", "dc1-vlan100b"), ("cidr", "10.31.0.0/24"), ("gateway", "10.31.0.1"), ("vlan", "100"), ("idc", "dc1"),
+                ])
             #expect(try json(reachable)["warnings"] == nil)
             let explain = try json(try await client.get("/api/v1/placement/explain?idc=dc1&pool=dc1-vlan300"))
             #expect(String(describing: explain).contains("300"))

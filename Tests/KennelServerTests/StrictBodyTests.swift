@@ -6,23 +6,25 @@ import Testing
 
 @Suite("Strict bodies: one JSON type per field, no duplicates, no nesting, form keys with '='")
 struct StrictBodyTests {
-    @Test("wrong JSON types, duplicate keys and nested values are 422 naming the field and write nothing", arguments: [
-        (#"{"name":["a"],"idc":"dc1"}"#, "name"),
-        (#"{"name":123,"idc":"dc1"}"#, "name"),
-        (#"{"name":true,"idc":"dc1"}"#, "name"),
-        (#"{"name":"a","idc":["dc1"]}"#, "idc"),
-        (#"{"name":"a","idc":"dc1","cpus":[2]}"#, "cpus"),
-        (#"{"name":"a","idc":"dc1","cpus":"2"}"#, "cpus"),
-        (#"{"name":"a","idc":"dc1","cpus":2.5}"#, "cpus"),
-        (#"{"name":"a","idc":"dc1","memory":["4G"]}"#, "memory"),
-        (#"{"name":"a","idc":"dc1","memory":4096}"#, "memory"),
-        (#"{"name":"a","idc":"dc1","host_labels":"ssd"}"#, "host_labels"),
-        (#"{"name":"a","idc":"dc1","host_labels":[1]}"#, "host_labels"),
-        (#"{"name":"a","idc":"dc1","ssh_key":[["k"]]}"#, "ssh_key"),
-        (#"{"name":"a","idc":"dc1","zone":{"z":1}}"#, "zone"),
-        (#"{"name":"a","name":"b","idc":"dc1"}"#, "name"),
-        (#"{"name":"a","idc":"dc1","idc":"dc1"}"#, "idc"),
-    ])
+    @Test(
+        "wrong JSON types, duplicate keys and nested values are 422 naming the field and write nothing",
+        arguments: [
+            (#"{"name":["a"],"idc":"dc1"}"#, "name"),
+            (#"{"name":123,"idc":"dc1"}"#, "name"),
+            (#"{"name":true,"idc":"dc1"}"#, "name"),
+            (#"{"name":"a","idc":["dc1"]}"#, "idc"),
+            (#"{"name":"a","idc":"dc1","cpus":[2]}"#, "cpus"),
+            (#"{"name":"a","idc":"dc1","cpus":"2"}"#, "cpus"),
+            (#"{"name":"a","idc":"dc1","cpus":2.5}"#, "cpus"),
+            (#"{"name":"a","idc":"dc1","memory":["4G"]}"#, "memory"),
+            (#"{"name":"a","idc":"dc1","memory":4096}"#, "memory"),
+            (#"{"name":"a","idc":"dc1","host_labels":"ssd"}"#, "host_labels"),
+            (#"{"name":"a","idc":"dc1","host_labels":[1]}"#, "host_labels"),
+            (#"{"name":"a","idc":"dc1","ssh_key":[["k"]]}"#, "ssh_key"),
+            (#"{"name":"a","idc":"dc1","zone":{"z":1}}"#, "zone"),
+            (#"{"name":"a","name":"b","idc":"dc1"}"#, "name"),
+            (#"{"name":"a","idc":"dc1","idc":"dc1"}"#, "idc"),
+        ])
     func refusedJSON(body: String, field: String) async throws {
         try await withAPI { client, plane in
             let response = try await client.postJSON("/api/v1/machines", body)
@@ -33,11 +35,13 @@ struct StrictBodyTests {
         }
     }
 
-    @Test("malformed JSON is 400, deep nesting included", arguments: [
-        "{", #"{"name":"a",}"#, #"{"name":"a" "idc":"b"}"#, #"{"name":"\u12"}"#, #"{"name":"\u+123"}"#,
-        #"{"a":1} x"#, "[" + String(repeating: "[", count: 100),
-        #"{"name":"#, "nul", #"{"name":01}"#,
-    ])
+    @Test(
+        "malformed JSON is 400, deep nesting included",
+        arguments: [
+            "{", #"{"name":"a",}"#, #"{"name":"a" "idc":"b"}"#, #"{"name":"\u12"}"#, #"{"name":"\u+123"}"#,
+            #"{"a":1} x"#, "[" + String(repeating: "[", count: 100),
+            #"{"name":"#, "nul", #"{"name":01}"#,
+        ])
     func malformedJSON(body: String) async throws {
         try await withAPI { client, plane in
             let response = try await client.postJSON("/api/v1/machines", body)
@@ -57,9 +61,11 @@ struct StrictBodyTests {
         }
     }
 
-    @Test("a form key without '=' is 422 naming it", arguments: [
-        ("name=a&idc=dc1&zone", "zone"), ("name&idc=dc1", "name"),
-    ])
+    @Test(
+        "a form key without '=' is 422 naming it",
+        arguments: [
+            ("name=a&idc=dc1&zone", "zone"), ("name&idc=dc1", "name"),
+        ])
     func formKeyWithoutValue(body: String, field: String) async throws {
         try await withAPI { client, plane in
             let response = try await client.executeRequest(

@@ -10,11 +10,13 @@ import Testing
 
 @Suite("Input that passes parsing but cannot work is refused before anything is written")
 struct UnworkableInputTests {
-    @Test("every case of the adversarial run is 422 naming the field, and writes nothing", arguments: [
-        ("memory=0", "memory"), ("memory=512", "memory"), ("memory=512K", "memory"), ("disk=0", "disk"), ("disk=512", "disk"),
-        ("disk=1K", "disk"), ("ingress=1", "ingress"), ("egress=1K", "egress"), ("image=nope", "image"),
-        ("image=debian-12:19700101-000000", "image"), ("cpus=-1", "cpus"),
-    ])
+    @Test(
+        "every case of the adversarial run is 422 naming the field, and writes nothing",
+        arguments: [
+            ("memory=0", "memory"), ("memory=512", "memory"), ("memory=512K", "memory"), ("disk=0", "disk"), ("disk=512", "disk"),
+            ("disk=1K", "disk"), ("ingress=1", "ingress"), ("egress=1K", "egress"), ("image=nope", "image"),
+            ("image=debian-12:19700101-000000", "image"), ("cpus=-1", "cpus"),
+        ])
     func formCases(extra: String, field: String) async throws {
         try await withAPI { client, plane in
             let response = try await client.executeRequest(

@@ -15,8 +15,9 @@ struct SQLiteMachineStoreTests {
             spec: MachineSpec(cpus: .one, memory: .gibibytes(1), disk: .gibibytes(10), image: .defaultImage, ingress: .megabits(100)),
             host: TestSite.value(host),
             location: SiteLocation(idc: TestSite.value("dc1"), zone: TestSite.value("z1"), rack: TestSite.value("r1")),
-            network: MachineNetwork(pool: TestSite.value("pool-a"), ip: address, prefix: 24, gateway: TestSite.value("10.100.0.1"),
-                                    vlan: TestSite.value("100"), mac: MACAddress(derivedFrom: address)),
+            network: MachineNetwork(
+                pool: TestSite.value("pool-a"), ip: address, prefix: 24, gateway: TestSite.value("10.100.0.1"),
+                vlan: TestSite.value("100"), mac: MACAddress(derivedFrom: address)),
             service: TestSite.value("web"), owner: nil, createdAt: Date(timeIntervalSince1970: 1_800_000_000)
         )
     }
@@ -29,7 +30,10 @@ struct SQLiteMachineStoreTests {
 
     @Test("migrations are numbered and all applied")
     func migrations() throws {
-        #expect(try SQLiteMachineStore.inMemory().appliedMigrations() == ["v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic"])
+        #expect(
+            try SQLiteMachineStore.inMemory().appliedMigrations() == [
+                "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic",
+            ])
     }
 
     @Test("a machine reads back exactly as written, with its rack from its host")
@@ -77,7 +81,8 @@ struct SQLiteMachineStoreTests {
     @Test("deleting a machine that never ran frees its address at once")
     func deleteNeverRan() async throws {
         let store = try await loadedStore()
-        let pool: Hostname = TestSite.value("pool-a"), ip: IPv4Address = TestSite.value("10.100.0.2")
+        let pool: Hostname = TestSite.value("pool-a")
+        let ip: IPv4Address = TestSite.value("10.100.0.2")
         try await store.transaction { transaction in
             #expect(try transaction.takeFreeAddress(ip, in: pool))
             try transaction.insert(self.machine("web-01", ip: "10.100.0.2"), reusingLease: false)
@@ -101,7 +106,8 @@ struct SQLiteMachineStoreTests {
     func reloadKeepsChanges() async throws {
         let store = try await loadedStore()
         try await store.transaction { transaction in
-            guard var host = try transaction.host(named: TestSite.value("z1-r1-h1")), var pool = try transaction.pool(named: TestSite.value("pool-a")) else {
+            guard var host = try transaction.host(named: TestSite.value("z1-r1-h1")), var pool = try transaction.pool(named: TestSite.value("pool-a"))
+            else {
                 throw KennelError(.internal, "fixture missing")
             }
             host.state = .draining
@@ -156,7 +162,8 @@ struct HostUsageTriggerTests {
         let plane = try await TestControlPlane.make()
         let machines = plane.services.machines
         for n in 1...30 {
-            _ = try await machines.create(TestSite.request("m-\(n)", cpus: 1 + n % 3, memory: "\(1 + n % 4)G", service: n % 2 == 0 ? "web" : (n % 3 == 0 ? "db" : nil)))
+            _ = try await machines.create(
+                TestSite.request("m-\(n)", cpus: 1 + n % 3, memory: "\(1 + n % 4)G", service: n % 2 == 0 ? "web" : (n % 3 == 0 ? "db" : nil)))
         }
         for n in stride(from: 1, through: 30, by: 4) { try await machines.delete(named: TestSite.value("m-\(n)")) }
         try await plane.store.transaction { transaction in
@@ -164,23 +171,27 @@ struct HostUsageTriggerTests {
             try db.execute(sql: "UPDATE machine SET host = 'z2-r3-h2', service = 'db' WHERE name IN ('m-2', 'm-3')")
         }
         let mismatches = try await plane.store.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM host h
-                LEFT JOIN host_usage u ON u.host = h.name
-                LEFT JOIN (SELECT host, COUNT(*) AS n, SUM(cpus) AS c, SUM(memory_bytes) AS m, SUM(disk_bytes) AS d
-                           FROM machine GROUP BY host) s ON s.host = h.name
-                WHERE COALESCE(u.machines, 0) != COALESCE(s.n, 0) OR COALESCE(u.cpus, 0) != COALESCE(s.c, 0)
-                   OR COALESCE(u.memory_bytes, 0) != COALESCE(s.m, 0) OR COALESCE(u.disk_bytes, 0) != COALESCE(s.d, 0)
-                """) ?? -1
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM host h
+                    LEFT JOIN host_usage u ON u.host = h.name
+                    LEFT JOIN (SELECT host, COUNT(*) AS n, SUM(cpus) AS c, SUM(memory_bytes) AS m, SUM(disk_bytes) AS d
+                               FROM machine GROUP BY host) s ON s.host = h.name
+                    WHERE COALESCE(u.machines, 0) != COALESCE(s.n, 0) OR COALESCE(u.cpus, 0) != COALESCE(s.c, 0)
+                       OR COALESCE(u.memory_bytes, 0) != COALESCE(s.m, 0) OR COALESCE(u.disk_bytes, 0) != COALESCE(s.d, 0)
+                    """) ?? -1
         }
         #expect(mismatches == 0)
         let serviceMismatches = try await plane.store.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM (
-                    SELECT host, service, COUNT(*) AS n FROM machine WHERE service IS NOT NULL GROUP BY host, service
-                ) s FULL OUTER JOIN host_service hs ON hs.host = s.host AND hs.service = s.service
-                WHERE COALESCE(hs.machines, 0) != COALESCE(s.n, 0)
-                """) ?? -1
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM (
+                        SELECT host, service, COUNT(*) AS n FROM machine WHERE service IS NOT NULL GROUP BY host, service
+                    ) s FULL OUTER JOIN host_service hs ON hs.host = s.host AND hs.service = s.service
+                    WHERE COALESCE(hs.machines, 0) != COALESCE(s.n, 0)
+                    """) ?? -1
         }
         #expect(serviceMismatches == 0)
     }

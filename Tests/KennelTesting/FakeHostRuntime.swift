@@ -26,7 +26,7 @@ public actor FakeHostRuntime: HostRuntime {
     /// Lets held and future starts proceed.
     public func releaseStarts() {
         holding = false
-        held.forEach { $0.resume() }
+        for continuation in held { continuation.resume() }
         held = []
     }
 
@@ -66,8 +66,9 @@ public actor FakeHostRuntime: HostRuntime {
 
     public func health(of machine: Machine, on host: ComputeHost) async throws -> MachineHealth? {
         guard domains[host.name]?[machine.name] == .running else { return .stopped }
-        return MachineHealth(sshd: silentSSH.contains(machine.name) ? .down : .up,
-                             programs: [ProgramStatus(name: "sshd", state: "RUNNING", detail: "pid 4")])
+        return MachineHealth(
+            sshd: silentSSH.contains(machine.name) ? .down : .up,
+            programs: [ProgramStatus(name: "sshd", state: "RUNNING", detail: "pid 4")])
     }
 
     public func remove(_ machine: Machine, from host: ComputeHost) async throws {

@@ -33,19 +33,21 @@ public enum TestSite {
                 rackLocations.append(location)
                 for h in 0..<hostsPerRack {
                     let name: Hostname = value("z\(z)-r\(r)-h\(h + 1)")
-                    hosts.append(ComputeHost(
-                        name: name, uri: uri(name), location: location,
-                        capacity: Resources(cpus: cpus, memory: value(memory), disk: value(disk)),
-                        bridge: "br0", vlans: [value("100")]
-                    ))
+                    hosts.append(
+                        ComputeHost(
+                            name: name, uri: uri(name), location: location,
+                            capacity: Resources(cpus: cpus, memory: value(memory), disk: value(disk)),
+                            bridge: "br0", vlans: [value("100")]
+                        ))
                 }
             }
         }
         let network: CIDR = value(cidr)
         let pool: Pool
         do {
-            pool = try Pool(name: value("pool-a"), cidr: network, gateway: IPv4Address(network.network.value + 1),
-                            vlan: value("100"), idc: idc)
+            pool = try Pool(
+                name: value("pool-a"), cidr: network, gateway: IPv4Address(network.network.value + 1),
+                vlan: value("100"), idc: idc)
         } catch {
             preconditionFailure("test pool is invalid: \(error)")
         }

@@ -28,10 +28,12 @@ struct HostSettingsOptions: ParsableArguments {
     @Option(help: "Labels, comma-separated.") var labels: String?
 
     var form: [(String, String)] {
-        [("uri", uri), ("state", state), ("cpus", cpus), ("memory", memory), ("disk", disk), ("cpu_overcommit", cpuOvercommit),
-         ("memory_overcommit", memoryOvercommit), ("disk_overcommit", diskOvercommit), ("bridge", bridge), ("vlans", vlans),
-         ("bandwidth", bandwidth), ("class", hostClass), ("labels", labels)]
-            .compactMap { key, value in value.map { (key, $0) } }
+        [
+            ("uri", uri), ("state", state), ("cpus", cpus), ("memory", memory), ("disk", disk), ("cpu_overcommit", cpuOvercommit),
+            ("memory_overcommit", memoryOvercommit), ("disk_overcommit", diskOvercommit), ("bridge", bridge), ("vlans", vlans),
+            ("bandwidth", bandwidth), ("class", hostClass), ("labels", labels),
+        ]
+        .compactMap { key, value in value.map { (key, $0) } }
     }
 }
 

@@ -7,8 +7,10 @@ enum HostText {
         TextTable.render(
             headers: ["NAME", "STATE", "IDC", "ZONE", "RACK", "MACHINES", "CPUS", "MEMORY", "VLANS", "CLASS"],
             rows: hosts.map { h in
-                [h.name, h.state, h.idc, h.zone, h.rack, String(h.machines), "\(h.usedCpus)/\(h.cpus)×\(h.cpuOvercommit)",
-                 "\(h.usedMemory)/\(h.memory)", h.vlans.map(String.init).joined(separator: ","), h.hostClass ?? "-"]
+                [
+                    h.name, h.state, h.idc, h.zone, h.rack, String(h.machines), "\(h.usedCpus)/\(h.cpus)×\(h.cpuOvercommit)",
+                    "\(h.usedMemory)/\(h.memory)", h.vlans.map(String.init).joined(separator: ","), h.hostClass ?? "-",
+                ]
             }
         )
     }

@@ -59,7 +59,8 @@ struct TopologyAddRack: AsyncParsableCommand {
     @Option(help: "Zone.", transform: parsed(Hostname.self)) var zone: Hostname
 
     func run() async throws {
-        try APIClient.check(try await options.client.send(.POST, "/api/v1/racks", form: [("idc", idc.value), ("zone", zone.value), ("name", name.value)]))
+        try APIClient.check(
+            try await options.client.send(.POST, "/api/v1/racks", form: [("idc", idc.value), ("zone", zone.value), ("name", name.value)]))
         print("added rack \(idc)/\(zone)/\(name)")
     }
 }

@@ -35,8 +35,10 @@ struct ImageBuild: AsyncParsableCommand {
         let started = ContinuousClock.now
         let (image, reused) = try await store.build(name, recipes: recipes, force: force)
         let took = ContinuousClock.now - started
-        print(reused ? "reused \(image.artifact.name):\(image.version) (recipe unchanged)"
-                     : "built \(image.artifact.name):\(image.version) in \(took.formatted(.units(allowed: [.seconds])))")
+        print(
+            reused
+                ? "reused \(image.artifact.name):\(image.version) (recipe unchanged)"
+                : "built \(image.artifact.name):\(image.version) in \(took.formatted(.units(allowed: [.seconds])))")
         print(image.artifact.tarball.path)
     }
 }
@@ -52,15 +54,20 @@ struct ImageList: AsyncParsableCommand {
         let images = try ImageStore(root: storeOptions.store).list()
         if json {
             let rows = images.map {
-                ["name": $0.artifact.name.value, "version": $0.version, "sha256": $0.artifact.sha256,
-                 "path": $0.artifact.tarball.path, "size_bytes": "\($0.sizeBytes)"]
+                [
+                    "name": $0.artifact.name.value, "version": $0.version, "sha256": $0.artifact.sha256,
+                    "path": $0.artifact.tarball.path, "size_bytes": "\($0.sizeBytes)",
+                ]
             }
             print(String(decoding: try JSONSerialization.data(withJSONObject: ["images": rows], options: [.sortedKeys]), as: UTF8.self))
             return
         }
-        print(TextTable.render(
-            headers: ["NAME", "VERSION", "SIZE", "SHA256"],
-            rows: images.map { [$0.artifact.name.value, $0.version, ByteSize(bytes: $0.sizeBytes).description, String($0.artifact.sha256.prefix(16))] }
-        ), terminator: "")
+        print(
+            TextTable.render(
+                headers: ["NAME", "VERSION", "SIZE", "SHA256"],
+                rows: images.map {
+                    [$0.artifact.name.value, $0.version, ByteSize(bytes: $0.sizeBytes).description, String($0.artifact.sha256.prefix(16))]
+                }
+            ), terminator: "")
     }
 }

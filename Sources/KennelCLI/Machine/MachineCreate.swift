@@ -29,8 +29,10 @@ struct MachineCreate: AsyncParsableCommand {
     @Option(name: .customLong("host-class"), help: "Required host class.", transform: parsed(Label.self)) var hostClass: Label?
     @Option(name: .customLong("host-labels"), help: "Required host labels, comma-separated.", transform: parsed(CommaList<Label>.self))
     var hostLabels: CommaList<Label>?
-    @Option(name: .customLong("ssh-key"), help: ArgumentHelp(
-        "A key root may log in with: the key line, or @FILE for a .pub file (repeatable).", valueName: "key|@file"),
+    @Option(
+        name: .customLong("ssh-key"),
+        help: ArgumentHelp(
+            "A key root may log in with: the key line, or @FILE for a .pub file (repeatable).", valueName: "key|@file"),
         transform: sshKey)
     var sshKeys: [SSHPublicKey] = []
 

@@ -13,16 +13,17 @@ enum MachineText {
     }
 
     static func details(_ m: MachineView) -> String {
-        let rows: [(String, String)] = [
-            ("name", m.name), ("state", m.state), ("uuid", m.uuid),
-            ("placement", "\(m.idc) / \(m.zone) / \(m.rack) / \(m.host)"),
-            ("address", "\(m.ip)/\(m.prefix) via \(m.gateway), VLAN \(m.vlan), pool \(m.pool)"),
-            ("mac", m.mac),
-            ("resources", "\(Counted.text(m.cpus, "CPU")), \(m.memory) memory, \(m.disk) disk"),
-            ("bandwidth", "in \(m.ingress ?? "unlimited"), out \(m.egress ?? "unlimited")"),
-            ("image", m.image), ("service", m.service ?? "-"), ("owner", m.owner ?? "-"),
-            ("ssh keys", "\(m.sshKeys.count)"),
-        ] + (m.failure.map { [("failure", $0)] } ?? [])
+        let rows: [(String, String)] =
+            [
+                ("name", m.name), ("state", m.state), ("uuid", m.uuid),
+                ("placement", "\(m.idc) / \(m.zone) / \(m.rack) / \(m.host)"),
+                ("address", "\(m.ip)/\(m.prefix) via \(m.gateway), VLAN \(m.vlan), pool \(m.pool)"),
+                ("mac", m.mac),
+                ("resources", "\(Counted.text(m.cpus, "CPU")), \(m.memory) memory, \(m.disk) disk"),
+                ("bandwidth", "in \(m.ingress ?? "unlimited"), out \(m.egress ?? "unlimited")"),
+                ("image", m.image), ("service", m.service ?? "-"), ("owner", m.owner ?? "-"),
+                ("ssh keys", "\(m.sshKeys.count)"),
+            ] + (m.failure.map { [("failure", $0)] } ?? [])
             + (m.sshd.map { [("sshd", $0)] } ?? [])
             + (m.programs ?? []).map { ("program", "\($0.name) \($0.state) \($0.detail)") }
         let width = rows.map(\.0.count).max() ?? 0

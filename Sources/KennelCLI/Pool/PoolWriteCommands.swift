@@ -15,8 +15,11 @@ struct PoolCreate: AsyncParsableCommand {
     @OptionGroup var settings: PoolSettingsOptions
 
     func run() async throws {
-        let form = [("name", name.value), ("cidr", cidr.description), ("gateway", gateway.description),
-                    ("vlan", vlan.description), ("idc", idc.value)] + settings.form
+        let form =
+            [
+                ("name", name.value), ("cidr", cidr.description), ("gateway", gateway.description),
+                ("vlan", vlan.description), ("idc", idc.value),
+            ] + settings.form
         try await options.print(PoolView.self, .POST, "/api/v1/pools", form: form, text: PoolText.details)
     }
 }

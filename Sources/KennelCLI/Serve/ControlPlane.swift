@@ -46,21 +46,26 @@ struct ControlPlane: Sendable {
         }
         let store = try SQLiteMachineStore(path: settings.databasePath)
         let runtime = LibvirtHostRuntime(paths: HostPaths(), policy: policy, agentFor: HostAgents.chooser(settings), logger: logger)
-        let images: any ImageCatalog = config.simulated
+        let images: any ImageCatalog =
+            config.simulated
             ? FixedImageCatalog.simulated : StoredImageCatalog(store: ImageStore(root: settings.imagesDirectory))
         let services = KennelServices(store: store, runtime: runtime, images: images, timeouts: settings.timeouts, uriPolicy: policy, logger: logger)
         try await services.inventory.apply(site)
         for refused in try await services.hosts.setAsideRefusedURIs() {
-            logger.error("host.uri-refused", metadata: [
-                "host": "\(refused.host)", "reason": "\(refused.reason)",
-                "action": "not connected; set to maintenance until its uri is fixed",
-            ])
+            logger.error(
+                "host.uri-refused",
+                metadata: [
+                    "host": "\(refused.host)", "reason": "\(refused.reason)",
+                    "action": "not connected; set to maintenance until its uri is fixed",
+                ])
         }
         let report = try await services.reconciler.reconcile()
-        logger.notice("kennel.started", metadata: [
-            "database": "\(settings.databasePath)", "hosts": "\(site.hosts.count)", "pools": "\(site.pools.count)",
-            "restored": "\(report.restored.count)", "reconcile_failures": "\(report.failures.count)",
-        ])
+        logger.notice(
+            "kennel.started",
+            metadata: [
+                "database": "\(settings.databasePath)", "hosts": "\(site.hosts.count)", "pools": "\(site.pools.count)",
+                "restored": "\(report.restored.count)", "reconcile_failures": "\(report.failures.count)",
+            ])
         for (machine, reason) in report.failures {
             logger.error("reconcile.failure", metadata: ["machine": "\(machine)", "reason": "\(reason)"])
         }
@@ -113,7 +118,8 @@ struct UnreachableHostAgent: HostAgent {
     let host: Hostname
 
     private var refusal: KennelError {
-        KennelError(.hostFailure, "host \(host) has a URI Kennel will not connect to; Kennel reaches hosts as lxc:///system or lxc+ssh://USER@HOST/system")
+        KennelError(
+            .hostFailure, "host \(host) has a URI Kennel will not connect to; Kennel reaches hosts as lxc:///system or lxc+ssh://USER@HOST/system")
     }
 
     func provision(_ launch: MachineLaunch, bridge: String) async throws { throw refusal }

@@ -29,8 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
     var bind: String = "127.0.0.1:8080"
 
-    @Option(name: .customLong("public-host"), help: ArgumentHelp(
-        "A name clients reach the API by, besides the bind address, localhost and IP addresses (repeatable).", valueName: "name"))
+    @Option(
+        name: .customLong("public-host"),
+        help: ArgumentHelp(
+            "A name clients reach the API by, besides the bind address, localhost and IP addresses (repeatable).", valueName: "name"))
     var publicHosts: [String] = []
 
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
@@ -48,8 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp("Seconds a stop waits before stopping hard.", valueName: "seconds"))
     var shutdownTimeout: Int = 30
 
-    @Option(name: .customLong("reconcile-every"), help: ArgumentHelp(
-        "Seconds between passes that restart crashed machines (0: only at start-up).", valueName: "seconds"))
+    @Option(
+        name: .customLong("reconcile-every"),
+        help: ArgumentHelp(
+            "Seconds between passes that restart crashed machines (0: only at start-up).", valueName: "seconds"))
     var reconcileEvery: Double = 10
 
     func validate() throws {
@@ -87,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
 enum BindAddress {
     static func parse(_ text: String) throws -> (host: String, port: Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port), colon != text.startIndex
+            (0...65535).contains(port), colon != text.startIndex
         else { throw ValidationError("--bind: expected host:port, such as 127.0.0.1:8080, not '\(text)'") }
         return (String(text[..<colon]), port)
     }

@@ -44,7 +44,9 @@ struct APIClient: Sendable {
     }
 
     /// Sends a request and decodes a 2xx answer as `Value`, or throws the API's error.
-    func decode<Value: Decodable>(_ type: Value.Type, _ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> (Value, Data) {
+    func decode<Value: Decodable>(_ type: Value.Type, _ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> (
+        Value, Data
+    ) {
         let answer = try await send(method, path, form: form)
         try APIClient.check(answer)
         let decoder = JSONDecoder()
@@ -67,7 +69,9 @@ struct APIClient: Sendable {
             let detail = envelope.error
             throw KennelError(KennelError.Code(rawValue: detail.code), detail.message, field: detail.field)
         }
-        throw KennelError(.internal, "the API answered \(answer.status) without an error body; is \(answer.status == 404 ? "--api the Kennel API" : "the service healthy")?")
+        throw KennelError(
+            .internal,
+            "the API answered \(answer.status) without an error body; is \(answer.status == 404 ? "--api the Kennel API" : "the service healthy")?")
     }
 }
 

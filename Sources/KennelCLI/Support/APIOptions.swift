@@ -24,8 +24,8 @@ struct APIOptions: ParsableArguments {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let url = trimmed.contains("://") ? trimmed : "http://" + trimmed
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-              components.query == nil, components.fragment == nil
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.query == nil, components.fragment == nil
         else {
             throw ValidationError("--api: '\(text)' is not an API address; write http://HOST:PORT (e.g. http://127.0.0.1:8080)")
         }

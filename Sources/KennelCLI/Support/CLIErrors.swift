@@ -46,7 +46,11 @@ enum CLIExit {
         }
         if json {
             struct Body: Encodable {
-                struct Detail: Encodable { let code: String; let message: String; let field: String? }
+                struct Detail: Encodable {
+                    let code: String
+                    let message: String
+                    let field: String?
+                }
                 let error: Detail
             }
             let encoder = JSONEncoder()

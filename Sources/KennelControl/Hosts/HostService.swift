@@ -48,7 +48,8 @@ public struct HostService: Sendable {
             if !force {
                 let machines = try store.machineNames(on: name).compactMap { try store.machine(named: $0) }
                 if let refusal = HostUpdateCheck.refusal(
-                    current: current, updated: updated, used: try store.usage(of: name), machines: machines, given: fields.given) {
+                    current: current, updated: updated, used: try store.usage(of: name), machines: machines, given: fields.given)
+                {
                     throw refusal
                 }
             }
@@ -63,7 +64,10 @@ public struct HostService: Sendable {
             _ = try existing(name, store)
             let machines = try store.machineNames(on: name)
             guard machines.isEmpty else {
-                throw KennelError(.conflict, "host \(name) still carries \(Counted.text(machines.count, "machine")): \(machines.prefix(5).map(\.value).joined(separator: ", "))")
+                throw KennelError(
+                    .conflict,
+                    "host \(name) still carries \(Counted.text(machines.count, "machine")): \(machines.prefix(5).map(\.value).joined(separator: ", "))"
+                )
             }
             try store.deleteHost(named: name)
         }

@@ -17,7 +17,8 @@ enum HostUpdateCheck {
             return conflict(field(["cpus", "cpu_overcommit"]), "\(schedulable.cpus) CPUs after overcommit < \(used.cpus) reserved by \(carried)")
         }
         if schedulable.memory < used.memory {
-            return conflict(field(["memory", "memory_overcommit"]), "\(schedulable.memory) memory after overcommit < \(used.memory) reserved by \(carried)")
+            return conflict(
+                field(["memory", "memory_overcommit"]), "\(schedulable.memory) memory after overcommit < \(used.memory) reserved by \(carried)")
         }
         if schedulable.disk < used.disk {
             return conflict(field(["disk", "disk_overcommit"]), "\(schedulable.disk) disk after overcommit < \(used.disk) reserved by \(carried)")
@@ -39,7 +40,8 @@ enum HostUpdateCheck {
     }
 
     private static func schedulable(_ host: ComputeHost) -> (cpus: Int, memory: ByteSize, disk: ByteSize) {
-        let capacity = host.capacity, ratio = host.overcommit
+        let capacity = host.capacity
+        let ratio = host.overcommit
         return (
             Int((Double(capacity.cpus) * ratio.cpu).rounded(.down)),
             ByteSize(bytes: UInt64((Double(capacity.memory.bytes) * ratio.memory).rounded(.down))),

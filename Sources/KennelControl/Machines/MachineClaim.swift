@@ -93,7 +93,8 @@ struct MachineClaim {
             return [pool]
         }
         if let previous = try store.quarantinedLease(of: request.name),
-           let pool = serving.first(where: { $0.name == previous.pool }) {
+            let pool = serving.first(where: { $0.name == previous.pool })
+        {
             return [pool]
         }
         var usable: [Pool] = []
@@ -149,7 +150,8 @@ struct MachineClaim {
             if lease.state == .quarantined, lease.machine == request.name {
                 return Address(ip: ip, reusesLease: true)
             }
-            let holder = lease.state == .active
+            let holder =
+                lease.state == .active
                 ? "leased to machine \(lease.machine)"
                 : "quarantined after machine \(lease.machine) released it"
             throw KennelError(.ipInUse, "\(ip) is \(holder)", field: "ip")

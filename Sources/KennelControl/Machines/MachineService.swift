@@ -52,7 +52,8 @@ public struct MachineService: Sendable {
     public func create(_ request: MachineRequest) async throws -> Machine {
         let image = try await images.image(named: request.spec.image)
         guard request.spec.disk >= image.minimumDisk else {
-            throw KennelError.invalid("disk", "\(request.spec.disk) cannot hold image \(request.spec.image), which needs at least \(image.minimumDisk)")
+            throw KennelError.invalid(
+                "disk", "\(request.spec.disk) cannot hold image \(request.spec.image), which needs at least \(image.minimumDisk)")
         }
         return try await locks.withLock(request.name) {
             let claim = MachineClaim(request: request, uuid: environment.makeUUID(), now: environment.now())
@@ -62,9 +63,11 @@ public struct MachineService: Sendable {
                 let operation = try store.beginOperation(.create, machine: machine.name, at: now)
                 return (machine, operation)
             }
-            logger.info("machine.claimed", metadata: [
-                "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
-            ])
+            logger.info(
+                "machine.claimed",
+                metadata: [
+                    "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
+                ])
             let host = try await host(named: machine.host)
             do {
                 try await bringUp(machine, on: host)
@@ -201,9 +204,11 @@ public struct MachineService: Sendable {
         } else {
             reason = "\(doing) host \(machine.host) failed; the cause is in the service log (operation \(operation))"
         }
-        logger.error("machine.failed", metadata: [
-            "machine": "\(machine.name)", "operation": "\(operation)", "step": "\(doing)", "cause": "\(cause)",
-        ])
+        logger.error(
+            "machine.failed",
+            metadata: [
+                "machine": "\(machine.name)", "operation": "\(operation)", "step": "\(doing)", "cause": "\(cause)",
+            ])
         let finished = environment.now()
         try await store.transaction { store in
             try store.setState(.failed, failure: reason, of: machine.name)

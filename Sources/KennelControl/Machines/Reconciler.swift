@@ -59,7 +59,7 @@ public struct Reconciler: Sendable {
                 let outcome = try await locks.withLock(listed.name) {
                     // Read again under the lock: a request may have changed it meanwhile.
                     guard let machine = try await store.machine(named: listed.name),
-                          scope == .startup || machine.state == .running
+                        scope == .startup || machine.state == .running
                     else { return Outcome.unchanged }
                     return try await reconcile(machine, on: host, pool: pools[machine.network.pool])
                 }

@@ -46,7 +46,9 @@ public struct PoolService: Sendable {
             .filter { $0.location.idc == pool.idc && pool.serves(zone: $0.location.zone) }
         guard !hosts.contains(where: { $0.vlans.contains(pool.vlan) }) else { return [] }
         let scope = pool.zones.isEmpty ? "\(pool.idc)" : "\(pool.idc) zones \(pool.zones.map(\.value).joined(separator: ","))"
-        return ["no host in \(scope) trunks VLAN \(pool.vlan): machines get no address from this pool until one does (kennel host update HOST --vlans …)"]
+        return [
+            "no host in \(scope) trunks VLAN \(pool.vlan): machines get no address from this pool until one does (kennel host update HOST --vlans …)"
+        ]
     }
 
     /// Changes a pool's zones, ranges, exclusions, DNS or quarantine. Refuses a change
@@ -62,7 +64,8 @@ public struct PoolService: Sendable {
             let stranded = try store.leases(in: name).filter { !layout.isAllocatable($0.address) }
             guard stranded.isEmpty else {
                 let shown = stranded.prefix(5).map { "\($0.address) (\($0.machine))" }.joined(separator: ", ")
-                throw KennelError(.conflict, "leased addresses would fall outside the pool: \(shown)", field: fields.isGiven("exclude") ? "exclude" : "ranges")
+                throw KennelError(
+                    .conflict, "leased addresses would fall outside the pool: \(shown)", field: fields.isGiven("exclude") ? "exclude" : "ranges")
             }
             try store.save(updated)
             return PoolDetails(pool: updated, usage: try store.usage(of: updated, at: now))
@@ -138,7 +141,8 @@ public struct PoolService: Sendable {
         }
         guard stranded.isEmpty else {
             throw KennelError(
-                .conflict, "machines with addresses from pool \(updated.name) run in zones it would no longer serve: "
+                .conflict,
+                "machines with addresses from pool \(updated.name) run in zones it would no longer serve: "
                     + stranded.prefix(5).joined(separator: ", ") + (stranded.count > 5 ? " and \(stranded.count - 5) more" : ""),
                 field: "zones")
         }

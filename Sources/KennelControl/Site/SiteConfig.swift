@@ -122,9 +122,10 @@ public struct SiteConfig: Sendable, Decodable {
             )
         }
         let pools = try self.pools.map { entry throws(KennelError) in
-            try Pool(name: entry.name, cidr: entry.cidr, gateway: entry.gateway, vlan: entry.vlan,
-                     idc: entry.idc, zones: entry.zones ?? [], ranges: entry.ranges ?? [], exclusions: entry.exclude ?? [],
-                     dns: entry.dns ?? [], searchDomain: entry.searchDomain, quarantine: entry.quarantine ?? .day)
+            try Pool(
+                name: entry.name, cidr: entry.cidr, gateway: entry.gateway, vlan: entry.vlan,
+                idc: entry.idc, zones: entry.zones ?? [], ranges: entry.ranges ?? [], exclusions: entry.exclude ?? [],
+                dns: entry.dns ?? [], searchDomain: entry.searchDomain, quarantine: entry.quarantine ?? .day)
         }
         try Self.checkUnique(hosts.map(\.name), what: "host")
         try Self.checkUnique(pools.map(\.name), what: "pool")

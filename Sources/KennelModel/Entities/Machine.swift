@@ -42,8 +42,9 @@ public struct MachineSpec: Hashable, Sendable, Codable {
 
     /// What placement must reserve on a host for this spec.
     public var resources: Resources {
-        Resources(cpus: cpus.value, memory: memory, disk: disk,
-                  ingress: ingress?.bitsPerSecond ?? 0, egress: egress?.bitsPerSecond ?? 0)
+        Resources(
+            cpus: cpus.value, memory: memory, disk: disk,
+            ingress: ingress?.bitsPerSecond ?? 0, egress: egress?.bitsPerSecond ?? 0)
     }
 }
 

@@ -57,7 +57,9 @@ public struct Pool: Hashable, Sendable, Codable {
     public func validateRanges() throws(KennelError) {
         let usable = (cidr.network.value + 1)...(cidr.broadcast.value - 1)
         for range in ranges where !(usable.contains(range.first.value) && usable.contains(range.last.value)) {
-            throw KennelError.invalid("ranges", "\(range) is not inside the usable addresses of \(cidr) (\(IPv4Address(usable.lowerBound))-\(IPv4Address(usable.upperBound)))")
+            throw KennelError.invalid(
+                "ranges",
+                "\(range) is not inside the usable addresses of \(cidr) (\(IPv4Address(usable.lowerBound))-\(IPv4Address(usable.upperBound)))")
         }
         let sorted = ranges.sorted { $0.first < $1.first }
         for (lower, upper) in zip(sorted, sorted.dropFirst()) where upper.first <= lower.last {

@@ -25,8 +25,9 @@ public struct Resources: Hashable, Sendable, Codable {
 
     /// The sum of two amounts.
     public static func + (lhs: Resources, rhs: Resources) -> Resources {
-        Resources(cpus: lhs.cpus + rhs.cpus, memory: lhs.memory + rhs.memory, disk: lhs.disk + rhs.disk,
-                  ingress: lhs.ingress + rhs.ingress, egress: lhs.egress + rhs.egress)
+        Resources(
+            cpus: lhs.cpus + rhs.cpus, memory: lhs.memory + rhs.memory, disk: lhs.disk + rhs.disk,
+            ingress: lhs.ingress + rhs.ingress, egress: lhs.egress + rhs.egress)
     }
 }
 

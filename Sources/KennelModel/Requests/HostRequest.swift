@@ -15,8 +15,9 @@ public enum HostRequest {
             name: try fields.required("name"),
             uri: try fields.required("uri", as: LibvirtURI.self).value,
             location: SiteLocation(idc: try fields.required("idc"), zone: try fields.required("zone"), rack: try fields.required("rack")),
-            capacity: Resources(cpus: try fields.required("cpus", as: CPUCount.self).value, memory: try fields.required("memory", as: RequestedSize.self).size,
-                                disk: try fields.required("disk", as: RequestedSize.self).size),
+            capacity: Resources(
+                cpus: try fields.required("cpus", as: CPUCount.self).value, memory: try fields.required("memory", as: RequestedSize.self).size,
+                disk: try fields.required("disk", as: RequestedSize.self).size),
             bridge: try fields.optional("bridge", as: Hostname.self)?.value ?? "br0",
             vlans: try fields.optional("vlans", as: CommaList<VLANID>.self)?.items ?? []
         )

@@ -102,7 +102,9 @@ public struct MachineRequest: Sendable, Equatable {
         sshKeys = try fields.all("ssh_key")
     }
 
-    private static func size(_ fields: RequestFields, _ name: String, default fallback: ByteSize, atLeast minimum: ByteSize) throws(KennelError) -> ByteSize {
+    private static func size(_ fields: RequestFields, _ name: String, default fallback: ByteSize, atLeast minimum: ByteSize) throws(KennelError)
+        -> ByteSize
+    {
         guard let size = try fields.optional(name, as: RequestedSize.self)?.size else { return fallback }
         guard size >= minimum else { throw KennelError.invalid(name, "\(size) is too small; a machine needs at least \(minimum)") }
         return size

@@ -19,7 +19,7 @@ public struct CIDR: ParsableValue, Hashable, Codable {
     public init(parsing text: String) throws(InvalidValue) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[1].isEmpty, parts[1].count <= 2,
-              parts[1].allSatisfy(\.isASCIIDigit), let prefix = Int(parts[1])
+            parts[1].allSatisfy(\.isASCIIDigit), let prefix = Int(parts[1])
         else { throw InvalidValue("'\(Echo.short(text))' is not in CIDR notation (a.b.c.d/n)") }
         try self.init(network: IPv4Address(parsing: String(parts[0])), prefix: prefix)
     }

@@ -14,7 +14,7 @@ public struct IPv4Address: ParsableValue, Hashable, Comparable, Codable {
         var result: UInt32 = 0
         for part in parts {
             guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCIIDigit),
-                  let octet = UInt32(part), octet <= 255
+                let octet = UInt32(part), octet <= 255
             else { throw InvalidValue("'\(Echo.short(text))' is not an IPv4 address (each part 0–255)") }
             guard part.count == 1 || part.first != "0" else {
                 throw InvalidValue("'\(Echo.short(text))' has a leading zero in an octet")

@@ -92,7 +92,7 @@ public struct LibvirtURI: ParsableValue, Hashable, Codable {
             self.path = nil
         case "test":
             guard authority.isEmpty, query == nil, path.hasPrefix("/"), !path.split(separator: "/").contains(".."),
-                  path.count > 1
+                path.count > 1
             else { throw InvalidValue("a simulated host is test:///ABSOLUTE/PATH.xml, not '\(shown)'") }
             value = text
             transport = .test
@@ -135,7 +135,7 @@ public struct LibvirtURI: ParsableValue, Hashable, Codable {
             switch name {
             case "keyfile":
                 guard value.hasPrefix("/"), value.count > 1, !value.split(separator: "/").contains(".."),
-                      value.unicodeScalars.allSatisfy({ isPathCharacter($0) })
+                    value.unicodeScalars.allSatisfy({ isPathCharacter($0) })
                 else { throw InvalidValue("keyfile must be an absolute path of letters, digits, '.', '_', '-' and '/'") }
             case "no_verify":
                 guard value == "0" || value == "1" else { throw InvalidValue("no_verify must be 0 or 1") }
@@ -162,7 +162,7 @@ public struct LibvirtURI: ParsableValue, Hashable, Codable {
         if let at = rest.firstIndex(of: "@") {
             let name = rest[..<at]
             guard let first = name.first, first.isLowercase || first == "_", name.count <= 32,
-                  name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) })
+                name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0) })
             else { throw InvalidValue("the SSH user must be a plain login name (a-z, 0-9, '_', '.', '-')") }
             user = String(name)
             rest = rest[rest.index(after: at)...]
@@ -189,10 +189,14 @@ public struct LibvirtURI: ParsableValue, Hashable, Codable {
             host = rest
         }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard !host.isEmpty, host.count <= 253, labels.allSatisfy({ label in
-            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-        }) else { throw InvalidValue("the SSH host must be a DNS name or an IP address, not '\(Echo.short(String(host), limit: 40))'") }
+        guard !host.isEmpty, host.count <= 253,
+            labels.allSatisfy({ label in
+                !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
+                    && label.unicodeScalars.allSatisfy {
+                        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                    }
+            })
+        else { throw InvalidValue("the SSH host must be a DNS name or an IP address, not '\(Echo.short(String(host), limit: 40))'") }
         return (user, String(host), port)
     }
 

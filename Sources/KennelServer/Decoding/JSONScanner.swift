@@ -56,7 +56,10 @@ struct JSONScanner {
         try expect(UInt8(ascii: "{"))
         var members: [(name: String, value: JSONValue)] = []
         skipSpace()
-        if peek() == UInt8(ascii: "}") { index += 1; return members }
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return members
+        }
         while true {
             skipSpace()
             let name = try string()
@@ -64,7 +67,10 @@ struct JSONScanner {
             try expect(UInt8(ascii: ":"))
             members.append((name, try value()))
             skipSpace()
-            if peek() == UInt8(ascii: ",") { index += 1; continue }
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             try expect(UInt8(ascii: "}"))
             return members
         }
@@ -82,9 +88,15 @@ struct JSONScanner {
             var items: [JSONValue] = []
             try nested { (scanner: inout JSONScanner) throws(Malformed) in items = try scanner.array() }
             return .array(items)
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         default: return .number(try number())
         }
     }
@@ -100,11 +112,17 @@ struct JSONScanner {
         try expect(UInt8(ascii: "["))
         var items: [JSONValue] = []
         skipSpace()
-        if peek() == UInt8(ascii: "]") { index += 1; return items }
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return items
+        }
         while true {
             items.append(try value())
             skipSpace()
-            if peek() == UInt8(ascii: ",") { index += 1; continue }
+            if peek() == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             try expect(UInt8(ascii: "]"))
             return items
         }
@@ -181,7 +199,8 @@ struct JSONScanner {
                 try expect(UInt8(ascii: "u"))
                 let low = try hex4()
                 guard (0xDC00..<0xE000).contains(low),
-                      let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) else { throw Malformed() }
+                    let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                else { throw Malformed() }
                 return scalar
             }
             guard let scalar = Unicode.Scalar(high) else { throw Malformed() }
@@ -192,8 +211,9 @@ struct JSONScanner {
 
     private mutating func hex4() throws(Malformed) -> UInt32 {
         guard index + 4 <= bytes.count,
-              bytes[index..<index + 4].allSatisfy({ Self.isHexDigit($0) }),
-              let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { throw Malformed() }
+            bytes[index..<index + 4].allSatisfy({ Self.isHexDigit($0) }),
+            let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+        else { throw Malformed() }
         index += 4
         return value
     }

@@ -21,8 +21,11 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             let allowed = error.status == .notFound ? RouteTable.methods(for: request.uri.path) : []
             guard allowed.isEmpty else {
                 let list = allowed.map(\.rawValue).joined(separator: ", ")
-                var response = ErrorEnvelope.response(KennelError(
-                    .methodNotAllowed, "\(Echo.short(request.method.rawValue, limit: 16)) is not allowed on \(Echo.short(request.uri.path, limit: 80)); allowed: \(list)"))
+                var response = ErrorEnvelope.response(
+                    KennelError(
+                        .methodNotAllowed,
+                        "\(Echo.short(request.method.rawValue, limit: 16)) is not allowed on \(Echo.short(request.uri.path, limit: 80)); allowed: \(list)"
+                    ))
                 response.headers[.allow] = list
                 return response
             }

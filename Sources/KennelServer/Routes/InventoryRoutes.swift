@@ -50,7 +50,8 @@ struct InventoryRoutes<Context: RequestContext> {
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["idc", "name"])
             let key = ZoneKey(idc: try fields.required("idc"), zone: try fields.required("name"))
             try await service.addZone(key)
-            return JSONResponse.make(SiteObjectView(idc: key.idc.value, zone: key.zone.value), status: .created, headers: [.location: "/api/v1/topology"])
+            return JSONResponse.make(
+                SiteObjectView(idc: key.idc.value, zone: key.zone.value), status: .created, headers: [.location: "/api/v1/topology"])
         }
         group.post("racks") { request, _ in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["idc", "zone", "name"])

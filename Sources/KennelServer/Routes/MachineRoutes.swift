@@ -21,8 +21,9 @@ struct MachineRoutes<Context: RequestContext> {
         let fields = try await RequestFieldsDecoding.fields(
             of: request, allowed: MachineRequest.fieldNames, repeatable: MachineRequest.repeatableFieldNames)
         let machine = try await service.create(MachineRequest(fields: fields))
-        return JSONResponse.make(MachineView(machine), status: .created,
-                                 headers: [.location: "/api/v1/machines/\(machine.name)"])
+        return JSONResponse.make(
+            MachineView(machine), status: .created,
+            headers: [.location: "/api/v1/machines/\(machine.name)"])
     }
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {

@@ -28,8 +28,13 @@ public struct HostView: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, uri, idc, zone, rack, state, cpus, memory, disk, bandwidth, bridge, vlans, labels, machines
-        case cpuOvercommit = "cpu_overcommit", memoryOvercommit = "memory_overcommit", diskOvercommit = "disk_overcommit"
-        case hostClass = "class", usedCpus = "used_cpus", usedMemory = "used_memory", usedDisk = "used_disk"
+        case cpuOvercommit = "cpu_overcommit"
+        case memoryOvercommit = "memory_overcommit"
+        case diskOvercommit = "disk_overcommit"
+        case hostClass = "class"
+        case usedCpus = "used_cpus"
+        case usedMemory = "used_memory"
+        case usedDisk = "used_disk"
     }
 
     /// The view of a host with its usage. Its URI is shown without a password.
@@ -66,4 +71,3 @@ public struct HostView: Codable, Sendable, Equatable {
         return String(uri[..<colon]) + ":***" + String(uri[at...])
     }
 }
-

@@ -38,7 +38,10 @@ public struct MachineView: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, uuid, state, failure, idc, zone, rack, host, pool, ip, prefix, gateway, vlan, mac
         case cpus, memory, disk, image, ingress, egress, service, owner, sshd, programs
-        case sshKeys = "ssh_keys", memoryBytes = "memory_bytes", diskBytes = "disk_bytes", createdAt = "created_at"
+        case sshKeys = "ssh_keys"
+        case memoryBytes = "memory_bytes"
+        case diskBytes = "disk_bytes"
+        case createdAt = "created_at"
     }
 
     /// The view of `machine`, with what runs inside it when known.

@@ -13,7 +13,9 @@ public struct PlacementView: Codable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case host, zone, rack
-            case rackServiceMachines = "rack_service_machines", hostServiceMachines = "host_service_machines", freeShare = "free_share"
+            case rackServiceMachines = "rack_service_machines"
+            case hostServiceMachines = "host_service_machines"
+            case freeShare = "free_share"
         }
     }
 
@@ -42,9 +44,10 @@ public struct PlacementView: Codable, Sendable {
         rack = report.chosen?.location.rack.value
         error = report.error.map { Refusal(code: $0.code.rawValue, message: $0.message) }
         ranking = report.ranking.map {
-            Ranked(host: $0.host.name.value, zone: $0.host.location.zone.value, rack: $0.host.location.rack.value,
-                   rackServiceMachines: $0.rackServiceMachines, hostServiceMachines: $0.hostServiceMachines,
-                   freeShare: ($0.freeShare * 1000).rounded() / 1000)
+            Ranked(
+                host: $0.host.name.value, zone: $0.host.location.zone.value, rack: $0.host.location.rack.value,
+                rackServiceMachines: $0.rackServiceMachines, hostServiceMachines: $0.hostServiceMachines,
+                freeShare: ($0.freeShare * 1000).rounded() / 1000)
         }
         filtered = report.refusals.filtered
         refused = report.refusals.hosts
@@ -88,10 +91,13 @@ public struct SpreadView: Codable, Sendable {
         machines = report.idcs.map(\.machines).reduce(0, +)
         idcs = report.idcs.map { idc in
             let zones = Dictionary(grouping: idc.racks, by: \.location.zone).sorted { $0.key < $1.key }
-            return IDC(idc: idc.idc.value, machines: idc.machines, skew: idc.skew, share: idc.share, zones: zones.map { zone, racks in
-                Zone(zone: zone.value, machines: racks.map(\.machines).reduce(0, +),
-                     racks: racks.map { Rack(rack: $0.location.rack.value, machines: $0.machines, overShare: $0.overShare) })
-            })
+            return IDC(
+                idc: idc.idc.value, machines: idc.machines, skew: idc.skew, share: idc.share,
+                zones: zones.map { zone, racks in
+                    Zone(
+                        zone: zone.value, machines: racks.map(\.machines).reduce(0, +),
+                        racks: racks.map { Rack(rack: $0.location.rack.value, machines: $0.machines, overShare: $0.overShare) })
+                })
         }
     }
 }

@@ -64,7 +64,8 @@ public struct LeaseView: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case address, mac, machine, state
-        case releasedAt = "released_at", quarantinedUntil = "quarantined_until"
+        case releasedAt = "released_at"
+        case quarantinedUntil = "quarantined_until"
     }
 
     /// The view of a lease.

@@ -18,9 +18,11 @@ public struct TopologyView: Codable, Sendable {
     /// Nests flat lists of IDCs, zones and racks.
     public init(idcs: [Hostname], zones: [ZoneKey], racks: [SiteLocation]) {
         self.idcs = idcs.map { idc in
-            IDC(name: idc.value, zones: zones.filter { $0.idc == idc }.map { zone in
-                Zone(name: zone.zone.value, racks: racks.filter { $0.idc == idc && $0.zone == zone.zone }.map(\.rack.value))
-            })
+            IDC(
+                name: idc.value,
+                zones: zones.filter { $0.idc == idc }.map { zone in
+                    Zone(name: zone.zone.value, racks: racks.filter { $0.idc == idc && $0.zone == zone.zone }.map(\.rack.value))
+                })
         }
     }
 }
