@@ -45,6 +45,16 @@ public final class SQLiteMachineStore: MachineStore {
         }
     }
 
+    public func snapshot<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await writer.read { db in try body(SQLiteTransaction(db)) }
+        } catch let error as DatabaseError {
+            throw StoreErrors.translate(error)
+        }
+    }
+
     public func dryRun<Result: Sendable>(
         _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
     ) async throws -> Result {
@@ -89,20 +99,31 @@ public final class SQLiteMachineStore: MachineStore {
     }
 }
 
-/// Turns constraint violations that can happen under races into Kennel's errors.
+/// Turns constraint violations that can happen under races into Kennel's errors, by
+/// SQLite's extended result code and the exact columns of the violated constraint (as
+/// SQLite names them: `UNIQUE constraint failed: lease.mac`), never by a substring of the
+/// message. The codes match what the normal path answers, so a race and a plain
+/// conflict look the same to a client.
 enum StoreErrors {
+    /// The unique constraints a request can run into, by their columns.
+    static let uniqueConstraints: [[String]: KennelError] = [
+        ["machine.name"]: KennelError(.nameTaken, "a machine with that name exists already", field: "name"),
+        ["machine.uuid"]: KennelError(.conflict, "a machine with that UUID exists already"),
+        ["lease.pool", "lease.address"]: KennelError(.ipInUse, "that address is leased already", field: "ip"),
+        ["lease.mac"]: KennelError(.macInUse, "that MAC address is used by another machine", field: "mac"),
+    ]
+
     static func translate(_ error: DatabaseError) -> any Error {
-        guard error.resultCode == .SQLITE_CONSTRAINT else { return error }
-        let message = error.message ?? ""
-        if message.contains("machine.name") {
-            return KennelError(.nameTaken, "a machine with that name exists already", field: "name")
-        }
-        if message.contains("lease.pool, lease.address") {
-            return KennelError(.ipInUse, "that address is leased already", field: "ip")
-        }
-        if message.contains("lease.mac") {
-            return KennelError(.conflict, "that MAC address is in use already", field: "mac")
-        }
-        return error
+        guard error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY,
+            let columns = violatedColumns(error.message), let mapped = uniqueConstraints[columns]
+        else { return error }
+        return mapped
+    }
+
+    /// `["lease.pool", "lease.address"]` from `UNIQUE constraint failed: lease.pool, lease.address`.
+    static func violatedColumns(_ message: String?) -> [String]? {
+        let prefix = "UNIQUE constraint failed: "
+        guard let message, message.hasPrefix(prefix) else { return nil }
+        return message.dropFirst(prefix.count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 }

@@ -206,6 +206,10 @@ struct SQLiteTransaction: StoreTransaction {
         try HostRows.fetch(db, name: name).first
     }
 
+    func allHosts() throws -> [ComputeHost] {
+        try HostRows.fetch(db)
+    }
+
     func save(_ host: ComputeHost) throws {
         try HostRows.upsert(host, db)
     }

@@ -67,6 +67,45 @@ struct SQLiteMachineStoreTests {
         #expect(try await store.machines().map(\.name.value) == ["web-01"])
     }
 
+    @Test(
+        "constraint violations map by code and columns to the codes the normal path answers",
+        arguments: [
+            ("web-01", "10.100.0.3", false, "name_taken", "name"),
+            ("web-02", "10.100.0.2", false, "ip_in_use", "ip"),
+            ("web-02", "10.100.0.3", true, "mac_in_use", "mac"),
+        ])
+    func constraintCodes(name: String, ip: String, sameMAC: Bool, code: String, field: String) async throws {
+        let store = try await loadedStore()
+        let first = machine("web-01", ip: "10.100.0.2")
+        try await store.transaction { try $0.insert(first, reusingLease: false) }
+        var second = machine(name, ip: ip)
+        if sameMAC {
+            second = Machine(
+                name: second.name, uuid: second.uuid, state: second.state, spec: second.spec, host: second.host, location: second.location,
+                network: MachineNetwork(
+                    pool: second.network.pool, ip: second.network.ip, prefix: 24, gateway: second.network.gateway,
+                    vlan: second.network.vlan, mac: first.network.mac),
+                service: second.service, owner: nil, createdAt: second.createdAt)
+        }
+        let racing = second
+        await #expect {
+            try await store.transaction { try $0.insert(racing, reusingLease: false) }
+        } throws: { error in
+            (error as? KennelError)?.code.rawValue == code && (error as? KennelError)?.field == field
+        }
+        #expect(try await store.machines().map(\.name.value) == ["web-01"])
+    }
+
+    @Test(
+        "the violated columns are read from SQLite's message format, not guessed",
+        arguments: [
+            ("UNIQUE constraint failed: lease.pool, lease.address", ["lease.pool", "lease.address"] as [String]?),
+            ("UNIQUE constraint failed: lease.mac", ["lease.mac"]), ("NOT NULL constraint failed: lease.mac", nil), (nil, nil),
+        ] as [(String?, [String]?)])
+    func violatedColumns(message: String?, columns: [String]?) {
+        #expect(StoreErrors.violatedColumns(message) == columns)
+    }
+
     @Test("deleting a machine that ran quarantines its lease")
     func deleteReleases() async throws {
         let store = try await loadedStore()

@@ -97,13 +97,12 @@ public struct HostService: Sendable {
 
     /// One host with its usage.
     public func details(named name: Hostname) async throws -> HostDetails {
-        try await store.dryRun { store in try details(name, store) }
+        try await store.snapshot { store in try details(name, store) }
     }
 
     /// Every host with its usage, by name.
     public func list() async throws -> [HostDetails] {
-        let hosts = try await store.hosts()
-        return try await store.dryRun { store in try hosts.map { try details(of: $0, store) } }
+        try await store.snapshot { store in try store.allHosts().map { try details(of: $0, store) } }
     }
 
     /// Adds an IDC.
@@ -132,7 +131,7 @@ public struct HostService: Sendable {
 
     /// The topology: every IDC, zone and rack.
     public func topology() async throws -> (idcs: [Hostname], zones: [ZoneKey], racks: [SiteLocation]) {
-        try await store.dryRun { store in (try store.idcs(), try store.zones(), try store.racks()) }
+        try await store.snapshot { store in (try store.idcs(), try store.zones(), try store.racks()) }
     }
 
     private func existing(_ name: Hostname, _ store: any StoreTransaction) throws -> ComputeHost {

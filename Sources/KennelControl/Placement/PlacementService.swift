@@ -30,7 +30,7 @@ public struct PlacementService: Sendable {
 
     /// Where `service`'s machines stand, rack by rack.
     public func spread(of service: Label) async throws -> SpreadReport {
-        try await store.dryRun { store in
+        try await store.snapshot { store in
             SpreadReport(service: service, machines: try store.locations(ofService: service), racks: try store.racks())
         }
     }

@@ -102,7 +102,7 @@ public struct PoolService: Sendable {
     /// One pool with its usage.
     public func details(named name: Hostname) async throws -> PoolDetails {
         let now = environment.now()
-        return try await store.transaction { store in
+        return try await store.snapshot { store in
             let pool = try existing(name, store)
             return PoolDetails(pool: pool, usage: try store.usage(of: pool, at: now))
         }
@@ -111,14 +111,14 @@ public struct PoolService: Sendable {
     /// Every pool with its usage, by name.
     public func list() async throws -> [PoolDetails] {
         let now = environment.now()
-        return try await store.transaction { store in
+        return try await store.snapshot { store in
             try store.allPools().map { PoolDetails(pool: $0, usage: try store.usage(of: $0, at: now)) }
         }
     }
 
     /// Every lease of a pool, by address.
     public func leases(named name: Hostname) async throws -> [Lease] {
-        try await store.transaction { store in
+        try await store.snapshot { store in
             _ = try existing(name, store)
             return try store.leases(in: name)
         }

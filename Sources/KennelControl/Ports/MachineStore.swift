@@ -11,6 +11,13 @@ public protocol MachineStore: Sendable {
         _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
     ) async throws -> Result
 
+    /// Runs `body` in a read transaction: one consistent snapshot, run beside the writer
+    /// (it never waits for a create's claim), and refusing any write. For GETs, lists and
+    /// reports.
+    func snapshot<Result: Sendable>(
+        _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
+    ) async throws -> Result
+
     /// Runs `body` in a write transaction that is always rolled back: a dry run.
     func dryRun<Result: Sendable>(
         _ body: @escaping @Sendable (any StoreTransaction) throws -> Result
@@ -97,6 +104,8 @@ public protocol StoreTransaction {
     func rackExists(_ location: SiteLocation) throws -> Bool
     /// One host, or nil.
     func host(named name: Hostname) throws -> ComputeHost?
+    /// Every host, by name.
+    func allHosts() throws -> [ComputeHost]
     /// Adds a host or replaces a known one.
     func save(_ host: ComputeHost) throws
     /// Removes a host; the caller checks it carries no machines.
