@@ -63,11 +63,14 @@ let package = Package(
             ],
             exclude: documented
         ),
+        // Wire: the API's JSON types, written by the server and read by the CLI.
+        .target(name: "KennelWire", dependencies: ["KennelModel", "KennelPlacement", "KennelControl"], exclude: documented),
         // Edge: HTTP API.
         .target(
             name: "KennelServer",
             dependencies: [
-                "KennelModel", "KennelPlacement", "KennelControl", .product(name: "Hummingbird", package: "hummingbird"), logging,
+                "KennelModel", "KennelPlacement", "KennelControl", "KennelWire", .product(name: "Hummingbird", package: "hummingbird"),
+                logging,
             ],
             exclude: documented
         ),
@@ -75,7 +78,7 @@ let package = Package(
         .target(
             name: "KennelCLI",
             dependencies: [
-                "KennelModel", "KennelControl", "KennelStore", "KennelLibvirt", "KennelHost", "KennelServer",
+                "KennelModel", "KennelControl", "KennelStore", "KennelLibvirt", "KennelHost", "KennelServer", "KennelWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -111,11 +114,11 @@ let package = Package(
         .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt"]),
         .testTarget(
             name: "KennelServerTests",
-            dependencies: ["KennelServer", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["KennelServer", "KennelWire", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "KennelCLITests",
-            dependencies: ["KennelCLI", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["KennelCLI", "KennelServer", "KennelWire", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
     ]
 )

@@ -1,6 +1,6 @@
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel placement explain …`: what placement would do, without doing it.
 struct PlacementCommand: AsyncParsableCommand {

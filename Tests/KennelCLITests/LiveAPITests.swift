@@ -4,6 +4,7 @@ import HummingbirdTesting
 @testable import KennelCLI
 import KennelModel
 import KennelServer
+import KennelWire
 import KennelTesting
 import Testing
 
@@ -22,7 +23,7 @@ struct LiveAPITests {
             #expect(machine.memory == "4G")
             #expect(MachineText.details(machine).contains("address    10.100.0.2/24 via 10.100.0.1, VLAN 100, pool pool-a"))
 
-            let (list, _) = try await api.decode(KennelServer.MachineList.self, .GET, "/api/v1/machines")
+            let (list, _) = try await api.decode(KennelWire.MachineList.self, .GET, "/api/v1/machines")
             #expect(list.machines.map(\.name) == ["web-01"])
             #expect(MachineText.table(list.machines).contains("web-01  running  10.100.0.2"))
 

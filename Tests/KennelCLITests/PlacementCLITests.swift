@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 @testable import KennelCLI
 import KennelServer
+import KennelWire
 import KennelTesting
 import Testing
 
@@ -22,7 +23,7 @@ struct PlacementCLITests {
             let (drained, _) = try await options.client.decode(HostView.self, .PATCH, "/api/v1/hosts/z1-r3-h1", form: [("state", "draining")])
             #expect(HostText.details(drained).contains("state      draining"))
 
-            let (hosts, _) = try await options.client.decode(HostListView.self, .GET, "/api/v1/hosts")
+            let (hosts, _) = try await options.client.decode(KennelWire.HostList.self, .GET, "/api/v1/hosts")
             #expect(HostText.table(hosts.hosts).contains("z1-r1-h1  active    dc1  z1    r1    1"))
 
             let (explained, _) = try await options.client.decode(PlacementView.self, .GET, "/api/v1/placement/explain?idc=dc1&zone=z1&service=web")

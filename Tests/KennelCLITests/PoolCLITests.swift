@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 @testable import KennelCLI
 import KennelServer
+import KennelWire
 import KennelTesting
 import Testing
 
@@ -45,7 +46,7 @@ struct PoolCLITests {
             #expect(updated.size == 9)
             #expect(updated.quarantine == "1h")
 
-            let (list, _) = try await api.decode(KennelServer.PoolList.self, .GET, "/api/v1/pools")
+            let (list, _) = try await api.decode(KennelWire.PoolList.self, .GET, "/api/v1/pools")
             #expect(PoolText.table(list.pools).contains("dc1-vlan200  10.200.0.0/24  200"))
             let (leases, _) = try await api.decode(LeaseList.self, .GET, "/api/v1/pools/pool-a/leases")
             #expect(leases.count == 0)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel host …`: the host inventory.
 struct HostCommand: AsyncParsableCommand {
@@ -42,7 +42,7 @@ struct HostList: AsyncParsableCommand {
     @OptionGroup var options: APIOptions
 
     func run() async throws {
-        try await options.print(HostListView.self, .GET, "/api/v1/hosts") { HostText.table($0.hosts) }
+        try await options.print(KennelWire.HostList.self, .GET, "/api/v1/hosts") { HostText.table($0.hosts) }
     }
 }
 
@@ -106,9 +106,4 @@ struct HostDelete: AsyncParsableCommand {
     func run() async throws {
         try await options.delete("/api/v1/hosts/\(name)", what: "host \(name)")
     }
-}
-
-/// The answer to `GET /api/v1/hosts`.
-struct HostListView: Decodable {
-    let hosts: [HostView]
 }

@@ -1,5 +1,5 @@
 import Foundation
-import KennelServer
+import KennelWire
 
 /// Human-readable renderings of hosts for the terminal.
 enum HostText {

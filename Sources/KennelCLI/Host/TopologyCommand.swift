@@ -1,6 +1,6 @@
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel topology …`: IDCs, zones and racks.
 struct TopologyCommand: AsyncParsableCommand {

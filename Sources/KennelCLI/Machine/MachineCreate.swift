@@ -1,7 +1,7 @@
 import Foundation
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel machine create NAME --idc IDC …`
 struct MachineCreate: AsyncParsableCommand {

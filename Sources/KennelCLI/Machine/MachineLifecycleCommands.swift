@@ -1,6 +1,6 @@
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel machine start NAME`
 struct MachineStart: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel machine list`
 struct MachineList: AsyncParsableCommand {
@@ -9,7 +9,7 @@ struct MachineList: AsyncParsableCommand {
     @OptionGroup var options: APIOptions
 
     func run() async throws {
-        try await options.print(KennelServer.MachineList.self, .GET, "/api/v1/machines") { MachineText.table($0.machines) }
+        try await options.print(KennelWire.MachineList.self, .GET, "/api/v1/machines") { MachineText.table($0.machines) }
     }
 }
 

@@ -1,4 +1,4 @@
-import KennelServer
+import KennelWire
 import KennelModel
 
 /// Human-readable renderings of machines for the terminal.

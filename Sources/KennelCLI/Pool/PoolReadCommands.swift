@@ -1,6 +1,6 @@
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel pool list`
 struct PoolList: AsyncParsableCommand {
@@ -9,7 +9,7 @@ struct PoolList: AsyncParsableCommand {
     @OptionGroup var options: APIOptions
 
     func run() async throws {
-        try await options.print(KennelServer.PoolList.self, .GET, "/api/v1/pools") { PoolText.table($0.pools) }
+        try await options.print(KennelWire.PoolList.self, .GET, "/api/v1/pools") { PoolText.table($0.pools) }
     }
 }
 

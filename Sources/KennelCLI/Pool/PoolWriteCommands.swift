@@ -1,6 +1,6 @@
 import ArgumentParser
 import KennelModel
-import KennelServer
+import KennelWire
 
 /// `kennel pool create NAME --cidr … --gateway … --vlan … --idc …`
 struct PoolCreate: AsyncParsableCommand {

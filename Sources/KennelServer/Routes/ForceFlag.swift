@@ -1,5 +1,6 @@
 import Hummingbird
 import KennelModel
+import KennelWire
 
 /// `force=1` in the query of a DELETE: go ahead despite what would otherwise refuse it.
 enum ForceFlag {

@@ -1,20 +1,16 @@
 import Hummingbird
 import KennelControl
 import KennelModel
+import KennelWire
 
 /// `/api/v1/hosts`, `/api/v1/topology`, `/api/v1/idcs`, `/api/v1/zones`, `/api/v1/racks`.
 struct InventoryRoutes<Context: RequestContext> {
     let service: HostService
 
-    struct HostList: Codable {
-        let hosts: [HostView]
-        let count: Int
-    }
-
     func register(on group: RouterGroup<Context>) {
         group.get("hosts") { _, _ in
             let hosts = try await service.list().map(HostView.init)
-            return JSONResponse.make(HostList(hosts: hosts, count: hosts.count))
+            return JSONResponse.make(HostList(hosts: hosts))
         }
         group.post("hosts") { request, _ in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: HostRequest.createFields)

@@ -1,6 +1,7 @@
 import Hummingbird
 import KennelControl
 import KennelModel
+import KennelWire
 
 /// `/api/v1/machines`: create, list, show (with what runs inside), start, stop, restart,
 /// delete.

@@ -1,5 +1,6 @@
 import Hummingbird
 import KennelModel
+import KennelWire
 
 extension RequestContext {
     /// A path parameter, percent-decoded once, here at the edge: `a%2Fb` is the label

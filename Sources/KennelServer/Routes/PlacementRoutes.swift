@@ -1,6 +1,7 @@
 import Hummingbird
 import KennelControl
 import KennelModel
+import KennelWire
 
 /// `/api/v1/placement/explain` (dry run) and `/api/v1/services/{service}/spread`.
 struct PlacementRoutes<Context: RequestContext> {

@@ -1,6 +1,7 @@
 import Hummingbird
 import KennelControl
 import KennelModel
+import KennelWire
 
 /// `/api/v1/pools`: create, list, show, update, delete, and a pool's leases.
 struct PoolRoutes<Context: RequestContext> {

@@ -83,6 +83,12 @@ public struct LeaseView: Codable, Sendable, Equatable {
 public struct PoolList: Codable, Sendable {
     public let pools: [PoolView]
     public let count: Int
+
+    /// A list of `pools`.
+    public init(pools: [PoolView], count: Int) {
+        self.pools = pools
+        self.count = count
+    }
 }
 
 /// A pool's leases as the API returns them.
@@ -90,6 +96,13 @@ public struct LeaseList: Codable, Sendable {
     public let pool: String
     public let leases: [LeaseView]
     public let count: Int
+
+    /// The leases of `pool`.
+    public init(pool: String, leases: [LeaseView], count: Int) {
+        self.pool = pool
+        self.leases = leases
+        self.count = count
+    }
 }
 
 enum AddressRangeText {

@@ -71,3 +71,15 @@ public struct HostView: Codable, Sendable, Equatable {
         return String(uri[..<colon]) + ":***" + String(uri[at...])
     }
 }
+
+/// The answer to `GET /api/v1/hosts`.
+public struct HostList: Codable, Sendable {
+    public let hosts: [HostView]
+    public let count: Int
+
+    /// A list of `hosts`.
+    public init(hosts: [HostView]) {
+        self.hosts = hosts
+        count = hosts.count
+    }
+}

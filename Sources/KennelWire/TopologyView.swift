@@ -35,7 +35,8 @@ public struct SiteObjectView: Codable, Sendable {
     public let zone: String?
     public let rack: String?
 
-    init(idc: String, zone: String? = nil, rack: String? = nil) {
+    /// A created IDC, a zone of it, or a rack of that zone.
+    public init(idc: String, zone: String? = nil, rack: String? = nil) {
         kind = rack != nil ? "rack" : zone != nil ? "zone" : "idc"
         self.idc = idc
         self.zone = zone
