@@ -23,8 +23,8 @@ public struct NodeAgent: Sendable {
     /// Carries out `request`.
     public func handle(_ request: NodeRequest) async throws -> NodeReply {
         switch request {
-        case .provision(let machine, let image, let sha256, let files):
-            try await provision(machine, image: image, sha256: sha256, files: files)
+        case .provision(let machine, let image, let tarball, let sha256, let files):
+            try await provision(machine, image: ImageArtifact(name: image, tarball: URL(fileURLWithPath: tarball), sha256: sha256), files: files)
             return NodeReply()
         case .attach(let container, let bridge):
             try await attach(container, bridge: bridge)
@@ -37,16 +37,18 @@ public struct NodeAgent: Sendable {
             try LocalRootfsProvisioner(paths: paths, runner: runner).remove(machine)
             return NodeReply()
         case .imagePresent(let path, let sha256):
-            return NodeReply(present: try imagePresent(path, sha256: sha256))
+            return NodeReply(present: try await imagePresent(path, sha256: sha256))
+        case .installImage(let partial, let path, let sha256):
+            try await ImageVerifier(runner: runner).install(partial, as: path, sha256: sha256)
+            return NodeReply(present: true)
         }
     }
 
-    private func provision(_ machine: Hostname, image: String, sha256: String, files: [GuestFile]) async throws {
-        guard FileManager.default.fileExists(atPath: image) else {
-            throw KennelError(.hostFailure, "image \(image) is not on this host")
+    private func provision(_ machine: Hostname, image: ImageArtifact, files: [GuestFile]) async throws {
+        guard try await ImageVerifier(runner: runner).isVerified(image.tarball.path, sha256: image.sha256) else {
+            throw KennelError(.hostFailure, "image \(image.name) is not on this host, or its file is damaged")
         }
-        let artifact = ImageArtifact(name: ImageName.defaultImage, tarball: URL(fileURLWithPath: image), sha256: sha256)
-        try await LocalRootfsProvisioner(paths: paths, runner: runner).provision(machine, from: artifact, files: files)
+        try await LocalRootfsProvisioner(paths: paths, runner: runner).provision(machine, from: image, files: files)
         try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
     }
 
@@ -95,10 +97,10 @@ public struct NodeAgent: Sendable {
         return scan.succeeded && scan.output.contains("ssh-ed25519")
     }
 
-    private func imagePresent(_ path: String, sha256: String) throws -> Bool {
+    private func imagePresent(_ path: String, sha256: String) async throws -> Bool {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return FileManager.default.fileExists(atPath: path) && ImageStore.recordedChecksum(ofTarball: path) == sha256
+        return try await ImageVerifier(runner: runner).isVerified(path, sha256: sha256)
     }
 }
 

@@ -25,14 +25,18 @@ public struct NodeHostAgent: HostAgent {
         if let copier = channel.copier {
             let present = try await channel.call(.imagePresent(path: tarball, sha256: image.artifact.sha256)).present ?? false
             if !present {
-                try await copier.copy(tarball + ".sha256", to: tarball + ".sha256")
-                try await copier.copy(tarball, to: tarball)
+                // Copied under a temporary name; the host renames it into place only once
+                // it hashes right, so an interrupted copy never counts as present.
+                let partial = "\(tarball).partial-\(UUID().uuidString)"
+                try await copier.copy(tarball, to: partial)
+                _ = try await channel.call(.installImage(partial: partial, path: tarball, sha256: image.artifact.sha256))
             }
         }
         let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: machine.sshKeys)
         _ = try await channel.call(
             .provision(
-                machine: machine.name, image: tarball, sha256: image.artifact.sha256, files: GuestFiles.render(identity)))
+                machine: machine.name, image: image.artifact.name, tarball: tarball, sha256: image.artifact.sha256,
+                files: GuestFiles.render(identity)))
     }
 
     public func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {

@@ -6,7 +6,7 @@ import KennelModel
 /// that no argument ever passes through a remote shell).
 public enum NodeRequest: Sendable, Equatable, Codable {
     /// Give a machine its root filesystem from an image (once) and write its files.
-    case provision(machine: Hostname, image: String, sha256: String, files: [GuestFile])
+    case provision(machine: Hostname, image: ImageName, tarball: String, sha256: String, files: [GuestFile])
     /// Apply host-side fixes once the container runs.
     case attach(container: ContainerProcess, bridge: String)
     /// Wait until sshd in the container answers on `ip`.
@@ -15,9 +15,12 @@ public enum NodeRequest: Sendable, Equatable, Codable {
     case health(container: ContainerProcess, ip: IPv4Address)
     /// Remove a machine's files.
     case remove(machine: Hostname)
-    /// Whether an image tarball with this checksum is on the host (its folder is made, so
-    /// that it can be copied there).
+    /// Whether an image tarball with this checksum is on the host, whole (hashed before
+    /// its first use); a damaged one is removed. Its folder is made, so that it can be
+    /// copied there.
     case imagePresent(path: String, sha256: String)
+    /// Moves a copied tarball from its temporary name into place once it hashes right.
+    case installImage(partial: String, path: String, sha256: String)
 }
 
 /// What `kennel node call` answers; the field that matches the request is set.

@@ -1,6 +1,6 @@
 import Foundation
 import KennelControl
-import KennelHost
+@testable import KennelHost
 import KennelModel
 import Testing
 
@@ -81,40 +81,64 @@ struct NodeAgentTests {
         _ = try await LocalCommandRunner().run(
             "tar", ["--create", "--gzip", "--file", tarball, "--directory", directory.appendingPathComponent("tree").path, "."])
         let agent = NodeAgent(paths: paths, runner: LocalCommandRunner())
+        let sha = try await ImageVerifier(runner: LocalCommandRunner()).hash(of: tarball)
         let name = try Hostname(parsing: "web-01")
-        _ = try await agent.handle(.provision(machine: name, image: tarball, sha256: "abc", files: []))
+        _ = try await agent.handle(.provision(machine: name, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
         let key = paths.rootfs(of: name) + "/etc/ssh/ssh_host_ed25519_key"
         let first = try String(contentsOfFile: key + ".pub", encoding: .utf8)
         #expect(first.hasSuffix("root@web-01\n"))
         #expect(FileManager.default.fileExists(atPath: paths.rootfs(of: name) + "/etc/ssh/ssh_host_ecdsa_key"))
-        _ = try await agent.handle(.provision(machine: name, image: tarball, sha256: "abc", files: []))
+        _ = try await agent.handle(.provision(machine: name, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
         #expect(try String(contentsOfFile: key + ".pub", encoding: .utf8) == first)
 
         let other = try Hostname(parsing: "web-02")
-        _ = try await agent.handle(.provision(machine: other, image: tarball, sha256: "abc", files: []))
+        _ = try await agent.handle(.provision(machine: other, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
         #expect(try String(contentsOfFile: paths.rootfs(of: other) + "/etc/ssh/ssh_host_ed25519_key.pub", encoding: .utf8) != first)
 
         let planted = try Hostname(parsing: "web-03")
         let rootfs = paths.rootfs(of: planted)
-        _ = try await agent.handle(.provision(machine: planted, image: tarball, sha256: "abc", files: []))
+        _ = try await agent.handle(.provision(machine: planted, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
         try FileManager.default.removeItem(atPath: rootfs + "/etc/ssh")
         try FileManager.default.createSymbolicLink(atPath: rootfs + "/etc/ssh", withDestinationPath: directory.path)
         await #expect(throws: KennelError.self) {
-            _ = try await agent.handle(.provision(machine: planted, image: tarball, sha256: "abc", files: []))
+            _ = try await agent.handle(.provision(machine: planted, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
         }
     }
 
-    @Test("an image is present only with its checksum file naming the same sha256")
+    @Test("an image is present only when its file hashes right; a truncated copy is detected, removed and copied again")
     func imagePresent() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-images-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("debian-12/debian-12-1.tar.gz").path
-        let agent = NodeAgent(runner: RecordingRunner())
+        let runner = LocalCommandRunner()
+        let agent = NodeAgent(runner: runner)
+        let whole = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let source = directory.appendingPathComponent("source.tar.gz")
         #expect(try await agent.handle(.imagePresent(path: path, sha256: "aa")).present == false)
-        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(try await agent.handle(.imagePresent(path: path, sha256: "aa")).present == false)
-        try Data("aa  debian-12-1.tar.gz\n".utf8).write(to: URL(fileURLWithPath: path + ".sha256"))
-        #expect(try await agent.handle(.imagePresent(path: path, sha256: "aa")).present == true)
+        try whole.write(to: source)
+        let sha = try await ImageVerifier(runner: runner).hash(of: source.path)
+
+        // An interrupted copy left a truncated file (and an old checksum file) in place.
+        try whole.prefix(40_000).write(to: URL(fileURLWithPath: path))
+        try Data("\(sha)  debian-12-1.tar.gz\n".utf8).write(to: URL(fileURLWithPath: path + ".sha256"))
+        #expect(try await agent.handle(.imagePresent(path: path, sha256: sha)).present == false)
+        #expect(!FileManager.default.fileExists(atPath: path), "the damaged file is removed so that it is copied again")
+
+        // A damaged copy is refused at install and leaves nothing.
+        let partial = path + ".partial-1"
+        try whole.prefix(10).write(to: URL(fileURLWithPath: partial))
+        await #expect(throws: KennelError.self) {
+            _ = try await agent.handle(.installImage(partial: partial, path: path, sha256: sha))
+        }
+        #expect(!FileManager.default.fileExists(atPath: partial) && !FileManager.default.fileExists(atPath: path))
+
+        // A whole copy is installed, then found present without hashing again.
+        try whole.write(to: URL(fileURLWithPath: partial))
+        #expect(try await agent.handle(.installImage(partial: partial, path: path, sha256: sha)).present == true)
+        #expect(try await agent.handle(.imagePresent(path: path, sha256: sha)).present == true)
+        let recording = RecordingRunner()
+        #expect(try await NodeAgent(runner: recording).handle(.imagePresent(path: path, sha256: sha)).present == true)
+        #expect(await recording.commands.isEmpty, "a verified file is not hashed again while its size and time stay")
         #expect(try await agent.handle(.imagePresent(path: path, sha256: "bb")).present == false)
     }
 
