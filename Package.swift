@@ -94,7 +94,7 @@ let package = Package(
             name: "KennelBenchmarks",
             dependencies: [
                 "KennelModel", "KennelIPAM", "KennelPlacement", "KennelControl", "KennelStore", "KennelServer", "KennelTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "KennelLibvirt", logging, .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Benchmarks/KennelBenchmarks"
         ),

@@ -1,4 +1,4 @@
-// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement]
+// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement] [reconcile]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -7,8 +7,9 @@ for suite in suites {
     switch suite {
     case "ipam": try await IPAMBenchmarks.run()
     case "placement": try await PlacementBenchmarks.run()
+    case "reconcile": try await ReconcileBenchmarks.run()
     default:
-        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement\n".utf8))
+        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement, reconcile\n".utf8))
         exit(64)
     }
 }

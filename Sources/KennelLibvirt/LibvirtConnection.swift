@@ -73,6 +73,24 @@ public final class LibvirtConnection: @unchecked Sendable {
         }
     }
 
+    /// The names of the domains that run on the host: one listing call, the names read
+    /// from the handles it returns (no call per domain to the daemon).
+    public func runningDomainNames() async throws -> [String] {
+        try await perform { connection in
+            var list: UnsafeMutablePointer<virDomainPtr?>?
+            let count = virConnectListAllDomains(connection, &list, UInt32(VIR_CONNECT_LIST_DOMAINS_ACTIVE.rawValue))
+            guard count >= 0, let list else { throw LibvirtError.last(or: "listing domains failed") }
+            defer { free(list) }
+            var names: [String] = []
+            for index in 0..<Int(count) {
+                guard let domain = list[index] else { continue }
+                if let name = virDomainGetName(domain) { names.append(String(cString: name)) }
+                virDomainFree(domain)
+            }
+            return names
+        }
+    }
+
     private static func onQueue<Value: Sendable>(
         _ queue: DispatchQueue, _ body: @escaping @Sendable () throws -> Value
     ) async throws -> Value {

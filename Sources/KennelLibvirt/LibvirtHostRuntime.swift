@@ -125,6 +125,10 @@ public actor LibvirtHostRuntime: HostRuntime {
         try await agentFor(host)?.remove(machine)
     }
 
+    public func runningMachineNames(on host: ComputeHost) async throws -> Set<String> {
+        Set(try await connection(to: host).runningDomainNames())
+    }
+
     public func presence(of machine: Machine, on host: ComputeHost) async throws -> DomainPresence {
         let connection = try await connection(to: host)
         guard let domain = try await connection.domain(named: machine.name.value) else { return .absent }

@@ -124,6 +124,24 @@ struct RunningReconcileTests {
         #expect(await runtime.domains[parked.host]?[parked.name] == .stopped)
     }
 
+    @Test("a pass lists each host once and looks up only the machines that differ")
+    func oneListingPerHost() async throws {
+        let runtime = FakeHostRuntime()
+        let plane = try await TestControlPlane.make(runtime: runtime)
+        var machines: [Machine] = []
+        for n in 1...20 { machines.append(try await plane.services.machines.create(TestSite.request("m-\(n)"))) }
+        let hosts = Set(machines.map(\.host))
+        let (listingsBefore, lookupsBefore) = (await runtime.listings, await runtime.presenceLookups)
+        #expect(try await plane.services.reconciler.reconcile(.running).restored.isEmpty)
+        #expect(await runtime.listings - listingsBefore == hosts.count)
+        #expect(await runtime.presenceLookups - lookupsBefore == 0, "all run: nothing to look up one by one")
+
+        await runtime.crash(machines[3].name, on: machines[3].host)
+        let report = try await plane.services.reconciler.reconcile(.running)
+        #expect(report.restored == [machines[3].name])
+        #expect(await runtime.presenceLookups - lookupsBefore == 1, "only the crashed machine is looked up")
+    }
+
     @Test("machines being provisioned are their request's business while serving")
     func skipsProvisioning() async throws {
         let runtime = FakeHostRuntime()

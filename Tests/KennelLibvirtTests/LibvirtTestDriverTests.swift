@@ -57,6 +57,20 @@ struct LibvirtTestDriverTests {
         #expect(try await connection.domains().isEmpty)
     }
 
+    @Test("the running-domain listing names running domains only")
+    func runningListing() async throws {
+        let (connection, host) = try await connect()
+        let web01 = try await connection.define(xml: DomainXML.render(DomainDefinition(machine: Fixtures.machine(), host: host, paths: HostPaths())))
+        _ = try await connection.define(
+            xml: DomainXML.render(
+                DomainDefinition(
+                    machine: Fixtures.machine("web-02", ip: "10.100.0.3", uuid: "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5c"), host: host,
+                    paths: HostPaths())))
+        #expect(try await connection.runningDomainNames().filter { $0.hasPrefix("web-") }.isEmpty)
+        try await web01.start()
+        #expect(try await connection.runningDomainNames().filter { $0.hasPrefix("web-") } == ["web-01"])
+    }
+
     @Test("libvirt failures arrive as LibvirtError with libvirt's code and message")
     func errors() async throws {
         let (connection, _) = try await connect()

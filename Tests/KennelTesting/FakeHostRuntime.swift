@@ -14,6 +14,9 @@ public actor FakeHostRuntime: HostRuntime {
     private var held: [CheckedContinuation<Void, Never>] = []
     /// The launches given to `ensureRunning`, by machine name (the last one wins).
     public private(set) var launches: [Hostname: MachineLaunch] = [:]
+    /// How many host listings and single-machine lookups the reconciler made.
+    public private(set) var listings = 0
+    public private(set) var presenceLookups = 0
 
     public init() {}
 
@@ -76,8 +79,14 @@ public actor FakeHostRuntime: HostRuntime {
         domains[host.name]?[machine.name] = nil
     }
 
+    public func runningMachineNames(on host: ComputeHost) async throws -> Set<String> {
+        listings += 1
+        return Set((domains[host.name] ?? [:]).filter { $0.value == .running }.map(\.key.value))
+    }
+
     public func presence(of machine: Machine, on host: ComputeHost) async throws -> DomainPresence {
-        domains[host.name]?[machine.name] ?? .absent
+        presenceLookups += 1
+        return domains[host.name]?[machine.name] ?? .absent
     }
 }
 

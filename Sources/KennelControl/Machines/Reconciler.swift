@@ -45,35 +45,53 @@ public struct Reconciler: Sendable {
         self.logger = logger
     }
 
-    /// One pass over every machine in `scope`.
+    /// One pass over every machine in `scope`: one listing of running containers per
+    /// host, compared with the store's machines of that host; only the machines that
+    /// differ (or, at start-up, are half-created or half-deleted) are looked at one by
+    /// one, under their lock.
     public func reconcile(_ scope: Scope = .startup) async throws -> Report {
         let hosts = Dictionary(uniqueKeysWithValues: try await store.hosts().map { ($0.name, $0) })
         let pools = Dictionary(uniqueKeysWithValues: try await store.pools().map { ($0.name, $0) })
+        let inScope = try await store.machines().filter { scope == .startup || $0.state == .running }
         var report = Report()
-        for listed in try await store.machines() where scope == .startup || listed.state == .running {
-            guard let host = hosts[listed.host] else {
-                report.failures[listed.name] = "host \(listed.host) is not in the inventory"
+        for (hostName, machines) in Dictionary(grouping: inScope, by: \.host).sorted(by: { $0.key < $1.key }) {
+            guard let host = hosts[hostName] else {
+                for machine in machines { report.failures[machine.name] = "host \(hostName) is not in the inventory" }
                 continue
             }
+            let running: Set<String>?
             do {
-                let outcome = try await locks.withLock(listed.name) {
-                    // Read again under the lock: a request may have changed it meanwhile.
-                    guard let machine = try await store.machine(named: listed.name),
-                        scope == .startup || machine.state == .running
-                    else { return Outcome.unchanged }
-                    return try await reconcile(machine, on: host, pool: pools[machine.network.pool])
-                }
-                switch outcome {
-                case .restored: report.restored.append(listed.name)
-                case .deleted: report.finishedDeletes.append(listed.name)
-                case .unchanged: break
-                }
+                running = try await runtime.runningMachineNames(on: host)
             } catch {
-                report.failures[listed.name] = "\(error)"
-                logger.error("reconcile.failed", metadata: ["machine": "\(listed.name)", "error": "\(error)"])
+                logger.warning("reconcile.listing-failed", metadata: ["host": "\(hostName)", "error": "\(error)"])
+                running = nil
+            }
+            for listed in machines where !(listed.state == .running && running?.contains(listed.name.value) == true) {
+                await reconcileOne(listed, on: host, scope: scope, pools: pools, into: &report)
             }
         }
         return report
+    }
+
+    /// Looks at one machine that differs from its host, under its lock.
+    private func reconcileOne(_ listed: Machine, on host: ComputeHost, scope: Scope, pools: [Hostname: Pool], into report: inout Report) async {
+        do {
+            let outcome = try await locks.withLock(listed.name) {
+                // Read again under the lock: a request may have changed it meanwhile.
+                guard let machine = try await store.machine(named: listed.name),
+                    scope == .startup || machine.state == .running
+                else { return Outcome.unchanged }
+                return try await reconcile(machine, on: host, pool: pools[machine.network.pool])
+            }
+            switch outcome {
+            case .restored: report.restored.append(listed.name)
+            case .deleted: report.finishedDeletes.append(listed.name)
+            case .unchanged: break
+            }
+        } catch {
+            report.failures[listed.name] = "\(error)"
+            logger.error("reconcile.failed", metadata: ["machine": "\(listed.name)", "error": "\(error)"])
+        }
     }
 
     private enum Outcome: Sendable { case restored, deleted, unchanged }

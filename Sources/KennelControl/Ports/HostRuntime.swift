@@ -34,6 +34,9 @@ public protocol HostRuntime: Sendable {
     /// Stops the container if it runs, removes its definition and the machine's files;
     /// no-op when absent.
     func remove(_ machine: Machine, from host: ComputeHost) async throws
+    /// The names of the machines whose containers run on `host`, in one listing: what
+    /// the reconciler compares with the store on every pass.
+    func runningMachineNames(on host: ComputeHost) async throws -> Set<String>
     /// What the host knows of the machine's container.
     func presence(of machine: Machine, on host: ComputeHost) async throws -> DomainPresence
     /// Waits until the machine's sshd answers on its address, at most `timeout`; false
