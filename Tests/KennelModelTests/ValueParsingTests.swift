@@ -138,6 +138,13 @@ struct ValueParsingTests {
     }
 
     @Test(
+        "host CPU threads go beyond a machine's 256",
+        arguments: [("384", true), ("4096", true), ("1", true), ("0", false), ("4097", false), ("-8", false), ("+8", false), ("8.0", false)])
+    func hostCPUs(text: String, valid: Bool) {
+        #expect(((try? HostCPUCount(parsing: text)) != nil) == valid)
+    }
+
+    @Test(
         "CPU refusals say the bound",
         arguments: [("-1", "must be at least 1"), ("0", "must be at least 1"), ("300", "at most 256"), ("x", "not a whole number")])
     func cpuMessages(text: String, reason: String) {

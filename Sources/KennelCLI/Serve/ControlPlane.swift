@@ -41,7 +41,7 @@ struct ControlPlane: Sendable {
         let policy = settings.uriPolicy(simulated: config.simulated)
         let site = try config.resolve(policy: policy) { entry in
             try SimulatedHost.prepare(
-                name: entry.name, cpus: entry.cpus, memory: entry.memory, in: settings.simulatedHostsDirectory
+                name: entry.name, cpus: entry.cpus.value, memory: entry.memory, in: settings.simulatedHostsDirectory
             )
         }
         let store = try SQLiteMachineStore(path: settings.databasePath)

@@ -35,7 +35,7 @@ public struct SiteConfig: Sendable, Decodable {
         public var name: Hostname
         /// libvirt URI; required unless the site is simulated.
         public var uri: String?
-        public var cpus: Int
+        public var cpus: HostCPUCount
         public var memory: ByteSize
         public var disk: ByteSize
         public var bridge: String?
@@ -115,7 +115,7 @@ public struct SiteConfig: Sendable, Decodable {
             }
             return ComputeHost(
                 name: entry.name, uri: uri, location: location,
-                capacity: Resources(cpus: entry.cpus, memory: entry.memory, disk: entry.disk),
+                capacity: Resources(cpus: entry.cpus.value, memory: entry.memory, disk: entry.disk),
                 overcommit: entry.overcommit ?? Overcommit(), bridge: entry.bridge ?? "br0",
                 vlans: entry.vlans, state: entry.state ?? .active,
                 bandwidth: entry.bandwidth, hostClass: entry.hostClass, labels: entry.labels ?? []

@@ -16,7 +16,7 @@ public enum HostRequest {
             uri: try fields.required("uri", as: LibvirtURI.self).value,
             location: SiteLocation(idc: try fields.required("idc"), zone: try fields.required("zone"), rack: try fields.required("rack")),
             capacity: Resources(
-                cpus: try fields.required("cpus", as: CPUCount.self).value, memory: try fields.required("memory", as: RequestedSize.self).size,
+                cpus: try fields.required("cpus", as: HostCPUCount.self).value, memory: try fields.required("memory", as: RequestedSize.self).size,
                 disk: try fields.required("disk", as: RequestedSize.self).size),
             bridge: try fields.optional("bridge", as: Hostname.self)?.value ?? "br0",
             vlans: try fields.optional("vlans", as: CommaList<VLANID>.self)?.items ?? []
@@ -29,7 +29,7 @@ public enum HostRequest {
         var updated = host
         if let uri = try fields.optional("uri", as: LibvirtURI.self) { updated.uri = uri.value }
         if let state = try fields.optional("state", as: HostStateValue.self) { updated.state = state.state }
-        if let cpus = try fields.optional("cpus", as: CPUCount.self) { updated.capacity.cpus = cpus.value }
+        if let cpus = try fields.optional("cpus", as: HostCPUCount.self) { updated.capacity.cpus = cpus.value }
         if let memory = try fields.optional("memory", as: RequestedSize.self) { updated.capacity.memory = memory.size }
         if let disk = try fields.optional("disk", as: RequestedSize.self) { updated.capacity.disk = disk.size }
         if let ratio = try fields.optional("cpu_overcommit", as: Ratio.self) { updated.overcommit.cpu = ratio.value }
