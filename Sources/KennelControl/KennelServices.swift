@@ -7,6 +7,7 @@ public struct KennelServices: Sendable {
     public let inventory: InventoryService
     public let pools: PoolService
     public let hosts: HostService
+    public let hostFacts: HostFactsService
     public let placement: PlacementService
     public let reconciler: Reconciler
 
@@ -22,6 +23,7 @@ public struct KennelServices: Sendable {
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)
         hosts = HostService(store: store, uriPolicy: uriPolicy)
+        hostFacts = HostFactsService(store: store, runtime: runtime, logger: logger)
         placement = PlacementService(store: store, environment: environment)
         reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, logger: logger)
     }

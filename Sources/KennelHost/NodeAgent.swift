@@ -41,6 +41,8 @@ public struct NodeAgent: Sendable {
         case .installImage(let partial, let path, let sha256):
             try await ImageVerifier(runner: runner).install(partial, as: path, sha256: sha256)
             return NodeReply(present: true)
+        case .hostFacts(let bridge):
+            return NodeReply(facts: await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge))
         }
     }
 

@@ -6,7 +6,7 @@ import KennelModel
 /// The control plane's side of a host's agent: resolves images in the local image store
 /// (copying them to remote hosts that lack them), renders guest files, and sends each
 /// step to `kennel node call` on the host.
-public struct NodeHostAgent: HostAgent {
+public struct NodeHostAgent: HostAgent, HostFactsAgent {
     private let channel: any NodeChannel
     private let images: ImageStore
 
@@ -51,6 +51,10 @@ public struct NodeHostAgent: HostAgent {
 
     public func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth {
         try await channel.call(.health(container: container, ip: machine.network.ip)).health ?? .stopped
+    }
+
+    public func facts(bridge: String) async throws -> HostFacts {
+        try await channel.call(.hostFacts(bridge: bridge)).facts ?? HostFacts()
     }
 
     public func remove(_ machine: Machine) async throws {

@@ -21,6 +21,8 @@ public enum NodeRequest: Sendable, Equatable, Codable {
     case imagePresent(path: String, sha256: String)
     /// Moves a copied tarball from its temporary name into place once it hashes right.
     case installImage(partial: String, path: String, sha256: String)
+    /// What the host is: kernel, OVS datapath of `bridge`, the machines directory.
+    case hostFacts(bridge: String)
 }
 
 /// What `kennel node call` answers; the field that matches the request is set.
@@ -28,10 +30,12 @@ public struct NodeReply: Sendable, Equatable, Codable {
     public var sshUp: Bool?
     public var health: MachineHealth?
     public var present: Bool?
+    public var facts: HostFacts?
 
-    public init(sshUp: Bool? = nil, health: MachineHealth? = nil, present: Bool? = nil) {
+    public init(sshUp: Bool? = nil, health: MachineHealth? = nil, present: Bool? = nil, facts: HostFacts? = nil) {
         self.sshUp = sshUp
         self.health = health
         self.present = present
+        self.facts = facts
     }
 }

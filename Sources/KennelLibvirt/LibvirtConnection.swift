@@ -73,6 +73,15 @@ public final class LibvirtConnection: @unchecked Sendable {
         }
     }
 
+    /// The libvirt daemon's library version, `9.0.0`.
+    public func libraryVersion() async throws -> String {
+        try await perform { connection in
+            var version: UInt = 0
+            guard virConnectGetLibVersion(connection, &version) == 0 else { throw LibvirtError.last(or: "reading libvirt's version failed") }
+            return "\(version / 1_000_000).\(version / 1000 % 1000).\(version % 1000)"
+        }
+    }
+
     /// The names of the domains that run on the host: one listing call, the names read
     /// from the handles it returns (no call per domain to the daemon).
     public func runningDomainNames() async throws -> [String] {

@@ -125,6 +125,12 @@ public actor LibvirtHostRuntime: HostRuntime {
         try await agentFor(host)?.remove(machine)
     }
 
+    public func facts(of host: ComputeHost) async throws -> HostFacts {
+        var facts = try await (agentFor(host) as? any HostFactsAgent)?.facts(bridge: host.bridge) ?? HostFacts()
+        facts.libvirt = try await connection(to: host).libraryVersion()
+        return facts
+    }
+
     public func runningMachineNames(on host: ComputeHost) async throws -> Set<String> {
         Set(try await connection(to: host).runningDomainNames())
     }

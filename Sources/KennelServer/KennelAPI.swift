@@ -16,7 +16,7 @@ public enum KennelAPI {
         router.middlewares.add(OriginMiddleware(policy: origins))
         let api = router.group("api/v1")
         MachineRoutes(service: services.machines).register(on: api)
-        InventoryRoutes(service: services.hosts).register(on: api)
+        InventoryRoutes(service: services.hosts, facts: services.hostFacts).register(on: api)
         PlacementRoutes(service: services.placement).register(on: api)
         PoolRoutes(service: services.pools).register(on: api)
         router.get("healthz") { _, _ in "ok\n" }

@@ -25,9 +25,14 @@ public struct HostView: Codable, Sendable, Equatable {
     public let usedMemory: String
     public let usedDisk: String
     public let machines: Int
+    /// What the host is (`GET /api/v1/hosts/{name}` only; absent in lists).
+    public var facts: HostFactsView?
+    /// Why the facts could not be read, when they could not.
+    public var factsError: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, uri, idc, zone, rack, state, cpus, memory, disk, bandwidth, bridge, vlans, labels, machines
+        case name, uri, idc, zone, rack, state, cpus, memory, disk, bandwidth, bridge, vlans, labels, machines, facts
+        case factsError = "facts_error"
         case cpuOvercommit = "cpu_overcommit"
         case memoryOvercommit = "memory_overcommit"
         case diskOvercommit = "disk_overcommit"
@@ -69,6 +74,33 @@ public struct HostView: Codable, Sendable, Equatable {
         let userInfo = uri[schemeEnd.upperBound..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return uri }
         return String(uri[..<colon]) + ":***" + String(uri[at...])
+    }
+}
+
+/// A host's facts as the API shows them.
+public struct HostFactsView: Codable, Sendable, Equatable {
+    public let kernel: String?
+    public let libvirt: String?
+    public let ovsDatapath: String?
+    public let reflink: Bool?
+    public let freeBytes: UInt64?
+    /// `freeBytes` in binary units, `93G`.
+    public let free: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kernel, libvirt, reflink, free
+        case ovsDatapath = "ovs_datapath"
+        case freeBytes = "free_bytes"
+    }
+
+    /// The view of `facts`.
+    public init(_ facts: HostFacts) {
+        kernel = facts.kernel
+        libvirt = facts.libvirt
+        ovsDatapath = facts.ovsDatapath
+        reflink = facts.reflink
+        freeBytes = facts.freeBytes
+        free = facts.freeBytes.map { ByteSize(bytes: ($0 >> 30) << 30).description }
     }
 }
 

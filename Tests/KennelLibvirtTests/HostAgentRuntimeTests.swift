@@ -63,6 +63,14 @@ struct HostAgentRuntimeTests {
         #expect(await !agent.steps.contains("health web-01"))
     }
 
+    @Test("facts: libvirt's version from the connection; on simulated hosts nothing else")
+    func facts() async throws {
+        let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), logger: Logger.silent)
+        let facts = try await runtime.facts(of: try Fixtures.simulatedHost())
+        #expect(facts.libvirt?.split(separator: ".").count == 3)
+        #expect(facts.kernel == nil && facts.ovsDatapath == nil)
+    }
+
     @Test("hosts without an agent (simulated) answer sshd at once and have no health")
     func noAgent() async throws {
         let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), logger: Logger.silent)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KennelServer
 import KennelTesting
 import Testing
 
@@ -56,6 +57,31 @@ struct HostUpdateTests {
             let machine = try json(try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("cpus", "8")]))
             let host = try #require(machine["host"] as? String)
             #expect(try await patch(client, host, "cpus=2&vlans=100,200").status == .ok)
+        }
+    }
+}
+
+@Suite("Host facts in the API")
+struct HostFactsAPITests {
+    @Test("GET /hosts/{name} shows the host's facts; a host that cannot be asked shows why, and the rest of the host")
+    func facts() async throws {
+        let runtime = FakeHostRuntime()
+        await runtime.failStarts(on: TestSite.value("z1-r1-h2"))
+        let plane = try await TestControlPlane.make(runtime: runtime)
+        let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
+        try await app.test(.router) { client in
+            let shown = try json(try await client.get("/api/v1/hosts/z1-r1-h1"))
+            let facts = try #require(shown["facts"] as? [String: Any])
+            #expect(facts["kernel"] as? String == "6.1.0-fake")
+            #expect(facts["ovs_datapath"] as? String == "system")
+            #expect(facts["reflink"] as? Bool == true)
+            #expect(facts["free"] as? String == "100G")
+            let failing = try json(try await client.get("/api/v1/hosts/z1-r1-h2"))
+            #expect(failing["facts"] == nil)
+            #expect((failing["facts_error"] as? String)?.contains("the cause is in the service log") == true)
+            #expect(failing["name"] as? String == "z1-r1-h2")
+            let listed = try json(try await client.get("/api/v1/hosts"))
+            #expect(((listed["hosts"] as? [[String: Any]])?.first?["facts"]) == nil, "lists do not ask every host")
         }
     }
 }

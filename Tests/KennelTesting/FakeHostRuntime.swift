@@ -79,6 +79,11 @@ public actor FakeHostRuntime: HostRuntime {
         domains[host.name]?[machine.name] = nil
     }
 
+    public func facts(of host: ComputeHost) async throws -> HostFacts {
+        if failingHosts.contains(host.name) { throw FakeHostError(message: "simulated facts failure on \(host.name)") }
+        return HostFacts(kernel: "6.1.0-fake", libvirt: "9.0.0", ovsDatapath: "system", reflink: true, freeBytes: 100 << 30)
+    }
+
     public func runningMachineNames(on host: ComputeHost) async throws -> Set<String> {
         listings += 1
         return Set((domains[host.name] ?? [:]).filter { $0.value == .running }.map(\.key.value))

@@ -114,7 +114,7 @@ enum HostAgents {
 }
 
 /// The agent of a host whose URI names a transport Kennel cannot run its steps over.
-struct UnreachableHostAgent: HostAgent {
+struct UnreachableHostAgent: HostAgent, HostFactsAgent {
     let host: Hostname
 
     private var refusal: KennelError {
@@ -127,4 +127,5 @@ struct UnreachableHostAgent: HostAgent {
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool { throw refusal }
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { throw refusal }
     func remove(_ machine: Machine) async throws { throw refusal }
+    func facts(bridge: String) async throws -> HostFacts { throw refusal }
 }

@@ -37,6 +37,9 @@ public protocol HostRuntime: Sendable {
     /// The names of the machines whose containers run on `host`, in one listing: what
     /// the reconciler compares with the store on every pass.
     func runningMachineNames(on host: ComputeHost) async throws -> Set<String>
+    /// What the host is: kernel, libvirt, OVS datapath, machines directory (only libvirt's
+    /// version on simulated hosts).
+    func facts(of host: ComputeHost) async throws -> HostFacts
     /// What the host knows of the machine's container.
     func presence(of machine: Machine, on host: ComputeHost) async throws -> DomainPresence
     /// Waits until the machine's sshd answers on its address, at most `timeout`; false

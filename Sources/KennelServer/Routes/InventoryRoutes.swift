@@ -6,6 +6,7 @@ import KennelWire
 /// `/api/v1/hosts`, `/api/v1/topology`, `/api/v1/idcs`, `/api/v1/zones`, `/api/v1/racks`.
 struct InventoryRoutes<Context: RequestContext> {
     let service: HostService
+    let facts: HostFactsService
 
     func register(on group: RouterGroup<Context>) {
         group.get("hosts") { _, _ in
@@ -18,7 +19,14 @@ struct InventoryRoutes<Context: RequestContext> {
             return JSONResponse.make(HostView(details), status: .created, headers: [.location: "/api/v1/hosts/\(details.host.name)"])
         }
         group.get("hosts/:name") { _, context in
-            JSONResponse.make(HostView(try await service.details(named: try context.pathName(of: "host"))))
+            let name = try context.pathName(of: "host")
+            var view = HostView(try await service.details(named: name))
+            do {
+                view.facts = HostFactsView(try await facts.facts(named: name))
+            } catch let error as KennelError {
+                view.factsError = error.message
+            }
+            return JSONResponse.make(view)
         }
         group.patch("hosts/:name") { request, context in
             let name = try context.pathName(of: "host")
