@@ -35,16 +35,42 @@ public protocol MachineStore: Sendable {
     func pools() async throws -> [Pool]
 }
 
-/// The reads and writes one store transaction offers the services.
-public protocol StoreTransaction {
+/// The reads and writes one store transaction offers the services: one protocol per
+/// aggregate, so that a service names the part it uses and a new table does not grow
+/// one list of forty methods.
+public typealias StoreTransaction = MachineRecords & AddressRecords & HostRecords & OperationRecords & SiteRecords
+
+/// Machines: rows, states, and where a service's machines stand.
+public protocol MachineRecords {
     func machine(named name: Hostname) throws -> Machine?
-    func idcExists(_ idc: Hostname) throws -> Bool
-    func zoneExists(_ zone: Hostname, in idc: Hostname) throws -> Bool
+    /// Writes a new machine and its active lease. With `reusingLease`, the machine takes
+    /// over the quarantined lease of its address instead of a new one.
+    func insert(_ machine: Machine, reusingLease: Bool) throws
+    /// Changes a machine's state and failure note.
+    func setState(_ state: MachineState, failure: String?, of name: Hostname) throws
+    /// Removes a machine; its lease is quarantined per its pool (or freed if that is zero).
+    func deleteMachine(named name: Hostname, releasingAt now: Date) throws
+    /// Machines on `host`, by name.
+    func machineNames(on host: Hostname) throws -> [Hostname]
+    /// Where each machine of `service` stands, one entry per machine.
+    func locations(ofService service: Label) throws -> [SiteLocation]
+    /// Whether any lease, active or quarantined, uses `mac`.
+    func macInUse(_ mac: MACAddress) throws -> Bool
+}
+
+/// Pools, their leases and free addresses (IPAM).
+public protocol AddressRecords {
     func pool(named name: Hostname) throws -> Pool?
     /// Pools of `idc`, by name.
     func pools(in idc: Hostname) throws -> [Pool]
-    /// Every host of `idc` with its reserved resources and its machines of `service`.
-    func placementCandidates(in idc: Hostname, service: Label?) throws -> [HostCandidate]
+    /// Every pool, by name.
+    func allPools() throws -> [Pool]
+    /// Adds a pool or replaces a known one's settings, and recomputes its free addresses.
+    func save(_ pool: Pool) throws
+    /// Removes a pool with its quarantined leases; the caller checks it has no active ones.
+    func deletePool(named name: Hostname) throws
+    /// How the pool's addresses are used at `now`.
+    func usage(of pool: Pool, at now: Date) throws -> PoolUsage
     /// The lease of `address` in `pool`, active or quarantined, if any.
     func lease(of address: IPv4Address, in pool: Hostname) throws -> Lease?
     /// Every lease of `pool`, by address.
@@ -59,38 +85,43 @@ public protocol StoreTransaction {
     func takeFreeAddress(_ address: IPv4Address, in pool: Hostname) throws -> Bool
     /// Whether `pool` has any free address (after releasing expired quarantine).
     func hasFreeAddress(in pool: Hostname) throws -> Bool
+}
+
+/// Hosts, their usage, and what placement sees of them.
+public protocol HostRecords {
+    /// One host, or nil.
+    func host(named name: Hostname) throws -> ComputeHost?
+    /// Every host, by name.
+    func allHosts() throws -> [ComputeHost]
+    /// Adds a host or replaces a known one.
+    func save(_ host: ComputeHost) throws
+    /// Removes a host; the caller checks it carries no machines.
+    func deleteHost(named name: Hostname) throws
+    /// What each host's machines reserve.
+    func usage(of host: Hostname) throws -> Resources
+    /// Every host of `idc` with its reserved resources and its machines of `service`.
+    func placementCandidates(in idc: Hostname, service: Label?) throws -> [HostCandidate]
     /// The site's placement scoring policy.
     func scoringPolicy() throws -> ScoringPolicy
-    /// Whether any lease, active or quarantined, uses `mac`.
-    func macInUse(_ mac: MACAddress) throws -> Bool
+}
 
-    /// Writes a new machine and its active lease. With `reusingLease`, the machine takes
-    /// over the quarantined lease of its address instead of a new one.
-    func insert(_ machine: Machine, reusingLease: Bool) throws
-    /// Changes a machine's state and failure note.
-    func setState(_ state: MachineState, failure: String?, of name: Hostname) throws
-    /// Removes a machine; its lease is quarantined per its pool (or freed if that is zero).
-    func deleteMachine(named name: Hostname, releasingAt now: Date) throws
-
-    /// Every pool, by name.
-    func allPools() throws -> [Pool]
-    /// Adds a pool or replaces a known one's settings, and recomputes its free addresses.
-    func save(_ pool: Pool) throws
-    /// Removes a pool with its quarantined leases; the caller checks it has no active ones.
-    func deletePool(named name: Hostname) throws
-    /// How the pool's addresses are used at `now`.
-    func usage(of pool: Pool, at now: Date) throws -> PoolUsage
-
+/// Operations: what was asked, when it ran, how it ended.
+public protocol OperationRecords {
     /// Records the start of an operation; returns its id.
     func beginOperation(_ kind: OperationKind, machine: Hostname, at time: Date) throws -> Int64
     /// Records the end of an operation; `error` nil means success.
     func finishOperation(_ id: Int64, error: String?, at time: Date) throws
+}
 
+/// The site: IDCs, zones, racks, and loading a site file.
+public protocol SiteRecords {
     /// Loads a site file: adds the IDCs, zones, racks, hosts and pools the store does not
     /// know yet. Known ones keep what the API made of them (a drained host stays drained);
     /// only a known host's URI is refreshed (simulated hosts get new files each start).
     func apply(_ site: Site) throws
-
+    func idcExists(_ idc: Hostname) throws -> Bool
+    func zoneExists(_ zone: Hostname, in idc: Hostname) throws -> Bool
+    func rackExists(_ location: SiteLocation) throws -> Bool
     /// Adds an IDC, a zone or a rack; refuses a duplicate.
     func insertIDC(_ name: Hostname) throws
     func insertZone(_ key: ZoneKey) throws
@@ -101,21 +132,6 @@ public protocol StoreTransaction {
     func zones() throws -> [ZoneKey]
     /// Every IDC, by name.
     func idcs() throws -> [Hostname]
-    func rackExists(_ location: SiteLocation) throws -> Bool
-    /// One host, or nil.
-    func host(named name: Hostname) throws -> ComputeHost?
-    /// Every host, by name.
-    func allHosts() throws -> [ComputeHost]
-    /// Adds a host or replaces a known one.
-    func save(_ host: ComputeHost) throws
-    /// Removes a host; the caller checks it carries no machines.
-    func deleteHost(named name: Hostname) throws
-    /// Machines on `host`, by name.
-    func machineNames(on host: Hostname) throws -> [Hostname]
-    /// Where each machine of `service` stands, one entry per machine.
-    func locations(ofService service: Label) throws -> [SiteLocation]
-    /// What each host's machines reserve.
-    func usage(of host: Hostname) throws -> Resources
 }
 
 /// The kinds of asynchronous work Kennel records.
