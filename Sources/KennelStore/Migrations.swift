@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("v1-topology-pools-machines", migrate: v1)
         migrator.registerMigration("v2-machine-ssh-keys", migrate: v2)
         migrator.registerMigration("v3-lease-carried-traffic", migrate: v3)
+        migrator.registerMigration("v4-operation-steps", migrate: v4)
         return migrator
     }
 
@@ -176,5 +177,25 @@ enum Migrations {
     /// Leases from before this column are taken as used.
     static func v3(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE lease ADD COLUMN carried_traffic INTEGER NOT NULL DEFAULT 1")
+    }
+
+    /// Each operation's steps as they run (name, start, end, error), and the code of a
+    /// failed operation next to its text: the base for progress, async operations and
+    /// resuming after a crash.
+    static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE operation ADD COLUMN error_code TEXT;
+                CREATE TABLE operation_step (
+                    operation INTEGER NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    outcome TEXT NOT NULL DEFAULT 'running',
+                    error TEXT,
+                    PRIMARY KEY (operation, position)
+                ) STRICT;
+                """)
     }
 }

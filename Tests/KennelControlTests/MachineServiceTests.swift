@@ -123,12 +123,46 @@ struct MachineServiceTests {
         } throws: { ($0 as? KennelError)?.code == .hostFailure }
         let machine = try await plane.services.machines.machine(named: TestSite.value("web-01"))
         #expect(machine.state == .failed)
-        #expect(machine.failure?.hasPrefix("starting on host z1-r1-h1 failed; the cause is in the service log") == true)
+        #expect(machine.failure?.hasPrefix("start on host z1-r1-h1 failed; the cause is in the service log") == true)
         #expect(machine.failure?.contains("simulated start failure") == false)
         #expect(await runtime.definedMachines.isEmpty)
         try await plane.services.machines.delete(named: machine.name)
         #expect(try await plane.rowCounts().machines == 0)
         #expect(try await plane.leaseStates() == [], "an address that never carried traffic is free at once")
+    }
+
+    @Test("each operation records its steps as they run; a failure records the undo and the failure's code")
+    func operationSteps() async throws {
+        let runtime = FakeHostRuntime()
+        let plane = try await TestControlPlane.make(runtime: runtime)
+        let machine = try await plane.services.machines.create(TestSite.request("web-01"))
+        let created = try await plane.store.transaction { try $0.steps(of: 1) }
+        #expect(created.map(\.name) == ["start", "wait for sshd"])
+        #expect(created.map(\.outcome) == [.finished, .finished])
+        #expect(created.allSatisfy { $0.finishedAt != nil })
+        await runtime.failStarts(on: machine.host)
+        _ = try await plane.services.machines.stop(named: machine.name)
+        await #expect(throws: KennelError.self) { _ = try await plane.services.machines.start(named: machine.name) }
+        let stopped = try await plane.store.transaction { try $0.steps(of: 2) }
+        #expect(stopped.map(\.name) == ["mark stopped", "shut down"])
+        let failed = try await plane.store.transaction { try $0.steps(of: 3) }
+        #expect(failed.map(\.name) == ["start"])
+        #expect(failed.first?.outcome == .failed)
+        #expect(failed.first?.error?.contains("simulated") == true, "the cause stays with the operation")
+        let code = try await plane.store.read { db in try String.fetchOne(db, sql: "SELECT error_code FROM operation WHERE id = 3") }
+        #expect(code == "host_failure")
+    }
+
+    @Test("a failed create's start is undone and recorded as undone")
+    func createUndoRecorded() async throws {
+        let runtime = FakeHostRuntime()
+        await runtime.failStarts(on: TestSite.value("z1-r1-h1"))
+        let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 1), runtime: runtime)
+        await #expect(throws: KennelError.self) { _ = try await plane.services.machines.create(TestSite.request("web-01")) }
+        let steps = try await plane.store.transaction { try $0.steps(of: 1) }
+        #expect(steps.map(\.name) == ["start"])
+        #expect(steps.first?.outcome == .undone)
+        #expect(await runtime.definedMachines.isEmpty)
     }
 
     @Test("failed first starts never use up a pool: two failures on a two-address pool, deleted, leave both free")

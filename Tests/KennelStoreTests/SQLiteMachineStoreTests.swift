@@ -32,7 +32,7 @@ struct SQLiteMachineStoreTests {
     func migrations() throws {
         #expect(
             try SQLiteMachineStore.inMemory().appliedMigrations() == [
-                "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic",
+                "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic", "v4-operation-steps",
             ])
     }
 

@@ -69,11 +69,7 @@ public struct MachineService: Sendable {
                     "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
                 ])
             let host = try await host(named: machine.host)
-            do {
-                try await bringUp(machine, on: host)
-            } catch {
-                try await fail(machine, on: host, operation: operation, error: error)
-            }
+            try await run(steps.bringUp(machine, on: host, undoable: true), operation: operation, of: machine)
             return try await finish(operation, settingState: .running, of: machine)
         }
     }
@@ -84,7 +80,7 @@ public struct MachineService: Sendable {
         try await locks.withLock(name) {
             let (machine, operation) = try await begin(.start, on: name)
             let host = try await host(named: machine.host)
-            try await step(operation, of: machine, "starting on") { try await bringUp(machine, on: host) }
+            try await run(steps.bringUp(machine, on: host, undoable: false), operation: operation, of: machine)
             return try await finish(operation, settingState: .running, of: machine)
         }
     }
@@ -95,10 +91,7 @@ public struct MachineService: Sendable {
         try await locks.withLock(name) {
             let (machine, operation) = try await begin(.stop, on: name)
             let host = try await host(named: machine.host)
-            try await store.transaction { store in try store.setState(.stopped, failure: nil, of: name) }
-            try await step(operation, of: machine, "stopping on") {
-                try await runtime.stop(machine, on: host, timeout: timeouts.shutdown)
-            }
+            try await run(steps.stop(machine, on: host), operation: operation, of: machine)
             return try await finish(operation, settingState: .stopped, of: machine)
         }
     }
@@ -108,10 +101,8 @@ public struct MachineService: Sendable {
         try await locks.withLock(name) {
             let (machine, operation) = try await begin(.restart, on: name)
             let host = try await host(named: machine.host)
-            try await step(operation, of: machine, "restarting on") {
-                try await runtime.stop(machine, on: host, timeout: timeouts.shutdown)
-                try await bringUp(machine, on: host)
-            }
+            try await run(
+                steps.shutDown(machine, on: host) + steps.bringUp(machine, on: host, undoable: false), operation: operation, of: machine)
             return try await finish(operation, settingState: .running, of: machine)
         }
     }
@@ -147,28 +138,30 @@ public struct MachineService: Sendable {
                 try store.setState(.deleting, failure: nil, of: name)
                 return (machine, try store.beginOperation(.delete, machine: name, at: started))
             }
-            try await step(operation, of: machine, "removing from") {
-                try await runtime.remove(machine, from: try await host(named: machine.host))
-            }
+            try await run(steps.remove(machine, from: try await host(named: machine.host)), operation: operation, of: machine)
             let finished = environment.now()
             try await store.transaction { store in
                 try store.deleteMachine(named: name, releasingAt: finished)
-                try store.finishOperation(operation, error: nil, at: finished)
+                try store.finishOperation(operation, error: nil, code: nil, at: finished)
             }
             logger.info("machine.deleted", metadata: ["machine": "\(name)", "ip": "\(machine.network.ip)"])
         }
     }
 
-    /// Provisions and starts the machine, then waits for its sshd.
-    private func bringUp(_ machine: Machine, on host: ComputeHost) async throws {
-        let pool = try await store.pools().first { $0.name == machine.network.pool }
-        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: pool), on: host)
-        let clock = ContinuousClock()
-        let waiting = clock.now
-        guard try await runtime.waitForSSH(machine, on: host, timeout: timeouts.sshd) else {
-            throw SSHDidNotAnswer(ip: machine.network.ip, timeout: timeouts.sshd)
+    /// The steps of each lifecycle action.
+    private var steps: MachineSteps {
+        MachineSteps(store: store, runtime: runtime, timeouts: timeouts, logger: logger)
+    }
+
+    /// Runs `steps` for `operation`, recording each step; a failure unwinds the steps
+    /// done and is recorded on the machine and the operation (`OperationRecorder`).
+    private func run(_ steps: [LifecycleStep], operation: Int64, of machine: Machine) async throws {
+        let recorder = OperationRecorder(store: store, environment: environment, logger: logger)
+        do {
+            try await StepPipeline(steps).run { event in await recorder.record(event, of: operation) }
+        } catch let failure as StepFailure {
+            try await recorder.fail(machine, operation: operation, failure: failure)
         }
-        logger.debug("machine.sshd-up", metadata: ["machine": "\(machine.name)", "waited": "\(clock.now - waiting)"])
     }
 
     private func begin(_ kind: OperationKind, on name: Hostname) async throws -> (Machine, Int64) {
@@ -182,46 +175,11 @@ public struct MachineService: Sendable {
         }
     }
 
-    /// Runs a host step (`doing` reads "starting on", "removing from"…); on failure records
-    /// it on the operation and the machine.
-    private func step(_ operation: Int64, of machine: Machine, _ doing: String, _ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
-            try await recordFailure(doing, error, of: machine, operation: operation)
-        }
-    }
-
-    /// Marks the machine `failed`, finishes the operation, and throws `host_failure`.
-    ///
-    /// What a client sees (the error and the machine's `failure`) is a stable sentence
-    /// naming the step and the host; the cause — libvirt's text, paths, command output —
-    /// goes to the log and the operation row only.
-    private func recordFailure(_ doing: String, _ cause: any Error, of machine: Machine, operation: Int64) async throws -> Never {
-        let reason: String
-        if let timeout = cause as? SSHDidNotAnswer {
-            reason = "\(doing) host \(machine.host) failed: sshd did not answer on \(timeout.ip) within \(timeout.timeout)"
-        } else {
-            reason = "\(doing) host \(machine.host) failed; the cause is in the service log (operation \(operation))"
-        }
-        logger.error(
-            "machine.failed",
-            metadata: [
-                "machine": "\(machine.name)", "operation": "\(operation)", "step": "\(doing)", "cause": "\(cause)",
-            ])
-        let finished = environment.now()
-        try await store.transaction { store in
-            try store.setState(.failed, failure: reason, of: machine.name)
-            try store.finishOperation(operation, error: "\(reason): \(cause)", at: finished)
-        }
-        throw KennelError(.hostFailure, reason)
-    }
-
     private func finish(_ operation: Int64, settingState state: MachineState, of machine: Machine) async throws -> Machine {
         let finished = environment.now()
         try await store.transaction { store in
             try store.setState(state, failure: nil, of: machine.name)
-            try store.finishOperation(operation, error: nil, at: finished)
+            try store.finishOperation(operation, error: nil, code: nil, at: finished)
         }
         logger.info("machine.\(state.rawValue)", metadata: ["machine": "\(machine.name)", "host": "\(machine.host)"])
         var updated = machine
@@ -235,15 +193,6 @@ public struct MachineService: Sendable {
             throw KennelError(.internal, "machine placed on unknown host \(name)")
         }
         return host
-    }
-
-    private func fail(_ machine: Machine, on host: ComputeHost, operation: Int64, error: any Error) async throws -> Never {
-        do {
-            try await runtime.remove(machine, from: host)
-        } catch {
-            logger.error("machine.undo-failed", metadata: ["machine": "\(machine.name)", "error": "\(error)"])
-        }
-        try await recordFailure("starting on", error, of: machine, operation: operation)
     }
 }
 

@@ -1,0 +1,62 @@
+import KennelModel
+import Logging
+
+/// Writes an operation's steps as they run, and a failed step's outcome on the machine
+/// and the operation.
+struct OperationRecorder: Sendable {
+    let store: any MachineStore
+    let environment: ServiceEnvironment
+    let logger: Logger
+
+    /// Records one pipeline event; a store that cannot record it is logged, never fatal
+    /// to the step itself.
+    func record(_ event: StepEvent, of operation: Int64) async {
+        let now = environment.now()
+        do {
+            try await store.transaction { store in
+                switch event {
+                case .started(let position, let name):
+                    try store.beginStep(of: operation, position: position, name: name, at: now)
+                case .finished(let position, _):
+                    try store.endStep(of: operation, position: position, outcome: .finished, error: nil, at: now)
+                case .failed(let position, _, let cause):
+                    try store.endStep(of: operation, position: position, outcome: .failed, error: cause, at: now)
+                case .undone(let position, _):
+                    try store.endStep(of: operation, position: position, outcome: .undone, error: nil, at: now)
+                case .undoFailed(let position, _, let cause):
+                    try store.endStep(of: operation, position: position, outcome: .failed, error: "undo failed: \(cause)", at: now)
+                }
+            }
+        } catch {
+            logger.warning("operation.step-unrecorded", metadata: ["operation": "\(operation)", "error": "\(error)"])
+        }
+    }
+
+    /// Marks the machine `failed`, finishes the operation with the failure's code and
+    /// cause, and throws `host_failure`.
+    ///
+    /// What a client sees (the error and the machine's `failure`) is a stable sentence
+    /// naming the step and the host; the cause — libvirt's text, paths, command output —
+    /// goes to the log and the operation row only.
+    func fail(_ machine: Machine, operation: Int64, failure: StepFailure) async throws -> Never {
+        let reason: String
+        if let timeout = failure.cause as? SSHDidNotAnswer {
+            reason = "\(failure.step) on host \(machine.host) failed: sshd did not answer on \(timeout.ip) within \(timeout.timeout)"
+        } else {
+            reason = "\(failure.step) on host \(machine.host) failed; the cause is in the service log (operation \(operation))"
+        }
+        let code = (failure.cause as? KennelError)?.code ?? .hostFailure
+        logger.error(
+            "machine.failed",
+            metadata: [
+                "machine": "\(machine.name)", "operation": "\(operation)", "step": "\(failure.step)", "cause": "\(failure.cause)",
+                "undone": "\(failure.undone.joined(separator: ", "))",
+            ])
+        let finished = environment.now()
+        try await store.transaction { store in
+            try store.setState(.failed, failure: reason, of: machine.name)
+            try store.finishOperation(operation, error: "\(reason): \(failure.cause)", code: code, at: finished)
+        }
+        throw KennelError(.hostFailure, reason)
+    }
+}
