@@ -68,6 +68,15 @@ public struct LocalRootfsProvisioner: Sendable {
         return unpacked
     }
 
+    /// Writes `files` into the machine's root filesystem, which must be provisioned.
+    public func writeFiles(_ files: [GuestFile], for machine: Hostname) throws {
+        let rootfs = URL(fileURLWithPath: paths.rootfs(of: machine))
+        guard FileManager.default.fileExists(atPath: rootfs.path) else {
+            throw KennelError(.hostFailure, "machine \(machine) has no root filesystem on this host yet")
+        }
+        for file in files { try write(file, under: rootfs) }
+    }
+
     /// Removes everything of `machine` on this host; nothing to do when it is gone.
     public func remove(_ machine: Hostname) throws {
         let directory = paths.directory(of: machine)

@@ -20,38 +20,25 @@ public struct NodeAgent: Sendable {
         self.inspection = inspection
     }
 
-    /// Carries out `request`.
-    public func handle(_ request: NodeRequest) async throws -> NodeReply {
+    /// Carries out `request` and answers the JSON of its verb's own answer type.
+    public func handle(_ request: NodeRequest) async throws -> Data {
         switch request {
-        case .provision(let machine, let image, let tarball, let sha256, let files):
-            try await provision(machine, image: ImageArtifact(name: image, tarball: URL(fileURLWithPath: tarball), sha256: sha256), files: files)
-            return NodeReply()
-        case .attach(let container, let bridge):
+        case .rootfs(let request):
+            return try await RootfsDriver(paths: paths, runner: runner).handle(request)
+        case .identity(.write(let machine, let files)):
+            try LocalRootfsProvisioner(paths: paths, runner: runner).writeFiles(files, for: machine)
+            try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
+            return try NodeReply.encode(Done())
+        case .network(.attach(let container, let bridge)):
             try await attach(container, bridge: bridge)
-            return NodeReply()
-        case .waitForSSH(let container, let ip, let timeout):
-            return NodeReply(sshUp: try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
-        case .health(let container, let ip):
-            return NodeReply(health: try await health(container, ip: ip))
-        case .remove(let machine):
-            try LocalRootfsProvisioner(paths: paths, runner: runner).remove(machine)
-            return NodeReply()
-        case .imagePresent(let path, let sha256):
-            return NodeReply(present: try await imagePresent(path, sha256: sha256))
-        case .installImage(let partial, let path, let sha256):
-            try await ImageVerifier(runner: runner).install(partial, as: path, sha256: sha256)
-            return NodeReply(present: true)
-        case .hostFacts(let bridge):
-            return NodeReply(facts: await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge))
+            return try NodeReply.encode(Done())
+        case .inspection(.waitForSSH(let container, let ip, let timeout)):
+            return try NodeReply.encode(try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
+        case .inspection(.health(let container, let ip)):
+            return try NodeReply.encode(try await health(container, ip: ip))
+        case .facts(.read(let bridge)):
+            return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge))
         }
-    }
-
-    private func provision(_ machine: Hostname, image: ImageArtifact, files: [GuestFile]) async throws {
-        guard try await ImageVerifier(runner: runner).isVerified(image.tarball.path, sha256: image.sha256) else {
-            throw KennelError(.hostFailure, "image \(image.name) is not on this host, or its file is damaged")
-        }
-        try await LocalRootfsProvisioner(paths: paths, runner: runner).provision(machine, from: image, files: files)
-        try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
     }
 
     /// On a userspace-datapath (netdev) bridge, TCP needs checksum offload off on both
@@ -97,12 +84,6 @@ public struct NodeAgent: Sendable {
         let scan = try await runner.execute(
             "nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ssh-keyscan", "-T", "2", "-t", "ed25519", "\(ip)"], input: nil)
         return scan.succeeded && scan.output.contains("ssh-ed25519")
-    }
-
-    private func imagePresent(_ path: String, sha256: String) async throws -> Bool {
-        let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try await ImageVerifier(runner: runner).isVerified(path, sha256: sha256)
     }
 }
 

@@ -3,9 +3,11 @@ import KennelModel
 
 /// How the control plane reaches `kennel node call` on a host.
 public protocol NodeChannel: Sendable {
-    /// Sends `request` and returns the reply; throws `host_failure` with what the node
-    /// printed when it fails.
-    func call(_ request: NodeRequest) async throws -> NodeReply
+    /// Sends `request` and returns the JSON of its verb's answer; throws `host_failure`
+    /// with what the node printed when it fails.
+    func send(_ request: NodeRequest) async throws -> Data
+    /// The host's name, for messages.
+    var hostName: String { get }
     /// Copies a local file to the same path on the host (images for remote hosts); nil
     /// when the host shares this machine's files.
     var copier: (any FileCopier)? { get }
@@ -16,17 +18,16 @@ public protocol FileCopier: Sendable {
     func copy(_ localPath: String, to remotePath: String) async throws
 }
 
+extension NodeChannel {
+    /// Sends `request` and decodes its verb's answer as `Reply`.
+    public func call<Reply: Decodable>(_ request: NodeRequest, answering: Reply.Type) async throws -> Reply {
+        try NodeReply.decode(Reply.self, from: try await send(request), host: hostName)
+    }
+}
+
 enum NodeCodec {
     static func encode(_ request: NodeRequest) throws -> String {
         String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
-    }
-
-    static func decodeReply(_ text: String, from host: String) throws -> NodeReply {
-        do {
-            return try JSONDecoder().decode(NodeReply.self, from: Data(text.utf8))
-        } catch {
-            throw KennelError(.hostFailure, "kennel node on \(host) answered something that is not a reply: \(text.prefix(200))")
-        }
     }
 }
 
@@ -41,7 +42,9 @@ public struct InProcessNodeChannel: NodeChannel {
 
     public var copier: (any FileCopier)? { nil }
 
-    public func call(_ request: NodeRequest) async throws -> NodeReply {
+    public var hostName: String { "this host" }
+
+    public func send(_ request: NodeRequest) async throws -> Data {
         try await agent.handle(request)
     }
 }
@@ -122,10 +125,11 @@ public struct SSHNodeChannel: NodeChannel, FileCopier {
 
     public var copier: (any FileCopier)? { self }
 
-    public func call(_ request: NodeRequest) async throws -> NodeReply {
+    public var hostName: String { target.host }
+
+    public func send(_ request: NodeRequest) async throws -> Data {
         let arguments = target.sshArguments(running: [remoteExecutable, "node", "call"])
-        let output = try await runner.run("ssh", arguments, input: try NodeCodec.encode(request))
-        return try NodeCodec.decodeReply(output, from: target.host)
+        return Data(try await runner.run("ssh", arguments, input: try NodeCodec.encode(request)).utf8)
     }
 
     public func copy(_ localPath: String, to remotePath: String) async throws {

@@ -6,7 +6,7 @@ import KennelModel
 /// The control plane's side of a host's agent: resolves images in the local image store
 /// (copying them to remote hosts that lack them), renders guest files, and sends each
 /// step to `kennel node call` on the host.
-public struct NodeHostAgent: HostAgent, HostFactsAgent {
+public struct NodeHostAgent: HostAgent {
     private let channel: any NodeChannel
     private let images: ImageStore
 
@@ -15,7 +15,7 @@ public struct NodeHostAgent: HostAgent, HostFactsAgent {
         self.images = images
     }
 
-    public func provision(_ launch: MachineLaunch, bridge: String) async throws {
+    public func provision(_ launch: MachineLaunch) async throws {
         let machine = launch.machine
         guard let image = try images.resolve(machine.spec.image) else {
             throw KennelError(
@@ -23,41 +23,46 @@ public struct NodeHostAgent: HostAgent, HostFactsAgent {
         }
         let tarball = image.artifact.tarball.path
         if let copier = channel.copier {
-            let present = try await channel.call(.imagePresent(path: tarball, sha256: image.artifact.sha256)).present ?? false
+            let present = try await channel.call(.rootfs(.imagePresent(path: tarball, sha256: image.artifact.sha256)), answering: Bool.self)
             if !present {
                 // Copied under a temporary name; the host renames it into place only once
                 // it hashes right, so an interrupted copy never counts as present.
                 let partial = "\(tarball).partial-\(UUID().uuidString)"
                 try await copier.copy(tarball, to: partial)
-                _ = try await channel.call(.installImage(partial: partial, path: tarball, sha256: image.artifact.sha256))
+                _ = try await channel.call(
+                    .rootfs(.installImage(partial: partial, path: tarball, sha256: image.artifact.sha256)), answering: Done.self)
             }
         }
-        let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: machine.sshKeys)
         _ = try await channel.call(
-            .provision(
-                machine: machine.name, image: image.artifact.name, tarball: tarball, sha256: image.artifact.sha256,
-                files: GuestFiles.render(identity)))
+            .rootfs(.provision(machine: machine.name, image: image.artifact.name, tarball: tarball, sha256: image.artifact.sha256)),
+            answering: Done.self)
+    }
+
+    public func writeIdentity(_ launch: MachineLaunch) async throws {
+        let machine = launch.machine
+        let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: machine.sshKeys)
+        _ = try await channel.call(.identity(.write(machine: machine.name, files: GuestFiles.render(identity))), answering: Done.self)
     }
 
     public func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
-        _ = try await channel.call(.attach(container: container, bridge: bridge))
+        _ = try await channel.call(.network(.attach(container: container, bridge: bridge)), answering: Done.self)
     }
 
     public func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
         let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        let reply = try await channel.call(.waitForSSH(container: container, ip: machine.network.ip, timeoutMilliseconds: milliseconds))
-        return reply.sshUp ?? false
+        return try await channel.call(
+            .inspection(.waitForSSH(container: container, ip: machine.network.ip, timeoutMilliseconds: milliseconds)), answering: Bool.self)
     }
 
     public func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth {
-        try await channel.call(.health(container: container, ip: machine.network.ip)).health ?? .stopped
+        try await channel.call(.inspection(.health(container: container, ip: machine.network.ip)), answering: MachineHealth.self)
     }
 
     public func facts(bridge: String) async throws -> HostFacts {
-        try await channel.call(.hostFacts(bridge: bridge)).facts ?? HostFacts()
+        try await channel.call(.facts(.read(bridge: bridge)), answering: HostFacts.self)
     }
 
     public func remove(_ machine: Machine) async throws {
-        _ = try await channel.call(.remove(machine: machine.name))
+        _ = try await channel.call(.rootfs(.remove(machine: machine.name)), answering: Done.self)
     }
 }

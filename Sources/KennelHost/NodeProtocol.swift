@@ -1,41 +1,75 @@
+import Foundation
 import KennelControl
 import KennelGuest
 import KennelModel
 
 /// One request to `kennel node call` on a host, sent as JSON on its standard input (so
-/// that no argument ever passes through a remote shell).
+/// that no argument ever passes through a remote shell): the concern it belongs to, and
+/// that concern's own request. Each verb answers its own JSON type (`NodeReply`), so
+/// adding a verb touches its concern's request, its driver and its client only.
 public enum NodeRequest: Sendable, Equatable, Codable {
-    /// Give a machine its root filesystem from an image (once) and write its files.
-    case provision(machine: Hostname, image: ImageName, tarball: String, sha256: String, files: [GuestFile])
-    /// Apply host-side fixes once the container runs.
-    case attach(container: ContainerProcess, bridge: String)
-    /// Wait until sshd in the container answers on `ip`.
-    case waitForSSH(container: ContainerProcess, ip: IPv4Address, timeoutMilliseconds: Int)
-    /// Report sshd and supervisord's programs.
-    case health(container: ContainerProcess, ip: IPv4Address)
-    /// Remove a machine's files.
-    case remove(machine: Hostname)
-    /// Whether an image tarball with this checksum is on the host, whole (hashed before
-    /// its first use); a damaged one is removed. Its folder is made, so that it can be
-    /// copied there.
-    case imagePresent(path: String, sha256: String)
-    /// Moves a copied tarball from its temporary name into place once it hashes right.
-    case installImage(partial: String, path: String, sha256: String)
-    /// What the host is: kernel, OVS datapath of `bridge`, the machines directory.
-    case hostFacts(bridge: String)
+    case rootfs(RootfsRequest)
+    case identity(IdentityRequest)
+    case network(NetworkRequest)
+    case inspection(InspectionRequest)
+    case facts(FactsRequest)
 }
 
-/// What `kennel node call` answers; the field that matches the request is set.
-public struct NodeReply: Sendable, Equatable, Codable {
-    public var sshUp: Bool?
-    public var health: MachineHealth?
-    public var present: Bool?
-    public var facts: HostFacts?
+/// Root filesystems and the images they come from.
+public enum RootfsRequest: Sendable, Equatable, Codable {
+    /// Give a machine its root filesystem from an image, once (answers `Done`).
+    case provision(machine: Hostname, image: ImageName, tarball: String, sha256: String)
+    /// Remove a machine's files (answers `Done`).
+    case remove(machine: Hostname)
+    /// Whether an image tarball with this checksum is on the host, whole; a damaged one
+    /// is removed; its folder is made so that it can be copied there (answers `Bool`).
+    case imagePresent(path: String, sha256: String)
+    /// Move a copied tarball from its temporary name into place once it hashes right
+    /// (answers `Done`).
+    case installImage(partial: String, path: String, sha256: String)
+}
 
-    public init(sshUp: Bool? = nil, health: MachineHealth? = nil, present: Bool? = nil, facts: HostFacts? = nil) {
-        self.sshUp = sshUp
-        self.health = health
-        self.present = present
-        self.facts = facts
+/// The machine's identity inside its root filesystem.
+public enum IdentityRequest: Sendable, Equatable, Codable {
+    /// Write the machine's identity files and make its SSH host keys once (answers `Done`).
+    case write(machine: Hostname, files: [GuestFile])
+}
+
+/// Host-side network fixes.
+public enum NetworkRequest: Sendable, Equatable, Codable {
+    /// Apply what the host needs once the container runs (answers `Done`).
+    case attach(container: ContainerProcess, bridge: String)
+}
+
+/// Looking inside containers.
+public enum InspectionRequest: Sendable, Equatable, Codable {
+    /// Wait until sshd in the container answers on `ip` (answers `Bool`).
+    case waitForSSH(container: ContainerProcess, ip: IPv4Address, timeoutMilliseconds: Int)
+    /// Report sshd and supervisord's programs (answers `MachineHealth`).
+    case health(container: ContainerProcess, ip: IPv4Address)
+}
+
+/// What the host is.
+public enum FactsRequest: Sendable, Equatable, Codable {
+    /// Kernel, OVS datapath of `bridge`, the machines directory (answers `HostFacts`).
+    case read(bridge: String)
+}
+
+/// The answer of a verb that returns nothing but success.
+public struct Done: Sendable, Equatable, Codable {
+    public init() {}
+}
+
+/// A verb's answer as it travels: the JSON of its own type.
+public enum NodeReply {
+    static func encode(_ value: some Encodable) throws -> Data { try JSONEncoder().encode(value) }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data, host: String) throws -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            let text = String(decoding: data.prefix(200), as: UTF8.self)
+            throw KennelError(.hostFailure, "kennel node on \(host) answered something that is not a \(type): \(text)")
+        }
     }
 }

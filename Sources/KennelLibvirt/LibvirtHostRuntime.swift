@@ -56,7 +56,8 @@ public actor LibvirtHostRuntime: HostRuntime {
         let started = clock.now
         let connection = try await connection(to: host)
         try await removeLeftover(of: machine, on: host, connection)
-        try await agent?.provision(launch, bridge: host.bridge)
+        try await agent?.provision(launch)
+        try await agent?.writeIdentity(launch)
         let provisioned = clock.now
         let xml = DomainXML.render(DomainDefinition(machine: machine, host: host, paths: paths))
         let domain = try await connection.define(xml: xml)
@@ -126,7 +127,7 @@ public actor LibvirtHostRuntime: HostRuntime {
     }
 
     public func facts(of host: ComputeHost) async throws -> HostFacts {
-        var facts = try await (agentFor(host) as? any HostFactsAgent)?.facts(bridge: host.bridge) ?? HostFacts()
+        var facts = try await agentFor(host)?.facts(bridge: host.bridge) ?? HostFacts()
         facts.libvirt = try await connection(to: host).libraryVersion()
         return facts
     }

@@ -43,9 +43,10 @@ struct HostFactsTests {
 
     @Test("the facts request and reply survive the JSON trip of the SSH channel")
     func codec() throws {
-        let request = NodeRequest.hostFacts(bridge: "br0")
+        let request = NodeRequest.facts(.read(bridge: "br0"))
         #expect(try JSONDecoder().decode(NodeRequest.self, from: JSONEncoder().encode(request)) == request)
-        let reply = NodeReply(facts: HostFacts(kernel: "6.1", libvirt: nil, ovsDatapath: "system", reflink: false, freeBytes: 42))
-        #expect(try JSONDecoder().decode(NodeReply.self, from: JSONEncoder().encode(reply)) == reply)
+        let facts = HostFacts(kernel: "6.1", libvirt: nil, ovsDatapath: "system", reflink: false, freeBytes: 42)
+        #expect(try NodeReply.decode(HostFacts.self, from: NodeReply.encode(facts), host: "h1") == facts)
+        #expect(throws: KennelError.self) { try NodeReply.decode(HostFacts.self, from: Data("true".utf8), host: "h1") }
     }
 }

@@ -25,7 +25,7 @@ struct NodeAgentTests {
             CommandResult(status: 0, output: argv.first == "ovs-vsctl" ? datapath : "", errorOutput: "")
         }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
-        _ = try await agent.handle(.attach(container: container, bridge: "br0"))
+        _ = try await agent.handle(.network(.attach(container: container, bridge: "br0")))
         let expected =
             [["ovs-vsctl", "get", "bridge", "br0", "datapath_type"]]
             + (fixes
@@ -42,8 +42,9 @@ struct NodeAgentTests {
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { _ in CommandResult(status: 3, output: "sshd  STARTING  \n", errorOutput: "") }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
-        let reply = try await agent.handle(.health(container: container, ip: try IPv4Address(parsing: "10.0.0.2")))
-        #expect(reply.health == MachineHealth(sshd: .down, programs: [ProgramStatus(name: "sshd", state: "STARTING", detail: "")]))
+        let reply = try await agent.answer(
+            .inspection(.health(container: container, ip: try IPv4Address(parsing: "10.0.0.2"))), as: MachineHealth.self)
+        #expect(reply == MachineHealth(sshd: .down, programs: [ProgramStatus(name: "sshd", state: "STARTING", detail: "")]))
         #expect(await runner.commands == [["nsenter", "--target", "101", "--all", "--", "supervisorctl", "status"]])
     }
 
@@ -52,8 +53,9 @@ struct NodeAgentTests {
         let proc = try fakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let agent = NodeAgent(runner: RecordingRunner(), inspection: ContainerInspection(proc: proc.path))
-        let reply = try await agent.handle(.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 100))
-        #expect(reply.sshUp == false)
+        let reply = try await agent.answer(
+            .inspection(.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 100)), as: Bool.self)
+        #expect(reply == false)
     }
 
     @Test("sshd counts as up once it listens and answers a key scan on the machine's address")
@@ -64,8 +66,9 @@ struct NodeAgentTests {
         try Data("h\n 0: 00000000:0016 00000000:0000 0A 0\n".utf8).write(to: proc.appendingPathComponent("101/net/tcp"))
         let runner = RecordingRunner { _ in CommandResult(status: 0, output: "10.0.0.2 ssh-ed25519 AAAA\n", errorOutput: "") }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
-        let reply = try await agent.handle(.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 5000))
-        #expect(reply.sshUp == true)
+        let reply = try await agent.answer(
+            .inspection(.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 5000)), as: Bool.self)
+        #expect(reply == true)
         #expect(await runner.commands == [["nsenter", "--net=/proc/101/ns/net", "--", "ssh-keyscan", "-T", "2", "-t", "ed25519", "10.0.0.2"]])
     }
 
@@ -83,25 +86,25 @@ struct NodeAgentTests {
         let agent = NodeAgent(paths: paths, runner: LocalCommandRunner())
         let sha = try await ImageVerifier(runner: LocalCommandRunner()).hash(of: tarball)
         let name = try Hostname(parsing: "web-01")
-        _ = try await agent.handle(.provision(machine: name, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
+        _ = try await agent.provisionWhole(name, tarball: tarball, sha256: sha)
         let key = paths.rootfs(of: name) + "/etc/ssh/ssh_host_ed25519_key"
         let first = try String(contentsOfFile: key + ".pub", encoding: .utf8)
         #expect(first.hasSuffix("root@web-01\n"))
         #expect(FileManager.default.fileExists(atPath: paths.rootfs(of: name) + "/etc/ssh/ssh_host_ecdsa_key"))
-        _ = try await agent.handle(.provision(machine: name, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
+        _ = try await agent.provisionWhole(name, tarball: tarball, sha256: sha)
         #expect(try String(contentsOfFile: key + ".pub", encoding: .utf8) == first)
 
         let other = try Hostname(parsing: "web-02")
-        _ = try await agent.handle(.provision(machine: other, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
+        _ = try await agent.provisionWhole(other, tarball: tarball, sha256: sha)
         #expect(try String(contentsOfFile: paths.rootfs(of: other) + "/etc/ssh/ssh_host_ed25519_key.pub", encoding: .utf8) != first)
 
         let planted = try Hostname(parsing: "web-03")
         let rootfs = paths.rootfs(of: planted)
-        _ = try await agent.handle(.provision(machine: planted, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
+        _ = try await agent.provisionWhole(planted, tarball: tarball, sha256: sha)
         try FileManager.default.removeItem(atPath: rootfs + "/etc/ssh")
         try FileManager.default.createSymbolicLink(atPath: rootfs + "/etc/ssh", withDestinationPath: directory.path)
         await #expect(throws: KennelError.self) {
-            _ = try await agent.handle(.provision(machine: planted, image: .defaultImage, tarball: tarball, sha256: sha, files: []))
+            _ = try await agent.provisionWhole(planted, tarball: tarball, sha256: sha)
         }
     }
 
@@ -114,38 +117,51 @@ struct NodeAgentTests {
         let agent = NodeAgent(runner: runner)
         let whole = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         let source = directory.appendingPathComponent("source.tar.gz")
-        #expect(try await agent.handle(.imagePresent(path: path, sha256: "aa")).present == false)
+        #expect(try await agent.answer(.rootfs(.imagePresent(path: path, sha256: "aa")), as: Bool.self) == false)
         try whole.write(to: source)
         let sha = try await ImageVerifier(runner: runner).hash(of: source.path)
 
         // An interrupted copy left a truncated file (and an old checksum file) in place.
         try whole.prefix(40_000).write(to: URL(fileURLWithPath: path))
         try Data("\(sha)  debian-12-1.tar.gz\n".utf8).write(to: URL(fileURLWithPath: path + ".sha256"))
-        #expect(try await agent.handle(.imagePresent(path: path, sha256: sha)).present == false)
+        #expect(try await agent.answer(.rootfs(.imagePresent(path: path, sha256: sha)), as: Bool.self) == false)
         #expect(!FileManager.default.fileExists(atPath: path), "the damaged file is removed so that it is copied again")
 
         // A damaged copy is refused at install and leaves nothing.
         let partial = path + ".partial-1"
         try whole.prefix(10).write(to: URL(fileURLWithPath: partial))
         await #expect(throws: KennelError.self) {
-            _ = try await agent.handle(.installImage(partial: partial, path: path, sha256: sha))
+            _ = try await agent.handle(.rootfs(.installImage(partial: partial, path: path, sha256: sha)))
         }
         #expect(!FileManager.default.fileExists(atPath: partial) && !FileManager.default.fileExists(atPath: path))
 
         // A whole copy is installed, then found present without hashing again.
         try whole.write(to: URL(fileURLWithPath: partial))
-        #expect(try await agent.handle(.installImage(partial: partial, path: path, sha256: sha)).present == true)
-        #expect(try await agent.handle(.imagePresent(path: path, sha256: sha)).present == true)
+        #expect(try await agent.answer(.rootfs(.installImage(partial: partial, path: path, sha256: sha)), as: Done.self) == Done())
+        #expect(try await agent.answer(.rootfs(.imagePresent(path: path, sha256: sha)), as: Bool.self) == true)
         let recording = RecordingRunner()
-        #expect(try await NodeAgent(runner: recording).handle(.imagePresent(path: path, sha256: sha)).present == true)
+        #expect(try await NodeAgent(runner: recording).answer(.rootfs(.imagePresent(path: path, sha256: sha)), as: Bool.self) == true)
         #expect(await recording.commands.isEmpty, "a verified file is not hashed again while its size and time stay")
-        #expect(try await agent.handle(.imagePresent(path: path, sha256: "bb")).present == false)
+        #expect(try await agent.answer(.rootfs(.imagePresent(path: path, sha256: "bb")), as: Bool.self) == false)
     }
 
     @Test("requests and replies survive their JSON trip unchanged")
     func codec() throws {
-        let request = NodeRequest.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 1500)
+        let request = NodeRequest.inspection(.waitForSSH(container: container, ip: try IPv4Address(parsing: "10.0.0.2"), timeoutMilliseconds: 1500))
         let data = try JSONEncoder().encode(request)
         #expect(try JSONDecoder().decode(NodeRequest.self, from: data) == request)
+    }
+}
+
+extension NodeAgent {
+    /// Carries out `request` and decodes its verb's answer.
+    func answer<Reply: Decodable>(_ request: NodeRequest, as type: Reply.Type) async throws -> Reply {
+        try JSONDecoder().decode(type, from: try await handle(request))
+    }
+
+    /// Provisions a machine as the runtime does: root filesystem, then identity.
+    func provisionWhole(_ machine: Hostname, tarball: String, sha256: String) async throws {
+        _ = try await handle(.rootfs(.provision(machine: machine, image: .defaultImage, tarball: tarball, sha256: sha256)))
+        _ = try await handle(.identity(.write(machine: machine, files: [])))
     }
 }

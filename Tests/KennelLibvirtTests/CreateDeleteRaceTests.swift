@@ -12,7 +12,9 @@ import Testing
 actor FileTrackingAgent: HostAgent {
     private(set) var files: Set<String> = []
 
-    func provision(_ launch: MachineLaunch, bridge: String) async throws {
+    func writeIdentity(_ launch: MachineLaunch) async throws {}
+    func facts(bridge: String) async throws -> HostFacts { HostFacts() }
+    func provision(_ launch: MachineLaunch) async throws {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...3_000)))
         files.insert(launch.machine.name.value)
     }
@@ -77,7 +79,7 @@ struct CreateDeleteRaceTests {
         let plane = try await TestControlPlane.make(site: site, runtime: runtime)
         let machine = try await plane.services.machines.create(TestSite.request("web-01"))
         #expect(try await connection.domain(named: "web-01")?.uuid() == machine.uuid)
-        #expect(await agent.steps.prefix(2) == ["remove web-01", "provision web-01 br0"])
+        #expect(await agent.steps.prefix(3) == ["remove web-01", "provision web-01", "identity web-01"])
         #expect(try await plane.services.machines.machine(named: machine.name).state == .running)
     }
 

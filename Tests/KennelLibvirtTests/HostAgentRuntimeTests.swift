@@ -12,7 +12,9 @@ actor RecordingAgent: HostAgent {
     private(set) var containers: [ContainerProcess] = []
     var sshAnswers = true
 
-    func provision(_ launch: MachineLaunch, bridge: String) async throws { steps.append("provision \(launch.machine.name) \(bridge)") }
+    func provision(_ launch: MachineLaunch) async throws { steps.append("provision \(launch.machine.name)") }
+    func writeIdentity(_ launch: MachineLaunch) async throws { steps.append("identity \(launch.machine.name)") }
+    func facts(bridge: String) async throws -> HostFacts { HostFacts(kernel: "recorded") }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
         steps.append("attach \(machine.name)")
         containers.append(container)
@@ -37,7 +39,7 @@ struct HostAgentRuntimeTests {
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
-        #expect(await agent.steps == ["provision web-01 br0", "attach web-01"])
+        #expect(await agent.steps == ["provision web-01", "identity web-01", "attach web-01"])
         #expect(try await runtime.waitForSSH(machine, on: host, timeout: .seconds(1)))
         #expect(try await runtime.health(of: machine, on: host)?.sshd == .up)
         let container = try #require(await agent.containers.first)

@@ -14,7 +14,7 @@ struct NodeCommand: AsyncParsableCommand {
 }
 
 /// `kennel node call`: reads one JSON `NodeRequest` on standard input, carries it out and
-/// prints the JSON `NodeReply`; a failure is printed on standard error with exit status 1.
+/// prints the JSON of its verb's answer; a failure is printed on standard error with exit status 1.
 struct NodeCall: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "call", abstract: "Carry out one JSON request read from standard input.")
@@ -32,7 +32,7 @@ struct NodeCall: AsyncParsableCommand {
         }
         do {
             let reply = try await NodeAgent(paths: HostPaths(machinesRoot: machines)).handle(request)
-            print(String(decoding: try JSONEncoder().encode(reply), as: UTF8.self))
+            print(String(decoding: reply, as: UTF8.self))
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)

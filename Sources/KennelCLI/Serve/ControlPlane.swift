@@ -114,7 +114,7 @@ enum HostAgents {
 }
 
 /// The agent of a host whose URI names a transport Kennel cannot run its steps over.
-struct UnreachableHostAgent: HostAgent, HostFactsAgent {
+struct UnreachableHostAgent: HostAgent {
     let host: Hostname
 
     private var refusal: KennelError {
@@ -122,7 +122,8 @@ struct UnreachableHostAgent: HostAgent, HostFactsAgent {
             .hostFailure, "host \(host) has a URI Kennel will not connect to; Kennel reaches hosts as lxc:///system or lxc+ssh://USER@HOST/system")
     }
 
-    func provision(_ launch: MachineLaunch, bridge: String) async throws { throw refusal }
+    func provision(_ launch: MachineLaunch) async throws { throw refusal }
+    func writeIdentity(_ launch: MachineLaunch) async throws { throw refusal }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool { throw refusal }
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { throw refusal }

@@ -14,19 +14,38 @@ public struct ContainerProcess: Sendable, Equatable, Codable {
     }
 }
 
-/// Host-side steps libvirt cannot do: a machine's root filesystem and identity files,
-/// network fixes once its container runs, and looking inside it. Implemented by
-/// `kennel node` on the host, reached locally or over SSH.
-public protocol HostAgent: Sendable {
-    /// Gives the machine its root filesystem (once) and writes its identity files.
-    func provision(_ launch: MachineLaunch, bridge: String) async throws
+/// Host-side steps libvirt cannot do, one port per concern, each with its own request
+/// and driver on the host (`kennel node`, reached locally or over SSH). A host agent is
+/// all of them.
+public typealias HostAgent = RootfsAgent & IdentityAgent & NetworkAgent & InspectionAgent & HostFactsAgent
+
+/// Root filesystems: a machine's, cloned from its image once, and removed with it.
+public protocol RootfsAgent: Sendable {
+    /// Gives the machine its root filesystem from its image, once.
+    func provision(_ launch: MachineLaunch) async throws
+    /// Removes the machine's files from the host; no-op when gone.
+    func remove(_ machine: Machine) async throws
+}
+
+/// The machine's identity inside its root filesystem: hostname, hosts, machine-id,
+/// resolv.conf, network config, `authorized_keys`, and its own SSH host keys.
+public protocol IdentityAgent: Sendable {
+    /// Writes the identity files (every time, so a start repairs them) and makes the
+    /// SSH host keys once.
+    func writeIdentity(_ launch: MachineLaunch) async throws
+}
+
+/// Host-side network fixes once a container runs.
+public protocol NetworkAgent: Sendable {
     /// Applies what the host needs once the container runs (checksum offload on
     /// userspace-datapath bridges).
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws
+}
+
+/// Looking inside a running container.
+public protocol InspectionAgent: Sendable {
     /// Waits up to `timeout` for sshd inside the container to answer on the machine's IP.
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool
     /// sshd and the supervisord programs inside the container.
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth
-    /// Removes the machine's files from the host; no-op when gone.
-    func remove(_ machine: Machine) async throws
 }
