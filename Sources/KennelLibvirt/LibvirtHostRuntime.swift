@@ -49,16 +49,22 @@ public actor LibvirtHostRuntime: HostRuntime {
         return try await opening.value
     }
 
-    public func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+    public func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws {
         let machine = launch.machine
         let agent = agentFor(host)
         let clock = ContinuousClock()
         let started = clock.now
-        let connection = try await connection(to: host)
-        try await removeLeftover(of: machine, on: host, connection)
+        try await removeLeftover(of: machine, on: host, try await connection(to: host))
         try await agent?.provision(launch)
         try await agent?.writeIdentity(launch)
-        let provisioned = clock.now
+        logger.debug("domain.files-ready", metadata: ["machine": "\(machine.name)", "provision": "\(clock.now - started)"])
+    }
+
+    public func startContainer(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+        let machine = launch.machine
+        let clock = ContinuousClock()
+        let started = clock.now
+        let connection = try await connection(to: host)
         let xml = DomainXML.render(DomainDefinition(machine: machine, host: host, paths: paths))
         let domain = try await connection.define(xml: xml)
         try await domain.setAutostart(true)
@@ -67,15 +73,12 @@ public actor LibvirtHostRuntime: HostRuntime {
             logger.debug("domain.started", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
         }
         let running = clock.now
-        if let agent, let container = try await container(of: domain) {
+        if let agent = agentFor(host), let container = try await container(of: domain) {
             try await agent.attach(machine, container: container, bridge: host.bridge)
         }
         logger.debug(
             "domain.ensured",
-            metadata: [
-                "machine": "\(machine.name)", "provision": "\(provisioned - started)", "define_start": "\(running - provisioned)",
-                "attach": "\(clock.now - running)",
-            ])
+            metadata: ["machine": "\(machine.name)", "define_start": "\(running - started)", "attach": "\(clock.now - running)"])
     }
 
     /// A domain of the machine's name but another UUID is left from an earlier machine of

@@ -35,7 +35,10 @@ struct MachineLifecycleTests {
         _ = try await plane.services.machines.restart(named: web01)
         let calls = await runtime.calls
         #expect(
-            Array(calls.suffix(3)) == ["stop web-01@\(created.host)", "ensureRunning web-01@\(created.host)", "waitForSSH web-01@\(created.host)"])
+            Array(calls.suffix(4)) == [
+                "stop web-01@\(created.host)", "prepareFiles web-01@\(created.host)", "startContainer web-01@\(created.host)",
+                "waitForSSH web-01@\(created.host)",
+            ])
     }
 
     @Test("a create whose sshd never answers fails with the reason, and is undone on the host")

@@ -123,7 +123,7 @@ struct MachineServiceTests {
         } throws: { ($0 as? KennelError)?.code == .hostFailure }
         let machine = try await plane.services.machines.machine(named: TestSite.value("web-01"))
         #expect(machine.state == .failed)
-        #expect(machine.failure?.hasPrefix("start on host z1-r1-h1 failed; the cause is in the service log") == true)
+        #expect(machine.failure?.hasPrefix("start container on host z1-r1-h1 failed; the cause is in the service log") == true)
         #expect(machine.failure?.contains("simulated start failure") == false)
         #expect(await runtime.definedMachines.isEmpty)
         try await plane.services.machines.delete(named: machine.name)
@@ -137,8 +137,8 @@ struct MachineServiceTests {
         let plane = try await TestControlPlane.make(runtime: runtime)
         let machine = try await plane.services.machines.create(TestSite.request("web-01"))
         let created = try await plane.store.transaction { try $0.steps(of: 1) }
-        #expect(created.map(\.name) == ["start", "wait for sshd"])
-        #expect(created.map(\.outcome) == [.finished, .finished])
+        #expect(created.map(\.name) == ["prepare files", "start container", "wait for sshd"])
+        #expect(created.map(\.outcome) == [.finished, .finished, .finished])
         #expect(created.allSatisfy { $0.finishedAt != nil })
         await runtime.failStarts(on: machine.host)
         _ = try await plane.services.machines.stop(named: machine.name)
@@ -146,9 +146,9 @@ struct MachineServiceTests {
         let stopped = try await plane.store.transaction { try $0.steps(of: 2) }
         #expect(stopped.map(\.name) == ["mark stopped", "shut down"])
         let failed = try await plane.store.transaction { try $0.steps(of: 3) }
-        #expect(failed.map(\.name) == ["start"])
-        #expect(failed.first?.outcome == .failed)
-        #expect(failed.first?.error?.contains("simulated") == true, "the cause stays with the operation")
+        #expect(failed.map(\.name) == ["prepare files", "start container"])
+        #expect(failed.map(\.outcome) == [.finished, .failed], "a start of an existing machine undoes nothing")
+        #expect(failed.last?.error?.contains("simulated") == true, "the cause stays with the operation")
         let code = try await plane.store.read { db in try String.fetchOne(db, sql: "SELECT error_code FROM operation WHERE id = 3") }
         #expect(code == "host_failure")
     }
@@ -160,8 +160,10 @@ struct MachineServiceTests {
         let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 1), runtime: runtime)
         await #expect(throws: KennelError.self) { _ = try await plane.services.machines.create(TestSite.request("web-01")) }
         let steps = try await plane.store.transaction { try $0.steps(of: 1) }
-        #expect(steps.map(\.name) == ["start"])
-        #expect(steps.first?.outcome == .undone)
+        #expect(steps.map(\.name) == ["prepare files", "start container"])
+        #expect(steps.map(\.outcome) == [.undone, .undone], "the failed step and the one before it are undone, last first")
+        #expect(steps.last?.error?.contains("simulated") == true)
+        #expect(Array(await runtime.calls.suffix(2)).map { $0.components(separatedBy: " ").first ?? "" } == ["stop", "remove"])
         #expect(await runtime.definedMachines.isEmpty)
     }
 
@@ -227,7 +229,7 @@ struct DeleteWhileProvisioningTests {
         let plane = try await TestControlPlane.make(runtime: runtime)
         await runtime.holdStarts()
         let creating = Task { try await plane.services.machines.create(TestSite.request("web-01")) }
-        while await !runtime.calls.contains(where: { $0.hasPrefix("ensureRunning web-01") }) { await Task.yield() }
+        while await !runtime.calls.contains(where: { $0.hasPrefix("startContainer web-01") }) { await Task.yield() }
         let deleting = Task { try await plane.services.machines.delete(named: Hostname(parsing: "web-01")) }
         try await Task.sleep(for: .milliseconds(50))
         #expect(try await plane.services.machines.machine(named: Hostname(parsing: "web-01")).state == .provisioning)

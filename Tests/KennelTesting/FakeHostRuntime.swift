@@ -12,7 +12,7 @@ public actor FakeHostRuntime: HostRuntime {
     private var silentSSH: Set<Hostname> = []
     private var holding = false
     private var held: [CheckedContinuation<Void, Never>] = []
-    /// The launches given to `ensureRunning`, by machine name (the last one wins).
+    /// The launches given to `startContainer`, by machine name (the last one wins).
     public private(set) var launches: [Hostname: MachineLaunch] = [:]
     /// How many host listings and single-machine lookups the reconciler made.
     public private(set) var listings = 0
@@ -20,10 +20,10 @@ public actor FakeHostRuntime: HostRuntime {
 
     public init() {}
 
-    /// Makes `ensureRunning` fail on `host` from now on.
+    /// Makes `startContainer` fail on `host` from now on.
     public func failStarts(on host: Hostname) { failingHosts.insert(host) }
 
-    /// Makes every `ensureRunning` wait (after recording its call) until `releaseStarts`.
+    /// Makes every `startContainer` wait (after recording its call) until `releaseStarts`.
     public func holdStarts() { holding = true }
 
     /// Lets held and future starts proceed.
@@ -45,10 +45,14 @@ public actor FakeHostRuntime: HostRuntime {
     /// Every machine defined anywhere.
     public var definedMachines: [Hostname] { domains.values.flatMap(\.keys).sorted() }
 
-    public func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+    public func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+        calls.append("prepareFiles \(launch.machine.name)@\(host.name)")
+    }
+
+    public func startContainer(_ launch: MachineLaunch, on host: ComputeHost) async throws {
         let machine = launch.machine
         launches[machine.name] = launch
-        calls.append("ensureRunning \(machine.name)@\(host.name)")
+        calls.append("startContainer \(machine.name)@\(host.name)")
         if holding { await withCheckedContinuation { held.append($0) } }
         guard !failingHosts.contains(host.name) else {
             domains[host.name, default: [:]][machine.name] = .stopped

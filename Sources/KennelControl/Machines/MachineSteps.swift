@@ -9,19 +9,22 @@ struct MachineSteps: Sendable {
     let timeouts: LifecycleTimeouts
     let logger: Logger
 
-    /// "start" (provision, define, start, attach) and "wait for sshd". On a create the
-    /// start is undoable (the new machine's container and files are removed); starting an
-    /// existing machine keeps its files whatever happens.
+    /// "prepare files" (root filesystem once, identity files), "start container" (define,
+    /// autostart, start, network fixes) and "wait for sshd". On a create both host steps
+    /// are undoable (the container is stopped, then the new machine's container and files
+    /// removed); starting an existing machine never removes its files.
     func bringUp(_ machine: Machine, on host: ComputeHost, undoable: Bool) -> [LifecycleStep] {
         let store = store
         let runtime = runtime
         let timeouts = timeouts
         let logger = logger
-        let start: @Sendable () async throws -> Void = {
-            let pool = try await store.pools().first { $0.name == machine.network.pool }
-            try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: pool), on: host)
+        let launch: @Sendable () async throws -> MachineLaunch = {
+            MachineLaunch(machine: machine, pool: try await store.pools().first { $0.name == machine.network.pool })
         }
-        let undoStart: @Sendable () async throws -> Void = { try await runtime.remove(machine, from: host) }
+        let prepare: @Sendable () async throws -> Void = { try await runtime.prepareFiles(try await launch(), on: host) }
+        let start: @Sendable () async throws -> Void = { try await runtime.startContainer(try await launch(), on: host) }
+        let remove: @Sendable () async throws -> Void = { try await runtime.remove(machine, from: host) }
+        let stop: @Sendable () async throws -> Void = { try await runtime.stop(machine, on: host, timeout: timeouts.shutdown) }
         let waitForSSH: @Sendable () async throws -> Void = {
             let clock = ContinuousClock()
             let waiting = clock.now
@@ -31,7 +34,8 @@ struct MachineSteps: Sendable {
             logger.debug("machine.sshd-up", metadata: ["machine": "\(machine.name)", "waited": "\(clock.now - waiting)"])
         }
         return [
-            LifecycleStep("start", run: start, undo: undoable ? undoStart : nil),
+            LifecycleStep("prepare files", run: prepare, undo: undoable ? remove : nil),
+            LifecycleStep("start container", run: start, undo: undoable ? stop : nil),
             LifecycleStep("wait for sshd", run: waitForSSH),
         ]
     }

@@ -25,9 +25,13 @@ public struct MachineLaunch: Sendable, Equatable {
 /// mode, a fake in unit tests). Every call is idempotent, so a step can be retried or
 /// resumed after a crash.
 public protocol HostRuntime: Sendable {
-    /// Provisions the machine's files on `host` when it has none yet, defines its container
-    /// (replacing an older definition), marks it autostart, and starts it unless it runs.
-    func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws
+    /// Gives the machine its files on `host`: its root filesystem from its image when it
+    /// has none yet (a leftover of another machine of that name is removed first), and
+    /// its identity files every time.
+    func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws
+    /// Defines the container (replacing an older definition), marks it autostart, starts
+    /// it unless it runs, and applies the host-side network fixes.
+    func startContainer(_ launch: MachineLaunch, on host: ComputeHost) async throws
     /// Asks the container to shut down, waits up to `timeout`, then stops it hard; no-op
     /// when it does not run.
     func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws
@@ -48,4 +52,12 @@ public protocol HostRuntime: Sendable {
     /// What runs inside the machine: sshd and its supervisord programs; nil for hosts that
     /// run no real guests.
     func health(of machine: Machine, on host: ComputeHost) async throws -> MachineHealth?
+}
+
+extension HostRuntime {
+    /// Files, then the container: what a start needs, as one call (the reconciler's).
+    public func ensureRunning(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+        try await prepareFiles(launch, on: host)
+        try await startContainer(launch, on: host)
+    }
 }
