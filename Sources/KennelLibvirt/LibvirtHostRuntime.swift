@@ -33,17 +33,15 @@ public actor LibvirtHostRuntime: HostRuntime {
     /// The open connection to `host`, opened on first use; a URI the policy refuses is
     /// never opened.
     public func connection(to host: ComputeHost) async throws -> LibvirtConnection {
-        if let existing = connections[host.uri] {
-            do { return try await existing.value } catch { connections[host.uri] = nil }
+        if let existing = connections[host.uri.text] {
+            do { return try await existing.value } catch { connections[host.uri.text] = nil }
         }
-        do {
-            _ = try policy.uri(host.uri)
-        } catch {
-            logger.error("host.uri-refused", metadata: ["host": "\(host.name)", "reason": "\(error.reason)"])
+        if let reason = policy.refusal(of: host.uri) {
+            logger.error("host.uri-refused", metadata: ["host": "\(host.name)", "reason": "\(reason)"])
             throw KennelError(
                 .hostFailure, "host \(host.name) has a URI Kennel will not connect to; fix it with PATCH /api/v1/hosts/\(host.name) uri=…")
         }
-        let uri = host.uri
+        let uri = host.uri.text
         let opening = Task { try await LibvirtConnection.open(uri) }
         connections[uri] = opening
         return try await opening.value

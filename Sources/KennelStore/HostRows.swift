@@ -64,7 +64,7 @@ enum HostRows {
                     bandwidth_bps = excluded.bandwidth_bps, class = excluded.class, labels = excluded.labels
                 """,
             arguments: [
-                host.name.value, host.uri, host.location.idc.value, host.location.zone.value, host.location.rack.value,
+                host.name.value, host.uri.text, host.location.idc.value, host.location.zone.value, host.location.rack.value,
                 host.capacity.cpus, Int64(host.capacity.memory.bytes), Int64(host.capacity.disk.bytes),
                 host.overcommit.cpu, host.overcommit.memory, host.overcommit.disk, host.bridge, host.state.rawValue,
                 host.bandwidth.map { Int64(clamping: $0.bitsPerSecond) }, host.hostClass?.value, CommaList(host.labels).description,

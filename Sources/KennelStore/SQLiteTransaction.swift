@@ -280,7 +280,7 @@ struct SQLiteTransaction: StoreTransaction {
             if try self.host(named: host.name) == nil {
                 try HostRows.upsert(host, db)
             } else {
-                try db.execute(sql: "UPDATE host SET uri = ? WHERE name = ?", arguments: [host.uri, host.name.value])
+                try db.execute(sql: "UPDATE host SET uri = ? WHERE name = ?", arguments: [host.uri.text, host.name.value])
             }
         }
         try db.execute(sql: "INSERT OR IGNORE INTO setting (key, value) VALUES ('placement.scoring', ?)", arguments: [site.scoring.rawValue])

@@ -46,7 +46,7 @@ public struct HostView: Codable, Sendable, Equatable {
     public init(_ details: HostDetails) {
         let host = details.host
         name = host.name.value
-        uri = HostView.redacted(host.uri)
+        uri = HostView.redacted(host.uri.text)
         idc = host.location.idc.value
         zone = host.location.zone.value
         rack = host.location.rack.value

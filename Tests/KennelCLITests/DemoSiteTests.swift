@@ -23,7 +23,7 @@ struct DemoSiteTests {
         #expect(Set(hosts.map(\.location.zone.value)) == ["z1", "z2"])
         #expect(Set(hosts.map { "\($0.location.zone)/\($0.location.rack)" }).count == 6)
         #expect(hosts.allSatisfy { $0.capacity == Resources(cpus: 8, memory: .gibibytes(32), disk: .gibibytes(500)) })
-        #expect(hosts.allSatisfy { $0.uri.hasPrefix("test:///") })
+        #expect(hosts.allSatisfy { $0.uri.transport == .test })
         #expect(Set(hosts.map(\.uri)).count == 12)
         let pool = try #require(try await control.services.pools.list().first?.pool)
         #expect(pool.name.value == "dc1-vlan100")

@@ -69,7 +69,7 @@ struct CreateDeleteRaceTests {
     @Test("a create that finds a leftover domain of its name (another UUID) removes it and its files, then succeeds")
     func leftoverDomain() async throws {
         let host = try Fixtures.simulatedHost("z1-r1-h1")
-        let site = TestSite.make(zones: 1, racks: 1, hostsPerRack: 1) { _ in host.uri }
+        let site = TestSite.make(zones: 1, racks: 1, hostsPerRack: 1) { _ in host.uri.text }
         let agent = RecordingAgent()
         let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), agentFor: { _ in agent }, logger: Logger.silent)
         let stale = Fixtures.machine(uuid: "11111111-2222-4333-8444-555555555555")

@@ -11,7 +11,7 @@ import Testing
 struct LibvirtTestDriverTests {
     private func connect() async throws -> (LibvirtConnection, ComputeHost) {
         let host = try Fixtures.simulatedHost()
-        return (try await LibvirtConnection.open(host.uri), host)
+        return (try await LibvirtConnection.open(host.uri.text), host)
     }
 
     @Test("a machine's domain round-trips through libvirt with its identity, network and tuning")

@@ -1,3 +1,4 @@
+import Foundation
 import KennelModel
 import Testing
 
@@ -113,5 +114,31 @@ struct LibvirtURITests {
             #expect(error.reason.contains("not allowed"))
             #expect(error.reason.count < 160)
         }
+    }
+}
+
+@Suite("A host's URI is parsed once and kept typed")
+struct HostURITests {
+    @Test(
+        "accepted URIs carry their transport; refused ones keep their text and the reason",
+        arguments: [
+            ("lxc:///system", LibvirtURI.Transport.local as LibvirtURI.Transport?, false),
+            ("lxc+ssh://root@h1/system", .ssh, false), ("test:///tmp/h1.xml", .test, false),
+            ("lxc+tls://h1/system", nil, true), ("lxc+ssh://root@h1/system?command=/bin/sh", nil, true), ("fake://h1", nil, true),
+        ])
+    func parsedOnce(text: String, transport: LibvirtURI.Transport?, refused: Bool) throws {
+        let uri = HostURI(text)
+        #expect(uri.text == text)
+        #expect(uri.transport == transport)
+        #expect((uri.refusal != nil) == refused)
+        let decoded = try JSONDecoder().decode(HostURI.self, from: JSONEncoder().encode(uri))
+        #expect(decoded == uri && decoded.transport == transport)
+    }
+
+    @Test("the policy refuses refused URIs and test URIs on real sites, naming why")
+    func policy() {
+        #expect(HostURIPolicy.realHostsOnly.refusal(of: HostURI("lxc:///system")) == nil)
+        #expect(HostURIPolicy.realHostsOnly.refusal(of: HostURI("test:///tmp/h1.xml"))?.contains("simulated") == true)
+        #expect(HostURIPolicy.realHostsOnly.refusal(of: HostURI("lxc+tls://h1/system")) != nil)
     }
 }

@@ -42,7 +42,7 @@ struct HostURIRefusalTests {
                 body: ByteBuffer(string: "uri=" + (uri.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? uri)))
             #expect(response.status == .unprocessableContent)
             #expect(try errorBody(response).field == "uri")
-            #expect(try await plane.store.host(named: TestSite.value("z1-r1-h1"))?.uri == "fake://z1-r1-h1")
+            #expect(try await plane.store.host(named: TestSite.value("z1-r1-h1"))?.uri.text == "fake://z1-r1-h1")
         }
     }
 
@@ -67,7 +67,7 @@ struct HostURIRefusalTests {
         let plane = try await TestControlPlane.make(site: TestSite.make { "lxc+ssh://root@\($0).example/system" })
         try await plane.store.transaction { store in
             guard var host = try store.host(named: TestSite.value("z1-r1-h1")) else { return }
-            host.uri = "lxc+ssh://root@h/system?command=/tmp/x.sh"
+            host.uri = HostURI("lxc+ssh://root@h/system?command=/tmp/x.sh")
             try store.save(host)
         }
         let refused = try await plane.services.hosts.setAsideRefusedURIs()

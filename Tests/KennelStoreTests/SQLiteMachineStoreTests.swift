@@ -155,12 +155,12 @@ struct SQLiteMachineStoreTests {
             try transaction.save(pool)
         }
         var site = TestSite.make()
-        site.hosts[0].uri = "fake://moved"
+        site.hosts[0].uri = HostURI("fake://moved")
         let moved = site
         try await store.transaction { try $0.apply(moved) }
         let host = try #require(try await store.host(named: TestSite.value("z1-r1-h1")))
         #expect(host.state == .draining)
-        #expect(host.uri == "fake://moved")
+        #expect(host.uri.text == "fake://moved")
         #expect(try await store.pools().first?.quarantine == .zero)
     }
 

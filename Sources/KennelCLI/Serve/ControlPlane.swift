@@ -101,7 +101,7 @@ enum HostAgents {
         let images = ImageStore(root: settings.imagesDirectory)
         let remoteKennel = settings.remoteKennel
         return { host in
-            guard let uri = try? LibvirtURI(parsing: host.uri) else { return UnreachableHostAgent(host: host.name) }
+            guard let uri = host.uri.parsed else { return UnreachableHostAgent(host: host.name) }
             switch uri.transport {
             case .test: return nil
             case .local: return NodeHostAgent(channel: InProcessNodeChannel(), images: images)

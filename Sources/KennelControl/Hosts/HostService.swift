@@ -81,14 +81,11 @@ public struct HostService: Sendable {
         return try await store.transaction { store in
             var refused: [(host: Hostname, reason: String)] = []
             for var host in hosts {
-                do throws(InvalidValue) {
-                    _ = try uriPolicy.uri(host.uri)
-                } catch {
-                    refused.append((host.name, error.reason))
-                    if host.state == .active {
-                        host.state = .maintenance
-                        try store.save(host)
-                    }
+                guard let reason = uriPolicy.refusal(of: host.uri) else { continue }
+                refused.append((host.name, reason))
+                if host.state == .active {
+                    host.state = .maintenance
+                    try store.save(host)
                 }
             }
             return refused
@@ -149,12 +146,8 @@ public struct HostService: Sendable {
     }
 
     /// Refuses a URI this Kennel will not connect to (422 naming `uri`).
-    private func checkURI(_ text: String) throws(KennelError) {
-        do {
-            _ = try uriPolicy.uri(text)
-        } catch {
-            throw KennelError.invalid("uri", error.reason)
-        }
+    private func checkURI(_ uri: HostURI) throws(KennelError) {
+        if let reason = uriPolicy.refusal(of: uri) { throw KennelError.invalid("uri", reason) }
     }
 
     private func checkRack(_ location: SiteLocation, _ store: any StoreTransaction) throws {

@@ -7,9 +7,9 @@ public enum HostState: String, Sendable, Codable, CaseIterable {
 public struct ComputeHost: Hashable, Sendable, Codable {
     /// Unique host name.
     public let name: Hostname
-    /// libvirt connection URI: `lxc:///system`, `lxc+ssh://root@h/system`, or a
-    /// `test:///path.xml` simulation.
-    public var uri: String
+    /// libvirt connection URI, parsed once: `lxc:///system`, `lxc+ssh://root@h/system`,
+    /// or a `test:///path.xml` simulation.
+    public var uri: HostURI
     /// IDC › zone › rack.
     public let location: SiteLocation
     /// Physical capacity.
@@ -36,7 +36,7 @@ public struct ComputeHost: Hashable, Sendable, Codable {
         bandwidth: Bandwidth? = nil, hostClass: Label? = nil, labels: [Label] = []
     ) {
         self.name = name
-        self.uri = uri
+        self.uri = HostURI(uri)
         self.location = location
         self.capacity = capacity
         self.overcommit = overcommit

@@ -27,7 +27,7 @@ public enum HostRequest {
     /// Applies the optional settings in `fields` to `host`.
     public static func apply(_ fields: RequestFields, to host: ComputeHost) throws(KennelError) -> ComputeHost {
         var updated = host
-        if let uri = try fields.optional("uri", as: LibvirtURI.self) { updated.uri = uri.value }
+        if let uri = try fields.optional("uri", as: LibvirtURI.self) { updated.uri = HostURI(uri) }
         if let state = try fields.optional("state", as: HostStateValue.self) { updated.state = state.state }
         if let cpus = try fields.optional("cpus", as: HostCPUCount.self) { updated.capacity.cpus = cpus.value }
         if let memory = try fields.optional("memory", as: RequestedSize.self) { updated.capacity.memory = memory.size }

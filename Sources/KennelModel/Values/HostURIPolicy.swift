@@ -48,4 +48,15 @@ public struct HostURIPolicy: Sendable, Equatable {
         try check(uri)
         return uri
     }
+
+    /// Why a host's URI may not be used, or nil when it may.
+    public func refusal(of uri: HostURI) -> String? {
+        guard let parsed = uri.parsed else { return uri.refusal ?? "not a libvirt URI Kennel accepts" }
+        do {
+            try check(parsed)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
 }
