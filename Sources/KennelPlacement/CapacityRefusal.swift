@@ -30,23 +30,19 @@ enum CapacityRefusal {
         let wanted = request.resources
         switch field {
         case "cpus":
-            let largest = inScope.map { Int((Double($0.host.capacity.cpus) * $0.host.overcommit.cpu).rounded(.down)) }.max() ?? 0
+            let largest = inScope.map(\.host.schedulable.cpus).max() ?? 0
             return wanted.cpus > largest
                 ? "cpus: \(wanted.cpus) is more than any host in \(scope) can hold (the largest holds \(largest) after overcommit)" : nil
         case "memory":
-            let largest = inScope.map { scaled($0.host.capacity.memory, $0.host.overcommit.memory) }.max() ?? ByteSize(bytes: 0)
+            let largest = inScope.map(\.host.schedulable.memory).max() ?? ByteSize(bytes: 0)
             return wanted.memory > largest
                 ? "memory: \(wanted.memory) is more than any host in \(scope) can hold (the largest holds \(largest) after overcommit)" : nil
         case "disk":
-            let largest = inScope.map { scaled($0.host.capacity.disk, $0.host.overcommit.disk) }.max() ?? ByteSize(bytes: 0)
+            let largest = inScope.map(\.host.schedulable.disk).max() ?? ByteSize(bytes: 0)
             return wanted.disk > largest
                 ? "disk: \(wanted.disk) is more than any host in \(scope) can hold (the largest holds \(largest) after overcommit)" : nil
         default:
             return nil
         }
-    }
-
-    private static func scaled(_ size: ByteSize, _ ratio: Double) -> ByteSize {
-        ByteSize(bytes: UInt64((Double(size.bytes) * ratio).rounded(.down)))
     }
 }

@@ -27,13 +27,13 @@ public struct HostCandidate: Sendable, Equatable {
         self.rackIndex = rackIndex
         let ratio = host.overcommit
         let capacity = host.capacity
-        let bandwidth = host.bandwidth?.bitsPerSecond ?? .max
+        let schedulable = host.schedulable
         free = Resources(
-            cpus: max(Int((Double(capacity.cpus) * ratio.cpu).rounded(.down)) - used.cpus, 0),
-            memory: ByteSize(bytes: Self.scaled(capacity.memory.bytes, ratio.memory).subtractingClamped(used.memory.bytes)),
-            disk: ByteSize(bytes: Self.scaled(capacity.disk.bytes, ratio.disk).subtractingClamped(used.disk.bytes)),
-            ingress: bandwidth.subtractingClamped(used.ingress),
-            egress: bandwidth.subtractingClamped(used.egress)
+            cpus: max(schedulable.cpus - used.cpus, 0),
+            memory: ByteSize(bytes: schedulable.memory.bytes.subtractingClamped(used.memory.bytes)),
+            disk: ByteSize(bytes: schedulable.disk.bytes.subtractingClamped(used.disk.bytes)),
+            ingress: schedulable.ingress.subtractingClamped(used.ingress),
+            egress: schedulable.egress.subtractingClamped(used.egress)
         )
         let cpuCapacity = Double(capacity.cpus) * ratio.cpu
         let memoryCapacity = Double(capacity.memory.bytes) * ratio.memory
@@ -54,10 +54,6 @@ public struct HostCandidate: Sendable, Equatable {
             racks[entry.host.location] = index
             return HostCandidate(host: entry.host, used: entry.used, serviceMachines: entry.serviceMachines, rackIndex: index)
         }
-    }
-
-    private static func scaled(_ value: UInt64, _ ratio: Double) -> UInt64 {
-        UInt64((Double(value) * ratio).rounded(.down))
     }
 }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KennelModel
+import KennelWire
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -57,17 +58,8 @@ struct APIClient: Sendable {
     /// Throws the API's error envelope as a `KennelError` when the answer is not 2xx.
     static func check(_ answer: Answer) throws {
         guard !(200..<300).contains(answer.status) else { return }
-        struct Envelope: Decodable {
-            struct Detail: Decodable {
-                let code: String
-                let message: String
-                let field: String?
-            }
-            let error: Detail
-        }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: answer.body) {
-            let detail = envelope.error
-            throw KennelError(KennelError.Code(rawValue: detail.code), detail.message, field: detail.field)
+        if let body = try? JSONDecoder().decode(ErrorBody.self, from: answer.body) {
+            throw body.kennelError
         }
         throw KennelError(
             .internal,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KennelModel
+import KennelWire
 
 /// The API could not be reached at all (nothing listens, a timeout, a name that does
 /// not resolve): its own message and exit code, so scripts can tell it from a refusal.
@@ -26,6 +27,11 @@ struct APIUnreachable: Error, CustomStringConvertible {
     var description: String { "cannot reach the Kennel API at \(url): \(reason)" }
 }
 
+extension KennelError.Code {
+    /// The CLI's own code for an API it cannot reach (never sent by the server).
+    static let apiUnreachable = KennelError.Code(rawValue: "api_unreachable")
+}
+
 /// How `kennel` ends, documented in the CLI's README: 0 done; 1 the API refused the
 /// request (4xx/5xx, its message printed); 64 bad usage; 69 the API cannot be reached.
 enum CLIExit {
@@ -35,30 +41,22 @@ enum CLIExit {
 
     /// Prints `error` (as JSON with `--json`) to standard error and gives the exit code.
     static func report(_ error: any Error, json: Bool) -> Int32 {
-        let (code, message, field, status): (String, String, String?, Int32)
+        let (reported, status): (KennelError, Int32)
         switch error {
         case let error as APIUnreachable:
-            (code, message, field, status) = ("api_unreachable", error.description, nil, unreachable)
+            (reported, status) = (KennelError(.apiUnreachable, error.description), unreachable)
         case let error as KennelError:
-            (code, message, field, status) = (error.code.rawValue, error.message, error.field, refused)
+            (reported, status) = (error, refused)
         default:
             return -1
         }
         if json {
-            struct Body: Encodable {
-                struct Detail: Encodable {
-                    let code: String
-                    let message: String
-                    let field: String?
-                }
-                let error: Detail
-            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let data = (try? encoder.encode(Body(error: .init(code: code, message: message, field: field)))) ?? Data()
+            let data = (try? encoder.encode(ErrorBody(reported))) ?? Data()
             FileHandle.standardError.write(data + Data("\n".utf8))
         } else {
-            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(reported.message)\n".utf8))
         }
         return status
     }

@@ -12,7 +12,7 @@ enum HostUpdateCheck {
         let carried = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
         func field(_ candidates: [String]) -> String { candidates.first(where: given.contains) ?? candidates[0] }
 
-        let schedulable = HostUpdateCheck.schedulable(updated)
+        let schedulable = updated.schedulable
         if schedulable.cpus < used.cpus {
             return conflict(field(["cpus", "cpu_overcommit"]), "\(schedulable.cpus) CPUs after overcommit < \(used.cpus) reserved by \(carried)")
         }
@@ -37,15 +37,5 @@ enum HostUpdateCheck {
 
     private static func conflict(_ field: String, _ reason: String) -> KennelError {
         KennelError(.conflict, "\(field): \(reason); move or delete them first, or drain the host and add force=1", field: field)
-    }
-
-    private static func schedulable(_ host: ComputeHost) -> (cpus: Int, memory: ByteSize, disk: ByteSize) {
-        let capacity = host.capacity
-        let ratio = host.overcommit
-        return (
-            Int((Double(capacity.cpus) * ratio.cpu).rounded(.down)),
-            ByteSize(bytes: UInt64((Double(capacity.memory.bytes) * ratio.memory).rounded(.down))),
-            ByteSize(bytes: UInt64((Double(capacity.disk.bytes) * ratio.disk).rounded(.down)))
-        )
     }
 }

@@ -69,7 +69,7 @@ public struct MachineService: Sendable {
                     "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
                 ])
             let host = try await host(named: machine.host)
-            try await run(steps.bringUp(machine, on: host, undoable: true), operation: operation, of: machine)
+            try await run(try await steps.bringUp(machine, on: host, undoable: true), operation: operation, of: machine)
             return try await finish(operation, settingState: .running, of: machine)
         }
     }
@@ -80,7 +80,7 @@ public struct MachineService: Sendable {
         try await locks.withLock(name) {
             let (machine, operation) = try await begin(.start, on: name)
             let host = try await host(named: machine.host)
-            try await run(steps.bringUp(machine, on: host, undoable: false), operation: operation, of: machine)
+            try await run(try await steps.bringUp(machine, on: host, undoable: false), operation: operation, of: machine)
             return try await finish(operation, settingState: .running, of: machine)
         }
     }
@@ -102,7 +102,7 @@ public struct MachineService: Sendable {
             let (machine, operation) = try await begin(.restart, on: name)
             let host = try await host(named: machine.host)
             try await run(
-                steps.shutDown(machine, on: host) + steps.bringUp(machine, on: host, undoable: false), operation: operation, of: machine)
+                steps.shutDown(machine, on: host) + (try await steps.bringUp(machine, on: host, undoable: false)), operation: operation, of: machine)
             return try await finish(operation, settingState: .running, of: machine)
         }
     }

@@ -13,16 +13,13 @@ struct MachineSteps: Sendable {
     /// autostart, start, network fixes) and "wait for sshd". On a create both host steps
     /// are undoable (the container is stopped, then the new machine's container and files
     /// removed); starting an existing machine never removes its files.
-    func bringUp(_ machine: Machine, on host: ComputeHost, undoable: Bool) -> [LifecycleStep] {
-        let store = store
+    func bringUp(_ machine: Machine, on host: ComputeHost, undoable: Bool) async throws -> [LifecycleStep] {
         let runtime = runtime
         let timeouts = timeouts
         let logger = logger
-        let launch: @Sendable () async throws -> MachineLaunch = {
-            MachineLaunch(machine: machine, pool: try await store.pools().first { $0.name == machine.network.pool })
-        }
-        let prepare: @Sendable () async throws -> Void = { try await runtime.prepareFiles(try await launch(), on: host) }
-        let start: @Sendable () async throws -> Void = { try await runtime.startContainer(try await launch(), on: host) }
+        let launch = MachineLaunch(machine: machine, pool: try await store.pools().first { $0.name == machine.network.pool })
+        let prepare: @Sendable () async throws -> Void = { try await runtime.prepareFiles(launch, on: host) }
+        let start: @Sendable () async throws -> Void = { try await runtime.startContainer(launch, on: host) }
         let remove: @Sendable () async throws -> Void = { try await runtime.remove(machine, from: host) }
         let stop: @Sendable () async throws -> Void = { try await runtime.stop(machine, on: host, timeout: timeouts.shutdown) }
         let waitForSSH: @Sendable () async throws -> Void = {

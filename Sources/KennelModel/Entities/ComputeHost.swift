@@ -48,3 +48,16 @@ public struct ComputeHost: Hashable, Sendable, Codable {
         self.labels = labels
     }
 }
+
+extension ComputeHost {
+    /// What may be promised on the host in all: capacity times overcommit, rounded
+    /// down; bandwidth as accounted (unlimited when it is not). The one place placement,
+    /// refusals and host updates take it from.
+    public var schedulable: Resources {
+        Resources(
+            cpus: Int((Double(capacity.cpus) * overcommit.cpu).rounded(.down)),
+            memory: ByteSize(bytes: UInt64((Double(capacity.memory.bytes) * overcommit.memory).rounded(.down))),
+            disk: ByteSize(bytes: UInt64((Double(capacity.disk.bytes) * overcommit.disk).rounded(.down))),
+            ingress: bandwidth?.bitsPerSecond ?? .max, egress: bandwidth?.bitsPerSecond ?? .max)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KennelModel
+import KennelWire
 import Logging
 
 /// Turns every error into one JSON envelope, `{"error":{"code":…,"message":…,"field":…}}`,
@@ -65,16 +66,7 @@ enum ErrorEnvelope {
     }
 
     static func response(_ error: KennelError, status: HTTPResponse.Status? = nil) -> Response {
-        struct Body: Encodable {
-            struct Detail: Encodable {
-                let code: String
-                let message: String
-                let field: String?
-                let details: RefusalDetails?
-            }
-            let error: Detail
-        }
-        let body = Body(error: .init(code: error.code.rawValue, message: error.message, field: error.field, details: error.details))
+        let body = ErrorBody(error)
         return JSONResponse.make(body, status: status ?? Self.status(for: error.code))
     }
 }
