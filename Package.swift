@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -38,7 +39,7 @@ let package = Package(
         // Services and the ports (protocols) they need from the outside world.
         .target(
             name: "KennelControl",
-            dependencies: ["KennelModel", "KennelIPAM", "KennelPlacement", logging],
+            dependencies: ["KennelModel", "KennelIPAM", "KennelPlacement", logging, .product(name: "Crypto", package: "swift-crypto")],
             exclude: documented
         ),
         // Adapter: SQLite store through GRDB.
@@ -101,7 +102,10 @@ let package = Package(
         // Test kit: fakes and fixtures shared by the test targets.
         .target(
             name: "KennelTesting",
-            dependencies: ["KennelModel", "KennelControl", "KennelStore", logging, .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "KennelModel", "KennelControl", "KennelStore", logging, .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             path: "Tests/KennelTesting"
         ),
         .testTarget(name: "KennelModelTests", dependencies: ["KennelModel"]),

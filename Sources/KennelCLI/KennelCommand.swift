@@ -8,7 +8,8 @@ public struct KennelCommand: AsyncParsableCommand {
         abstract: "Long-lived Linux system containers that ops treat as VMs.",
         subcommands: [
             ServeCommand.self, MachineCommand.self, ImageCommand.self, NodeCommand.self, PoolCommand.self, HostCommand.self, TopologyCommand.self,
-            PlacementCommand.self, ServiceCommand.self,
+            PlacementCommand.self, ServiceCommand.self, OperationCommand.self, AuditCommand.self, LoginCommand.self, LogoutCommand.self,
+            WhoamiCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self,
         ]
     )
 

@@ -4,6 +4,9 @@ import Logging
 /// The services the edges (HTTP API, CLI) call, built once over one store and runtime.
 public struct KennelServices: Sendable {
     public let machines: MachineService
+    public let operations: OperationService
+    public let access: AccessService
+    public let audit: AuditService
     public let inventory: InventoryService
     public let pools: PoolService
     public let hosts: HostService
@@ -18,11 +21,16 @@ public struct KennelServices: Sendable {
         environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, logger: Logger
     ) {
         let locks = MachineLocks()
+        let tracker = OperationTracker()
         machines = MachineService(
-            store: store, runtime: runtime, images: images, locks: locks, timeouts: timeouts, environment: environment, logger: logger)
+            store: store, runtime: runtime, images: images, locks: locks, tracker: tracker, timeouts: timeouts, environment: environment,
+            logger: logger)
+        operations = OperationService(store: store, tracker: tracker, environment: environment)
+        access = AccessService(store: store, environment: environment, logger: logger)
+        audit = AuditService(store: store)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)
-        hosts = HostService(store: store, uriPolicy: uriPolicy)
+        hosts = HostService(store: store, uriPolicy: uriPolicy, environment: environment)
         hostFacts = HostFactsService(store: store, runtime: runtime, logger: logger)
         placement = PlacementService(store: store, environment: environment)
         reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, logger: logger)

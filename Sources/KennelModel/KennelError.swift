@@ -41,12 +41,18 @@ public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The request came from a page of another origin, or named a host the service
         /// does not answer to.
         public static let forbidden = Code(rawValue: "forbidden")
+        /// No token, or one that is unknown, expired or revoked.
+        public static let unauthorized = Code(rawValue: "unauthorized")
+        /// An `If-Match` that does not match the resource's current `ETag`.
+        public static let preconditionFailed = Code(rawValue: "precondition_failed")
         /// The body is larger than the service accepts.
         public static let bodyTooLarge = Code(rawValue: "body_too_large")
         /// The URL or a header is longer than the service accepts.
         public static let requestTooLarge = Code(rawValue: "request_too_large")
         /// The path exists but not with this method; `Allow` lists the methods it has.
         public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
+        /// The service is shutting down and takes no new work.
+        public static let unavailable = Code(rawValue: "unavailable")
         /// Kennel's own fault; the message carries no internals.
         public static let `internal` = Code(rawValue: "internal")
     }

@@ -6,16 +6,25 @@ import Logging
 
 /// Builds Kennel's HTTP API; `kennel serve` and the tests use the same router.
 public enum KennelAPI {
-    /// The router with every route, the error envelope and the same-origin check.
+    /// Paths every client may read without a token.
+    public static let openPaths: Set<String> = ["/healthz"]
+
+    /// The router with every route, the error envelope, the same-origin check and
+    /// authentication.
     public static func router(
         services: KennelServices, origins: OriginPolicy = OriginPolicy(bindHost: "127.0.0.1")
-    ) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    ) -> Router<KennelRequestContext> {
+        let router = Router(context: KennelRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(ErrorEnvelopeMiddleware())
         router.middlewares.add(RequestSizeMiddleware())
         router.middlewares.add(OriginMiddleware(policy: origins))
+        router.middlewares.add(AuthenticationMiddleware(access: services.access, openPaths: openPaths))
         let api = router.group("api/v1")
-        MachineRoutes(service: services.machines).register(on: api)
+        let answer = OperationAnswer(operations: services.operations)
+        MachineRoutes(service: services.machines, answer: answer).register(on: api)
+        OperationRoutes(service: services.operations).register(on: api)
+        AccessRoutes(service: services.access).register(on: api)
+        AuditRoutes(service: services.audit).register(on: api)
         InventoryRoutes(service: services.hosts, facts: services.hostFacts).register(on: api)
         PlacementRoutes(service: services.placement).register(on: api)
         PoolRoutes(service: services.pools).register(on: api)

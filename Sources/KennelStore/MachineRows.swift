@@ -53,6 +53,7 @@ enum MachineRows {
             ),
             service: try row.parsedIfPresent("service"),
             owner: try row.parsedIfPresent("owner"),
+            team: try row.parsedIfPresent("team"),
             sshKeys: try sshKeys(row),
             failure: try row.decode(String?.self, "failure"),
             createdAt: try row.decode(Date.self, "created_at")
@@ -74,14 +75,14 @@ enum MachineRows {
         try db.execute(
             sql: """
                 INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
-                                     ingress_bps, egress_bps, service, owner, ssh_keys, failure, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     ingress_bps, egress_bps, service, owner, team, ssh_keys, failure, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 machine.name.value, machine.uuid.uuidString, machine.state.rawValue, machine.host.value,
                 spec.cpus.value, Int64(spec.memory.bytes), Int64(spec.disk.bytes), spec.image.value,
                 spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
-                machine.service?.value, machine.owner?.value,
+                machine.service?.value, machine.owner?.value, machine.team?.value,
                 machine.sshKeys.map(\.description).joined(separator: "\n"), machine.failure, machine.createdAt,
             ])
         let network = machine.network

@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v2-machine-ssh-keys", migrate: v2)
         migrator.registerMigration("v3-lease-carried-traffic", migrate: v3)
         migrator.registerMigration("v4-operation-steps", migrate: v4)
+        migrator.registerMigration("v5-access-audit-operations-events", migrate: v5)
         return migrator
     }
 
@@ -195,6 +196,74 @@ enum Migrations {
                     outcome TEXT NOT NULL DEFAULT 'running',
                     error TEXT,
                     PRIMARY KEY (operation, position)
+                ) STRICT;
+                """)
+    }
+
+    /// The API platform: machines belong to a team; users, teams, memberships and API
+    /// tokens (only their SHA-256 hash); the append-only audit log; operations that
+    /// queue (`state`, who asked); the bounded event log behind `/api/v1/events`.
+    static func v5(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE machine ADD COLUMN team TEXT;
+                CREATE INDEX machine_by_team ON machine(team);
+                CREATE TABLE api_user (
+                    name TEXT PRIMARY KEY,
+                    role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'viewer')),
+                    created_at TEXT NOT NULL
+                ) STRICT;
+                CREATE TABLE api_team (name TEXT PRIMARY KEY, created_at TEXT NOT NULL) STRICT;
+                CREATE TABLE team_member (
+                    team TEXT NOT NULL REFERENCES api_team(name) ON DELETE CASCADE,
+                    user TEXT NOT NULL REFERENCES api_user(name) ON DELETE CASCADE,
+                    PRIMARY KEY (team, user)
+                ) STRICT;
+                CREATE INDEX team_member_by_user ON team_member(user);
+                CREATE TABLE api_token (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user TEXT NOT NULL REFERENCES api_user(name) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    sha256 TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    revoked_at TEXT,
+                    last_used_at TEXT
+                ) STRICT;
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target_kind TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    before TEXT,
+                    after TEXT,
+                    source TEXT,
+                    operation INTEGER
+                ) STRICT;
+                CREATE INDEX audit_by_target ON audit(target_kind, target);
+                CREATE INDEX audit_by_user ON audit(user);
+                CREATE INDEX audit_by_time ON audit(at);
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                ALTER TABLE operation ADD COLUMN state TEXT NOT NULL DEFAULT 'succeeded';
+                UPDATE operation SET state = CASE WHEN finished_at IS NULL THEN 'running'
+                                                  WHEN error IS NULL THEN 'succeeded' ELSE 'failed' END;
+                ALTER TABLE operation ADD COLUMN requested_by TEXT NOT NULL DEFAULT 'kennel';
+                ALTER TABLE operation ADD COLUMN team TEXT;
+                ALTER TABLE operation ADD COLUMN message TEXT;
+                ALTER TABLE operation ADD COLUMN total_steps INTEGER NOT NULL DEFAULT 0;
+                UPDATE operation SET message = error WHERE error IS NOT NULL;
+                CREATE INDEX operation_by_state ON operation(state);
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    machine TEXT,
+                    operation INTEGER,
+                    team TEXT,
+                    data TEXT NOT NULL
                 ) STRICT;
                 """)
     }

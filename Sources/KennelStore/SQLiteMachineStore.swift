@@ -97,6 +97,11 @@ public final class SQLiteMachineStore: MachineStore {
     public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
         try await writer.read(body)
     }
+
+    /// Runs a raw write, for tests that play a hand-edited or tampered database.
+    public func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        try await writer.write(body)
+    }
 }
 
 /// Turns constraint violations that can happen under races into Kennel's errors, by

@@ -145,41 +145,6 @@ struct SQLiteTransaction: StoreTransaction {
         return PoolUsage(size: PoolLayout(pool: pool).size, used: used, quarantined: resting, free: free)
     }
 
-    func beginOperation(_ kind: OperationKind, machine: Hostname, at time: Date) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO operation (kind, machine, started_at) VALUES (?, ?, ?)",
-            arguments: [kind.rawValue, machine.value, time])
-        return db.lastInsertedRowID
-    }
-
-    func finishOperation(_ id: Int64, error: String?, code: KennelError.Code?, at time: Date) throws {
-        try db.execute(
-            sql: "UPDATE operation SET error = ?, error_code = ?, finished_at = ? WHERE id = ?",
-            arguments: [error, code?.rawValue, time, id])
-    }
-
-    func beginStep(of operation: Int64, position: Int, name: String, at time: Date) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO operation_step (operation, position, name, started_at) VALUES (?, ?, ?, ?)",
-            arguments: [operation, position, name, time])
-    }
-
-    func endStep(of operation: Int64, position: Int, outcome: StepOutcome, error: String?, at time: Date) throws {
-        try db.execute(
-            sql: "UPDATE operation_step SET outcome = ?, error = COALESCE(?, error), finished_at = ? WHERE operation = ? AND position = ?",
-            arguments: [outcome.rawValue, error, time, operation, position])
-    }
-
-    func steps(of operation: Int64) throws -> [OperationStep] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM operation_step WHERE operation = ? ORDER BY position", arguments: [operation]
-        ).map { row in
-            OperationStep(
-                position: row["position"], name: row["name"], outcome: StepOutcome(rawValue: row["outcome"]) ?? .running,
-                error: row["error"], startedAt: row["started_at"], finishedAt: row["finished_at"])
-        }
-    }
-
     func insertIDC(_ name: Hostname) throws {
         try insertUnique("INSERT INTO idc (name) VALUES (?)", [name.value], what: "IDC \(name)")
     }

@@ -27,6 +27,8 @@ public struct MachineView: Codable, Sendable, Equatable {
     public let egress: String?
     public let service: String?
     public let owner: String?
+    /// The team whose members reach it; null for a machine only admins reach.
+    public let team: String?
     /// Root's authorized keys as given at create.
     public let sshKeys: [String]
     /// `up` or `down` (shown by `GET /machines/{name}` on real hosts only).
@@ -37,7 +39,7 @@ public struct MachineView: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, uuid, state, failure, idc, zone, rack, host, pool, ip, prefix, gateway, vlan, mac
-        case cpus, memory, disk, image, ingress, egress, service, owner, sshd, programs
+        case cpus, memory, disk, image, ingress, egress, service, owner, team, sshd, programs
         case sshKeys = "ssh_keys"
         case memoryBytes = "memory_bytes"
         case diskBytes = "disk_bytes"
@@ -70,6 +72,7 @@ public struct MachineView: Codable, Sendable, Equatable {
         egress = machine.spec.egress?.description
         service = machine.service?.value
         owner = machine.owner?.value
+        team = machine.team?.value
         sshKeys = machine.sshKeys.map(\.description)
         sshd = health?.sshd.rawValue
         programs = health?.programs.map(ProgramView.init)

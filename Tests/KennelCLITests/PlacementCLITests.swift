@@ -14,10 +14,10 @@ struct PlacementCLITests {
         let plane = try await TestControlPlane.make()
         let app = KennelAPI.application(services: plane.services, host: "127.0.0.1", port: 0, logger: .silent)
         try await app.test(.live) { client in
-            let options = try APIOptions.parse(["--api", "http://127.0.0.1:\(try #require(client.port))"])
+            let options = try APIOptions.parse(["--api", "http://127.0.0.1:\(try #require(client.port))", "--token", try await plane.adminToken()])
             for n in 1...2 {
                 _ = try await options.client.decode(
-                    MachineView.self, .POST, "/api/v1/machines",
+                    MachineView.self, .POST, "/api/v1/machines?wait=1",
                     form: try MachineCreate.parse(["web-\(n)", "--idc", "dc1", "--zone", "z1", "--service", "web"]).form)
             }
             let (drained, _) = try await options.client.decode(HostView.self, .PATCH, "/api/v1/hosts/z1-r3-h1", form: [("state", "draining")])

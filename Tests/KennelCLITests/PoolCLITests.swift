@@ -25,7 +25,7 @@ struct PoolCLITests {
         let plane = try await TestControlPlane.make()
         let app = KennelAPI.application(services: plane.services, host: "127.0.0.1", port: 0, logger: .silent)
         try await app.test(.live) { client in
-            let api = APIClient(baseURL: "http://127.0.0.1:\(try #require(client.port))")
+            let api = APIClient(baseURL: "http://127.0.0.1:\(try #require(client.port))", token: try await plane.adminToken())
             let create = try PoolCreate.parse([
                 "dc1-vlan200", "--cidr", "10.200.0.0/24", "--gateway", "10.200.0.1", "--vlan", "200", "--idc", "dc1", "--ranges",
                 "10.200.0.10-10.200.0.19",

@@ -9,11 +9,14 @@ import Logging
 /// Runs `body` against the API router over a fresh test control plane.
 func withAPI<Value>(
     site: Site = TestSite.make(),
-    _ body: @Sendable (any TestClientProtocol, TestControlPlane) async throws -> Value
+    waitingForOperations: Bool = true,
+    _ body: @Sendable (AuthorizedTestClient, TestControlPlane) async throws -> Value
 ) async throws -> Value {
     let plane = try await TestControlPlane.make(site: site)
     let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
-    return try await app.test(.router) { client in try await body(client, plane) }
+    return try await app.test(.router) { client in
+        try await body(try await plane.authorized(client, waitingForOperations: waitingForOperations), plane)
+    }
 }
 
 extension TestClientProtocol {

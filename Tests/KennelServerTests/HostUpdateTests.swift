@@ -69,7 +69,8 @@ struct HostFactsAPITests {
         await runtime.failStarts(on: TestSite.value("z1-r1-h2"))
         let plane = try await TestControlPlane.make(runtime: runtime)
         let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
-        try await app.test(.router) { client in
+        try await app.test(.router) { raw in
+            let client = try await plane.authorized(raw)
             let shown = try json(try await client.get("/api/v1/hosts/z1-r1-h1"))
             let facts = try #require(shown["facts"] as? [String: Any])
             #expect(facts["kernel"] as? String == "6.1.0-fake")

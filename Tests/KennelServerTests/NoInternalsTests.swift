@@ -18,7 +18,8 @@ struct NoInternalsTests {
         }
         let plane = try await TestControlPlane.make(runtime: runtime)
         let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
-        try await app.test(.router) { client in
+        try await app.test(.router) { raw in
+            let client = try await plane.authorized(raw)
             let response = try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1")])
             #expect(response.status == .badGateway)
             let error = try errorBody(response)

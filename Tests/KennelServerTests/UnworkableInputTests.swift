@@ -34,7 +34,8 @@ struct UnworkableInputTests {
         let images = FixedImageCatalog([CatalogImage(name: .defaultImage, version: "20261201-000000", minimumDisk: .gibibytes(2))])
         let plane = try await TestControlPlane.make(images: images)
         let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
-        try await app.test(.router) { client in
+        try await app.test(.router) { raw in
+            let client = try await plane.authorized(raw)
             let small = try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("disk", "1G")])
             #expect(small.status == .unprocessableContent)
             #expect(try errorBody(small).field == "disk")

@@ -8,6 +8,7 @@ struct MachineCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a machine.")
 
     @OptionGroup var options: APIOptions
+    @OptionGroup var operation: OperationOptions
 
     @Argument(help: "Machine name (RFC 1123 label), also its hostname.", transform: parsed(Hostname.self))
     var name: Hostname
@@ -19,7 +20,8 @@ struct MachineCreate: AsyncParsableCommand {
     @Option(help: "Disk, e.g. 20G (default 10G).", transform: parsed(ByteSize.self)) var disk: ByteSize?
     @Option(help: "Image (default debian-12).", transform: parsed(ImageName.self)) var image: ImageName?
     @Option(help: "Service (spread group).", transform: parsed(Label.self)) var service: Label?
-    @Option(help: "Owner (person or team).", transform: parsed(Label.self)) var owner: Label?
+    @Option(help: "Owner: a free label (person, cost centre).", transform: parsed(Label.self)) var owner: Label?
+    @Option(help: "Team it belongs to (default: your only team).", transform: parsed(Hostname.self)) var team: Hostname?
     @Option(help: "Address pool.", transform: parsed(Hostname.self)) var pool: Hostname?
     @Option(help: "A specific IPv4 address.", transform: parsed(IPv4Address.self)) var ip: IPv4Address?
     @Option(help: "Inbound bandwidth limit, e.g. 100M.", transform: parsed(Bandwidth.self)) var ingress: Bandwidth?
@@ -40,7 +42,7 @@ struct MachineCreate: AsyncParsableCommand {
     var form: [(String, String)] {
         let optional: [(String, (any CustomStringConvertible)?)] = [
             ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("image", image),
-            ("service", service), ("owner", owner), ("pool", pool), ("ip", ip), ("ingress", ingress), ("egress", egress),
+            ("service", service), ("owner", owner), ("team", team), ("pool", pool), ("ip", ip), ("ingress", ingress), ("egress", egress),
             ("mac", mac), ("spread", spread), ("host_class", hostClass), ("host_labels", hostLabels),
         ]
         return [("name", name.value), ("idc", idc.value)] + optional.compactMap { key, value in value.map { (key, $0.description) } }
@@ -48,7 +50,7 @@ struct MachineCreate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await options.print(MachineView.self, .POST, "/api/v1/machines", form: form, text: MachineText.details)
+        try await options.followMachine(.POST, "/api/v1/machines", form: form, machine: name, noWait: operation.noWait)
     }
 }
 

@@ -7,10 +7,11 @@ struct MachineStart: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a stopped machine and wait for its sshd.")
 
     @OptionGroup var options: APIOptions
+    @OptionGroup var operation: OperationOptions
     @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        try await options.print(MachineView.self, .POST, "/api/v1/machines/\(name)/start", form: [], text: MachineText.details)
+        try await options.followMachine(.POST, "/api/v1/machines/\(name)/start", machine: name, noWait: operation.noWait)
     }
 }
 
@@ -20,10 +21,11 @@ struct MachineStop: AsyncParsableCommand {
         commandName: "stop", abstract: "Shut a machine down (gracefully, then hard) and keep it stopped.")
 
     @OptionGroup var options: APIOptions
+    @OptionGroup var operation: OperationOptions
     @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        try await options.print(MachineView.self, .POST, "/api/v1/machines/\(name)/stop", form: [], text: MachineText.details)
+        try await options.followMachine(.POST, "/api/v1/machines/\(name)/stop", machine: name, noWait: operation.noWait)
     }
 }
 
@@ -32,9 +34,10 @@ struct MachineRestart: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop then start a machine, as a reboot.")
 
     @OptionGroup var options: APIOptions
+    @OptionGroup var operation: OperationOptions
     @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        try await options.print(MachineView.self, .POST, "/api/v1/machines/\(name)/restart", form: [], text: MachineText.details)
+        try await options.followMachine(.POST, "/api/v1/machines/\(name)/restart", machine: name, noWait: operation.noWait)
     }
 }

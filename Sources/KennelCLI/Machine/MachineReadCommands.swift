@@ -30,9 +30,13 @@ struct MachineDelete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a machine and release its address.")
 
     @OptionGroup var options: APIOptions
+    @OptionGroup var operation: OperationOptions
     @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
 
     func run() async throws {
-        try await options.delete("/api/v1/machines/\(name)", what: name.value)
+        guard try await OperationFollower(options: options).run(.DELETE, "/api/v1/machines/\(name)", form: nil, noWait: operation.noWait) != nil,
+            !operation.noWait
+        else { return }
+        print(options.json ? #"{"deleted":"\#(name)"}"# : "deleted \(name)")
     }
 }

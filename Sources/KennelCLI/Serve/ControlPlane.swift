@@ -17,6 +17,8 @@ struct ServeSettings: Sendable {
     var timeouts = LifecycleTimeouts()
 
     var databasePath: String { dataDirectory.appendingPathComponent("kennel.sqlite").path }
+    /// The first admin's token, written on the first start (0600).
+    var adminTokenPath: String { dataDirectory.appendingPathComponent("admin-token").path }
     var simulatedHostsDirectory: URL { dataDirectory.appendingPathComponent("simulated-hosts").standardizedFileURL }
 
     /// Host URIs this control plane connects to: test-driver URIs only on a simulated
@@ -59,6 +61,17 @@ struct ControlPlane: Sendable {
                     "action": "not connected; set to maintenance until its uri is fixed",
                 ])
         }
+        for operation in try await services.operations.interruptUnfinished() {
+            logger.warning(
+                "operation.interrupted",
+                metadata: ["operation": "\(operation.id)", "kind": "\(operation.kind)", "machine": "\(operation.machine)"])
+        }
+        if let secret = try await services.access.bootstrap() {
+            try AdminTokenFile.write(secret, to: settings.adminTokenPath)
+            logger.notice("access.first-admin", metadata: ["user": "\(AccessService.firstAdmin)", "token_file": "\(settings.adminTokenPath)"])
+            FileHandle.standardOutput.write(
+                Data("Kennel's first admin token (shown once; also in \(settings.adminTokenPath), mode 0600):\n\(secret.text)\n".utf8))
+        }
         let report = try await services.reconciler.reconcile()
         logger.notice(
             "kennel.started",
@@ -88,6 +101,18 @@ struct ControlPlane: Sendable {
                     logger.error("reconcile.pass-failed", metadata: ["error": "\(error)"])
                 }
             }
+        }
+    }
+}
+
+/// The file holding the first admin's token: made with mode 0600 (never readable by
+/// others, not even for a moment), replaced whole.
+enum AdminTokenFile {
+    static func write(_ secret: TokenSecret, to path: String) throws {
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: path)
+        guard manager.createFile(atPath: path, contents: Data((secret.text + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw KennelError(.internal, "cannot write the admin token to \(path)")
         }
     }
 }

@@ -9,6 +9,8 @@ import NIOHTTP1
 /// A small client of Kennel's HTTP API.
 struct APIClient: Sendable {
     let baseURL: String
+    /// Sent as `Authorization: Bearer …` when known.
+    var token: String?
 
     /// An answer: status and body.
     struct Answer: Sendable {
@@ -30,6 +32,7 @@ struct APIClient: Sendable {
     func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL.trimmingTrailingSlash + path)
         request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let form {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))

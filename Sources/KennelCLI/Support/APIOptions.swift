@@ -8,11 +8,20 @@ struct APIOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the API's JSON instead of a table.")
     var json = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "API token (or KENNEL_TOKEN; else the one `kennel login` stored, else ./kennel-data/admin-token).", valueName: "token"))
+    var token: String?
+
     static var defaultAPI: String {
         ProcessInfo.processInfo.environment["KENNEL_API"] ?? "http://127.0.0.1:8080"
     }
 
-    var client: APIClient { APIClient(baseURL: (try? Self.baseURL(api)) ?? api) }
+    var client: APIClient {
+        let base = (try? Self.baseURL(api)) ?? api
+        return APIClient(baseURL: base, token: Credentials().token(for: base, given: token))
+    }
 
     func validate() throws {
         _ = try Self.baseURL(api)

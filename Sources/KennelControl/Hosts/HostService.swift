@@ -12,22 +12,27 @@ public struct HostDetails: Sendable, Equatable {
 public struct HostService: Sendable {
     private let store: any MachineStore
     private let uriPolicy: HostURIPolicy
+    private let environment: ServiceEnvironment
 
     /// Creates the service over a store; host URIs must pass `uriPolicy`.
-    public init(store: any MachineStore, uriPolicy: HostURIPolicy = .realHostsOnly) {
+    public init(store: any MachineStore, uriPolicy: HostURIPolicy = .realHostsOnly, environment: ServiceEnvironment = .live) {
         self.store = store
         self.uriPolicy = uriPolicy
+        self.environment = environment
     }
 
     /// Adds a host to an existing rack.
-    public func add(_ host: ComputeHost) async throws -> HostDetails {
-        try await store.transaction { store in
+    public func add(_ host: ComputeHost, by requester: Requester = .system) async throws -> HostDetails {
+        try requester.principal.requireAdmin("adding hosts")
+        let audit = AuditTrail(requester: requester, at: environment.now())
+        return try await store.transaction { store in
             guard try store.host(named: host.name) == nil else {
                 throw KennelError(.nameTaken, "a host named '\(host.name)' exists already", field: "name")
             }
             try checkRack(host.location, store)
             try checkURI(host.uri)
             try store.save(host)
+            try audit.record("host.create", "host", host.name.value, after: host, in: store)
             return try details(host.name, store)
         }
     }
@@ -36,8 +41,10 @@ public struct HostService: Sendable {
     /// but receives no new ones. A change that contradicts its machines (capacity below
     /// what they reserve, a VLAN they are on dropped) is 409 naming them, unless the host
     /// is being drained (`state` draining or maintenance) and `force=1` is given.
-    public func update(named name: Hostname, with fields: RequestFields) async throws -> HostDetails {
-        try await store.transaction { store in
+    public func update(named name: Hostname, with fields: RequestFields, by requester: Requester = .system) async throws -> HostDetails {
+        try requester.principal.requireAdmin("changing hosts")
+        let audit = AuditTrail(requester: requester, at: environment.now())
+        return try await store.transaction { store in
             let current = try existing(name, store)
             let updated = try HostRequest.apply(fields, to: current)
             if updated.uri != current.uri { try checkURI(updated.uri) }
@@ -54,14 +61,17 @@ public struct HostService: Sendable {
                 }
             }
             try store.save(updated)
+            try audit.record("host.update", "host", name.value, before: current, after: updated, in: store)
             return try details(name, store)
         }
     }
 
     /// Removes a host that carries no machines.
-    public func delete(named name: Hostname) async throws {
+    public func delete(named name: Hostname, by requester: Requester = .system) async throws {
+        try requester.principal.requireAdmin("removing hosts")
+        let audit = AuditTrail(requester: requester, at: environment.now())
         try await store.transaction { store in
-            _ = try existing(name, store)
+            let current = try existing(name, store)
             let machines = try store.machineNames(on: name)
             guard machines.isEmpty else {
                 throw KennelError(
@@ -70,6 +80,7 @@ public struct HostService: Sendable {
                 )
             }
             try store.deleteHost(named: name)
+            try audit.record("host.delete", "host", name.value, before: current, in: store)
         }
     }
 
@@ -103,26 +114,37 @@ public struct HostService: Sendable {
     }
 
     /// Adds an IDC.
-    public func addIDC(_ name: Hostname) async throws {
-        try await store.transaction { store in try store.insertIDC(name) }
+    public func addIDC(_ name: Hostname, by requester: Requester = .system) async throws {
+        try requester.principal.requireAdmin("changing the topology")
+        let audit = AuditTrail(requester: requester, at: environment.now())
+        try await store.transaction { store in
+            try store.insertIDC(name)
+            try audit.record("idc.create", "idc", name.value, after: ["idc": name.value], in: store)
+        }
     }
 
     /// Adds a zone to an existing IDC.
-    public func addZone(_ key: ZoneKey) async throws {
+    public func addZone(_ key: ZoneKey, by requester: Requester = .system) async throws {
+        try requester.principal.requireAdmin("changing the topology")
+        let audit = AuditTrail(requester: requester, at: environment.now())
         try await store.transaction { store in
             guard try store.idcExists(key.idc) else { throw KennelError(.unknownReference, "no IDC named '\(key.idc)'", field: "idc") }
             try store.insertZone(key)
+            try audit.record("zone.create", "zone", "\(key.idc)/\(key.zone)", after: ["idc": key.idc.value, "zone": key.zone.value], in: store)
         }
     }
 
     /// Adds a rack to an existing zone.
-    public func addRack(_ location: SiteLocation) async throws {
+    public func addRack(_ location: SiteLocation, by requester: Requester = .system) async throws {
+        try requester.principal.requireAdmin("changing the topology")
+        let audit = AuditTrail(requester: requester, at: environment.now())
         try await store.transaction { store in
             guard try store.idcExists(location.idc) else { throw KennelError(.unknownReference, "no IDC named '\(location.idc)'", field: "idc") }
             guard try store.zoneExists(location.zone, in: location.idc) else {
                 throw KennelError(.unknownReference, "IDC \(location.idc) has no zone named '\(location.zone)'", field: "zone")
             }
             try store.insertRack(location)
+            try audit.record("rack.create", "rack", "\(location)", after: location, in: store)
         }
     }
 

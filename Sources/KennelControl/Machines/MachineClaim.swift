@@ -32,6 +32,9 @@ struct MachineClaim {
         if try store.machine(named: request.name) != nil {
             throw KennelError(.nameTaken, "a machine named '\(request.name)' exists already", field: "name")
         }
+        if let team = request.team, try store.team(named: team) == nil {
+            throw KennelError(.unknownReference, "no team named '\(team)'", field: "team")
+        }
         let plan = try plan(store)
         let chosen = try Placement.choose(plan.request, among: plan.candidates)
         guard let pool = plan.pools.first(where: { chosen.host.vlans.contains($0.vlan) }) else {
@@ -45,7 +48,7 @@ struct MachineClaim {
                 pool: pool.name, ip: address.ip, prefix: pool.cidr.prefix, gateway: pool.gateway,
                 vlan: pool.vlan, mac: try mac(for: address.ip, store)
             ),
-            service: request.service, owner: request.owner, sshKeys: request.sshKeys, createdAt: now
+            service: request.service, owner: request.owner, team: request.team, sshKeys: request.sshKeys, createdAt: now
         )
         try store.insert(machine, reusingLease: address.reusesLease)
         return machine

@@ -16,21 +16,25 @@ public struct LifecycleTimeouts: Sendable, Equatable {
 }
 
 /// Creates, starts, stops, restarts, lists and deletes machines: the store holds the
-/// truth, the host runtime makes hosts match it. Steps on one machine never overlap
-/// (`MachineLocks`, shared with the reconciler).
+/// truth, the host runtime makes hosts match it. Every change is an operation: checked
+/// and recorded at once (a bad request fails before anything is accepted), then run in
+/// the background in its machine's turn (`MachineLocks`, shared with the reconciler), so
+/// steps on one machine never overlap and run in the order they were asked for.
 public struct MachineService: Sendable {
-    private let store: any MachineStore
-    private let runtime: any HostRuntime
-    private let images: any ImageCatalog
-    private let locks: MachineLocks
-    private let timeouts: LifecycleTimeouts
-    private let environment: ServiceEnvironment
-    private let logger: Logger
+    let store: any MachineStore
+    let runtime: any HostRuntime
+    let images: any ImageCatalog
+    let locks: MachineLocks
+    let timeouts: LifecycleTimeouts
+    let environment: ServiceEnvironment
+    let logger: Logger
+    let launcher: OperationLauncher
 
     /// Creates the service over a store and a host runtime.
     public init(
         store: any MachineStore, runtime: any HostRuntime, images: any ImageCatalog, locks: MachineLocks = MachineLocks(),
-        timeouts: LifecycleTimeouts = LifecycleTimeouts(), environment: ServiceEnvironment = .live, logger: Logger
+        tracker: OperationTracker = OperationTracker(), timeouts: LifecycleTimeouts = LifecycleTimeouts(),
+        environment: ServiceEnvironment = .live, logger: Logger
     ) {
         self.store = store
         self.runtime = runtime
@@ -39,80 +43,79 @@ public struct MachineService: Sendable {
         self.timeouts = timeouts
         self.environment = environment
         self.logger = logger
+        self.launcher = OperationLauncher(store: store, locks: locks, tracker: tracker, environment: environment, logger: logger)
     }
 
-    /// Places, addresses and starts a new machine, and waits for its sshd.
-    ///
-    /// The machine's lock is taken before the claim, so a delete of the same name waits
-    /// until the create has finished (and then deletes), and a create never answers for a
-    /// machine that is gone. The claim (placement, address, row) is one transaction; the
-    /// host steps follow. If a host step fails, what was done on the host is undone, the
-    /// machine is kept as `failed` (its address stays reserved until it is deleted, then
-    /// comes back at once, since it never carried traffic), and `host_failure` is thrown.
-    public func create(_ request: MachineRequest) async throws -> Machine {
+    /// Accepts a new machine: checks the request, then claims its name, host and address
+    /// in one transaction (with a pending `create` operation and its audit entry), and
+    /// returns. The host steps run in the background: prepare files, start the container,
+    /// wait for sshd. If one fails, what was done on the host is undone, the machine is
+    /// kept as `failed` (its address stays reserved until it is deleted, then comes back
+    /// at once, since it never carried traffic), and the operation fails with
+    /// `host_failure`.
+    public func submitCreate(_ request: MachineRequest, by requester: Requester = .system) async throws -> OperationHandle {
+        try await launcher.tracker.admit()
         let image = try await images.image(named: request.spec.image)
         guard request.spec.disk >= image.minimumDisk else {
             throw KennelError.invalid(
                 "disk", "\(request.spec.disk) cannot hold image \(request.spec.image), which needs at least \(image.minimumDisk)")
         }
-        return try await locks.withLock(request.name) {
+        var request = request
+        request.team = try requester.principal.teamForNewMachine(asked: request.team)
+        let ticket = await locks.enqueue(request.name)
+        let claimed: (machine: Machine, operation: Int64)
+        do {
             let claim = MachineClaim(request: request, uuid: environment.makeUUID(), now: environment.now())
             let now = environment.now()
-            let (machine, operation) = try await store.transaction { store in
+            claimed = try await store.transaction { store in
                 let machine = try claim.run(in: store)
-                let operation = try store.beginOperation(.create, machine: machine.name, at: now)
+                let operation = try store.beginOperation(
+                    .create, machine: machine.name, team: machine.team, requestedBy: requester.user.value, state: .pending, at: now)
+                try AuditTrail(requester: requester, at: now, operation: operation)
+                    .record("machine.create", "machine", machine.name.value, after: machine, in: store)
                 return (machine, operation)
             }
-            logger.info(
-                "machine.claimed",
-                metadata: [
-                    "machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)",
-                ])
+        } catch {
+            await locks.release(ticket)
+            throw error
+        }
+        let (machine, operation) = claimed
+        logger.info(
+            "machine.claimed",
+            metadata: ["machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)", "operation": "\(operation)"])
+        return await launcher.launch(.create, id: operation, machine: machine.name, ticket: ticket) { [self] in
             let host = try await host(named: machine.host)
-            try await run(try await steps.bringUp(machine, on: host, undoable: true), operation: operation, of: machine)
-            return try await finish(operation, settingState: .running, of: machine)
+            let bringUp = try await steps.bringUp(machine, on: host, undoable: true)
+            do {
+                try await launcher.start(operation, steps: bringUp.count)
+            } catch let error as KennelError where error == OperationLauncher.cancelled(operation) {
+                let now = environment.now()
+                try await store.transaction { store in
+                    try store.deleteMachine(named: machine.name, releasingAt: now)
+                    try AuditTrail(requester: requester, at: now, operation: operation)
+                        .record("machine.delete", "machine", machine.name.value, before: machine, in: store)
+                }
+                throw error
+            }
+            try await run(bringUp, operation: operation, of: machine, action: "machine.create", by: requester)
+            return try await finish(operation, settingState: .running, of: machine, action: nil, by: requester)
         }
     }
 
-    /// Starts a stopped (or failed) machine with the same identity, address and files,
-    /// and waits for its sshd. Starting a running machine changes nothing.
-    public func start(named name: Hostname) async throws -> Machine {
-        try await locks.withLock(name) {
-            let (machine, operation) = try await begin(.start, on: name)
-            let host = try await host(named: machine.host)
-            try await run(try await steps.bringUp(machine, on: host, undoable: false), operation: operation, of: machine)
-            return try await finish(operation, settingState: .running, of: machine)
-        }
+    /// Creates a machine and waits until its sshd answers (or the create fails).
+    public func create(_ request: MachineRequest, by requester: Requester = .system) async throws -> Machine {
+        try await Self.machine(of: try await submitCreate(request, by: requester))
     }
 
-    /// Shuts a machine down (gracefully, then hard after the shutdown timeout) and keeps
-    /// it stopped: the reconciler leaves it alone until it is started again.
-    public func stop(named name: Hostname) async throws -> Machine {
-        try await locks.withLock(name) {
-            let (machine, operation) = try await begin(.stop, on: name)
-            let host = try await host(named: machine.host)
-            try await run(steps.stop(machine, on: host), operation: operation, of: machine)
-            return try await finish(operation, settingState: .stopped, of: machine)
-        }
+    /// Every machine the requester may see, by name.
+    public func list(by requester: Requester = .system) async throws -> [Machine] {
+        try await store.machines().filter { requester.principal.canRead(team: $0.team) }
     }
 
-    /// Stops then starts a machine, as a reboot of a VM would.
-    public func restart(named name: Hostname) async throws -> Machine {
-        try await locks.withLock(name) {
-            let (machine, operation) = try await begin(.restart, on: name)
-            let host = try await host(named: machine.host)
-            try await run(
-                steps.shutDown(machine, on: host) + (try await steps.bringUp(machine, on: host, undoable: false)), operation: operation, of: machine)
-            return try await finish(operation, settingState: .running, of: machine)
-        }
-    }
-
-    /// Every machine, by name.
-    public func list() async throws -> [Machine] { try await store.machines() }
-
-    /// One machine, or `not_found`.
-    public func machine(named name: Hostname) async throws -> Machine {
+    /// One machine, or `not_found`; `forbidden` when it is not the requester's to see.
+    public func machine(named name: Hostname, by requester: Requester = .system) async throws -> Machine {
         guard let machine = try await store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
+        try requester.principal.requireRead("machine", name.value, team: machine.team)
         return machine
     }
 
@@ -128,71 +131,54 @@ public struct MachineService: Sendable {
         }
     }
 
-    /// Removes a machine from its host, then its row and lease. Safe to repeat and to
-    /// race: the second of two concurrent deletes finds nothing left to do.
-    public func delete(named name: Hostname) async throws {
-        try await locks.withLock(name) {
-            let started = environment.now()
-            let (machine, operation) = try await store.transaction { store in
-                guard let machine = try store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
-                try store.setState(.deleting, failure: nil, of: name)
-                return (machine, try store.beginOperation(.delete, machine: name, at: started))
-            }
-            try await run(steps.remove(machine, from: try await host(named: machine.host)), operation: operation, of: machine)
-            let finished = environment.now()
-            try await store.transaction { store in
-                try store.deleteMachine(named: name, releasingAt: finished)
-                try store.finishOperation(operation, error: nil, code: nil, at: finished)
-            }
-            logger.info("machine.deleted", metadata: ["machine": "\(name)", "ip": "\(machine.network.ip)"])
-        }
-    }
-
     /// The steps of each lifecycle action.
-    private var steps: MachineSteps {
+    var steps: MachineSteps {
         MachineSteps(store: store, runtime: runtime, timeouts: timeouts, logger: logger)
     }
 
     /// Runs `steps` for `operation`, recording each step; a failure unwinds the steps
-    /// done and is recorded on the machine and the operation (`OperationRecorder`).
-    private func run(_ steps: [LifecycleStep], operation: Int64, of machine: Machine) async throws {
+    /// done and is recorded on the machine, the operation and the audit log.
+    func run(_ steps: [LifecycleStep], operation: Int64, of machine: Machine, action: String, by requester: Requester) async throws {
         let recorder = OperationRecorder(store: store, environment: environment, logger: logger)
         do {
             try await StepPipeline(steps).run { event in await recorder.record(event, of: operation) }
         } catch let failure as StepFailure {
-            try await recorder.fail(machine, operation: operation, failure: failure)
+            try await recorder.fail(machine, operation: operation, failure: failure, action: action, by: requester)
         }
     }
 
-    private func begin(_ kind: OperationKind, on name: Hostname) async throws -> (Machine, Int64) {
-        let now = environment.now()
-        return try await store.transaction { store in
-            guard let machine = try store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
-            guard machine.state != .deleting else {
-                throw KennelError(.conflict, "machine \(name) is being deleted")
-            }
-            return (machine, try store.beginOperation(kind, machine: name, at: now))
-        }
-    }
-
-    private func finish(_ operation: Int64, settingState state: MachineState, of machine: Machine) async throws -> Machine {
+    /// Sets the machine's final state and finishes the operation, auditing `action` (nil
+    /// when the change was audited when it was accepted).
+    func finish(
+        _ operation: Int64, settingState state: MachineState, of machine: Machine, action: String?, by requester: Requester
+    ) async throws -> Machine {
         let finished = environment.now()
-        try await store.transaction { store in
-            try store.setState(state, failure: nil, of: machine.name)
-            try store.finishOperation(operation, error: nil, code: nil, at: finished)
-        }
-        logger.info("machine.\(state.rawValue)", metadata: ["machine": "\(machine.name)", "host": "\(machine.host)"])
         var updated = machine
         updated.state = state
         updated.failure = nil
+        try await store.transaction { [updated] store in
+            try store.setState(state, failure: nil, of: machine.name)
+            try store.finishOperation(operation, state: .succeeded, failure: nil, at: finished)
+            if let action {
+                try AuditTrail(requester: requester, at: finished, operation: operation)
+                    .record(action, "machine", machine.name.value, before: machine, after: updated, in: store)
+            }
+        }
+        logger.info("machine.\(state.rawValue)", metadata: ["machine": "\(machine.name)", "host": "\(machine.host)"])
         return updated
     }
 
-    private func host(named name: Hostname) async throws -> ComputeHost {
+    func host(named name: Hostname) async throws -> ComputeHost {
         guard let host = try await store.host(named: name) else {
             throw KennelError(.internal, "machine placed on unknown host \(name)")
         }
         return host
+    }
+
+    /// The machine an operation left, for the waiting forms of the actions.
+    static func machine(of handle: OperationHandle) async throws -> Machine {
+        guard let machine = try await handle.result() else { throw KennelError(.internal, "operation \(handle.id) ended without its machine") }
+        return machine
     }
 }
 

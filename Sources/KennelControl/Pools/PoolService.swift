@@ -22,8 +22,10 @@ public struct PoolService: Sendable {
 
     /// Adds a pool. Refuses a taken name, an unknown IDC or zone, and a subnet that
     /// overlaps another pool's (409 naming it).
-    public func create(_ pool: Pool) async throws -> PoolDetails {
+    public func create(_ pool: Pool, by requester: Requester = .system) async throws -> PoolDetails {
+        try requester.principal.requireAdmin("adding pools")
         let now = environment.now()
+        let audit = AuditTrail(requester: requester, at: now)
         return try await store.transaction { store in
             guard try store.pool(named: pool.name) == nil else {
                 throw KennelError(.nameTaken, "a pool named '\(pool.name)' exists already", field: "name")
@@ -33,6 +35,7 @@ public struct PoolService: Sendable {
                 throw KennelError(.conflict, "\(pool.cidr) overlaps pool \(other.name) (\(other.cidr))", field: "cidr")
             }
             try store.save(pool)
+            try audit.record("pool.create", "pool", pool.name.value, after: pool, in: store)
             var details = PoolDetails(pool: pool, usage: try store.usage(of: pool, at: now))
             details.warnings = try warnings(for: pool, store)
             return details
@@ -53,8 +56,10 @@ public struct PoolService: Sendable {
 
     /// Changes a pool's zones, ranges, exclusions, DNS or quarantine. Refuses a change
     /// that would leave a leased address outside what the pool may hand out.
-    public func update(named name: Hostname, with fields: RequestFields) async throws -> PoolDetails {
+    public func update(named name: Hostname, with fields: RequestFields, by requester: Requester = .system) async throws -> PoolDetails {
+        try requester.principal.requireAdmin("changing pools")
         let now = environment.now()
+        let audit = AuditTrail(requester: requester, at: now)
         return try await store.transaction { store in
             let current = try existing(name, store)
             let updated = try PoolRequest.apply(fields, to: current)
@@ -68,6 +73,7 @@ public struct PoolService: Sendable {
                     .conflict, "leased addresses would fall outside the pool: \(shown)", field: fields.isGiven("exclude") ? "exclude" : "ranges")
             }
             try store.save(updated)
+            try audit.record("pool.update", "pool", name.value, before: current, after: updated, in: store)
             return PoolDetails(pool: updated, usage: try store.usage(of: updated, at: now))
         }
     }
@@ -75,10 +81,12 @@ public struct PoolService: Sendable {
     /// Removes a pool; refused while machines hold addresses from it. Quarantined
     /// addresses are promises to their names (a re-created machine gets its address
     /// back), so a pool holding some is refused too unless `force` drops them.
-    public func delete(named name: Hostname, force: Bool = false) async throws {
+    public func delete(named name: Hostname, force: Bool = false, by requester: Requester = .system) async throws {
+        try requester.principal.requireAdmin("removing pools")
         let now = environment.now()
+        let audit = AuditTrail(requester: requester, at: now)
         try await store.transaction { store in
-            _ = try existing(name, store)
+            let current = try existing(name, store)
             try store.releaseExpiredQuarantine(in: name, at: now)
             let leases = try store.leases(in: name)
             let active = leases.filter { $0.state == .active }
@@ -96,6 +104,7 @@ public struct PoolService: Sendable {
                     field: "force")
             }
             try store.deletePool(named: name)
+            try audit.record("pool.delete", "pool", name.value, before: current, in: store)
         }
     }
 

@@ -38,7 +38,8 @@ public protocol MachineStore: Sendable {
 /// The reads and writes one store transaction offers the services: one protocol per
 /// aggregate, so that a service names the part it uses and a new table does not grow
 /// one list of forty methods.
-public typealias StoreTransaction = MachineRecords & AddressRecords & HostRecords & OperationRecords & SiteRecords
+public typealias StoreTransaction = MachineRecords & AddressRecords & HostRecords & OperationRecords & SiteRecords & AccessRecords
+    & AuditRecords
 
 /// Machines: rows, states, and where a service's machines stand.
 public protocol MachineRecords {
@@ -105,45 +106,6 @@ public protocol HostRecords {
     func scoringPolicy() throws -> ScoringPolicy
 }
 
-/// Operations: what was asked, when it ran, how it ended.
-public protocol OperationRecords {
-    /// Records the start of an operation; returns its id.
-    func beginOperation(_ kind: OperationKind, machine: Hostname, at time: Date) throws -> Int64
-    /// Records the end of an operation; `error` nil means success, else `code` says what
-    /// kind of failure it was.
-    func finishOperation(_ id: Int64, error: String?, code: KennelError.Code?, at time: Date) throws
-    /// Records a step of an operation as it starts (position counts from 0).
-    func beginStep(of operation: Int64, position: Int, name: String, at time: Date) throws
-    /// Records how a step ended: `finished`, `failed` (with `error`) or `undone`.
-    func endStep(of operation: Int64, position: Int, outcome: StepOutcome, error: String?, at time: Date) throws
-    /// The steps of an operation, in order.
-    func steps(of operation: Int64) throws -> [OperationStep]
-}
-
-/// How a recorded step ended.
-public enum StepOutcome: String, Sendable, Codable {
-    case running, finished, failed, undone
-}
-
-/// One recorded step of an operation.
-public struct OperationStep: Sendable, Equatable {
-    public let position: Int
-    public let name: String
-    public let outcome: StepOutcome
-    public let error: String?
-    public let startedAt: Date
-    public let finishedAt: Date?
-
-    public init(position: Int, name: String, outcome: StepOutcome, error: String?, startedAt: Date, finishedAt: Date?) {
-        self.position = position
-        self.name = name
-        self.outcome = outcome
-        self.error = error
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-    }
-}
-
 /// The site: IDCs, zones, racks, and loading a site file.
 public protocol SiteRecords {
     /// Loads a site file: adds the IDCs, zones, racks, hosts and pools the store does not
@@ -163,9 +125,4 @@ public protocol SiteRecords {
     func zones() throws -> [ZoneKey]
     /// Every IDC, by name.
     func idcs() throws -> [Hostname]
-}
-
-/// The kinds of asynchronous work Kennel records.
-public enum OperationKind: String, Sendable, Codable {
-    case create, delete, reconcile, start, stop, restart
 }

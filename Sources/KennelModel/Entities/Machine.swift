@@ -83,8 +83,11 @@ public struct Machine: Hashable, Sendable, Codable {
     public let network: MachineNetwork
     /// The spread group: machines of one service are spread over racks.
     public let service: Label?
-    /// The person or team that owns it.
+    /// A free label naming who owns it (a person, a cost centre); access follows `team`.
     public let owner: Label?
+    /// The team whose members may see it (viewers) and change it (operators); nil for a
+    /// machine only admins reach.
+    public let team: Hostname?
     /// Keys allowed to log in as root, from the create request.
     public let sshKeys: [SSHPublicKey]
     /// Why the last host step failed, when `state` is `failed`.
@@ -95,7 +98,7 @@ public struct Machine: Hashable, Sendable, Codable {
     public init(
         name: Hostname, uuid: UUID, state: MachineState, spec: MachineSpec, host: Hostname,
         location: SiteLocation, network: MachineNetwork, service: Label?, owner: Label?,
-        sshKeys: [SSHPublicKey] = [], failure: String? = nil, createdAt: Date
+        team: Hostname? = nil, sshKeys: [SSHPublicKey] = [], failure: String? = nil, createdAt: Date
     ) {
         self.name = name
         self.uuid = uuid
@@ -106,6 +109,7 @@ public struct Machine: Hashable, Sendable, Codable {
         self.network = network
         self.service = service
         self.owner = owner
+        self.team = team
         self.sshKeys = sshKeys
         self.failure = failure
         self.createdAt = createdAt

@@ -10,8 +10,10 @@ public struct MachineRequest: Sendable, Equatable {
     public var spec: MachineSpec
     /// The spread group.
     public var service: Label?
-    /// Who owns it.
+    /// Who owns it: a free label.
     public var owner: Label?
+    /// The team it belongs to (access); by default the requester's only team.
+    public var team: Hostname?
     /// The pool to take the address from; by default one that serves the IDC and zone.
     public var pool: Hostname?
     /// A specific address; by default the pool's lowest free one.
@@ -30,7 +32,7 @@ public struct MachineRequest: Sendable, Equatable {
     /// The field names a create request may carry.
     public static let fieldNames: Set<String> = [
         "name", "idc", "zone", "cpus", "memory", "disk", "image",
-        "service", "owner", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
+        "service", "owner", "team", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
     ]
 
     /// The fields a create request may give more than once.
@@ -47,7 +49,7 @@ public struct MachineRequest: Sendable, Equatable {
     /// Creates a request from typed values.
     public init(
         name: Hostname, idc: Hostname, zone: Hostname? = nil, spec: MachineSpec,
-        service: Label? = nil, owner: Label? = nil, pool: Hostname? = nil, ip: IPv4Address? = nil, mac: MACAddress? = nil,
+        service: Label? = nil, owner: Label? = nil, team: Hostname? = nil, pool: Hostname? = nil, ip: IPv4Address? = nil, mac: MACAddress? = nil,
         spread: SpreadMode = .bestEffort, hostClass: Label? = nil, hostLabels: [Label] = [], sshKeys: [SSHPublicKey] = []
     ) {
         self.name = name
@@ -56,6 +58,7 @@ public struct MachineRequest: Sendable, Equatable {
         self.spec = spec
         self.service = service
         self.owner = owner
+        self.team = team
         self.pool = pool
         self.ip = ip
         self.mac = mac
@@ -93,6 +96,7 @@ public struct MachineRequest: Sendable, Equatable {
         )
         service = try fields.optional("service")
         owner = try fields.optional("owner")
+        team = try fields.optional("team")
         pool = try fields.optional("pool")
         ip = try fields.optional("ip")
         mac = try fields.optional("mac")

@@ -36,6 +36,9 @@ public struct Hostname: ParsableValue, Hashable, Comparable, Codable {
         return "; write '\(name.value)'"
     }
 
+    /// A name known valid at compile time (Kennel's own constants); not for user text.
+    public init(verified text: StaticString) { value = "\(text)" }
+
     public var description: String { value }
 
     public static func < (lhs: Hostname, rhs: Hostname) -> Bool { lhs.value < rhs.value }

@@ -12,6 +12,9 @@ public struct Label: ParsableValue, Hashable, Comparable, Codable {
         value = text
     }
 
+    /// A label known valid at compile time (Kennel's own constants); not for user text.
+    public init(verified text: StaticString) { value = "\(text)" }
+
     public var description: String { value }
 
     public static func < (lhs: Label, rhs: Label) -> Bool { lhs.value < rhs.value }

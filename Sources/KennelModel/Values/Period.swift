@@ -15,6 +15,9 @@ public struct Period: ParsableValue, Hashable, Comparable, Codable {
     /// One day, the default address quarantine.
     public static let day = Period(verified: 86_400)
 
+    /// This period `count` times over (count ≥ 0, within what fits).
+    public func times(_ count: Int) -> Period { Period(verified: seconds.multipliedReportingOverflow(by: max(0, count)).partialValue) }
+
     public init(parsing text: String) throws(InvalidValue) {
         let digits = text.prefix(while: \.isASCIIDigit)
         let unit = text.dropFirst(digits.count)

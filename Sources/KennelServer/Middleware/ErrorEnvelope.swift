@@ -53,6 +53,9 @@ enum ErrorEnvelope {
     static func status(for code: KennelError.Code) -> HTTPResponse.Status {
         switch code {
         case .forbidden: .forbidden
+        case .unauthorized: .unauthorized
+        case .preconditionFailed: .preconditionFailed
+        case .unavailable: .serviceUnavailable
         case .bodyTooLarge: .contentTooLarge
         case .requestTooLarge: .requestHeaderFieldsTooLarge
         case .methodNotAllowed: .methodNotAllowed
@@ -67,7 +70,9 @@ enum ErrorEnvelope {
 
     static func response(_ error: KennelError, status: HTTPResponse.Status? = nil) -> Response {
         let body = ErrorBody(error)
-        return JSONResponse.make(body, status: status ?? Self.status(for: error.code))
+        var headers: HTTPFields = [:]
+        if error.code == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="kennel""# }
+        return JSONResponse.make(body, status: status ?? Self.status(for: error.code), headers: headers)
     }
 }
 

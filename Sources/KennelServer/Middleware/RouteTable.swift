@@ -21,6 +21,18 @@ enum RouteTable {
         ("api/v1/pools", [.get, .post]),
         ("api/v1/pools/:name", [.get, .patch, .delete]),
         ("api/v1/pools/:name/leases", [.get]),
+        ("api/v1/operations", [.get]),
+        ("api/v1/operations/:id", [.get, .delete]),
+        ("api/v1/whoami", [.get]),
+        ("api/v1/users", [.get, .post]),
+        ("api/v1/users/:name", [.get, .patch, .delete]),
+        ("api/v1/teams", [.get, .post]),
+        ("api/v1/teams/:name", [.get, .delete]),
+        ("api/v1/teams/:name/members", [.post]),
+        ("api/v1/teams/:name/members/:user", [.delete]),
+        ("api/v1/tokens", [.get, .post]),
+        ("api/v1/tokens/:id", [.delete]),
+        ("api/v1/audit", [.get]),
         ("healthz", [.get]),
     ].map { (pattern: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
 

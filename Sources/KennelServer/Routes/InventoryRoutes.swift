@@ -4,7 +4,8 @@ import KennelModel
 import KennelWire
 
 /// `/api/v1/hosts`, `/api/v1/topology`, `/api/v1/idcs`, `/api/v1/zones`, `/api/v1/racks`.
-struct InventoryRoutes<Context: RequestContext> {
+struct InventoryRoutes {
+    typealias Context = KennelRequestContext
     let service: HostService
     let facts: HostFactsService
 
@@ -13,9 +14,9 @@ struct InventoryRoutes<Context: RequestContext> {
             let hosts = try await service.list().map(HostView.init)
             return JSONResponse.make(HostList(hosts: hosts))
         }
-        group.post("hosts") { request, _ in
+        group.post("hosts") { request, context in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: HostRequest.createFields)
-            let details = try await service.add(try HostRequest.host(from: fields))
+            let details = try await service.add(try HostRequest.host(from: fields), by: try context.requester())
             return JSONResponse.make(HostView(details), status: .created, headers: [.location: "/api/v1/hosts/\(details.host.name)"])
         }
         group.get("hosts/:name") { _, context in
@@ -34,33 +35,33 @@ struct InventoryRoutes<Context: RequestContext> {
             if let fixed = fields.given.subtracting(HostRequest.updateFields).sorted().first {
                 throw KennelError.invalid(fixed, "\(fixed) cannot change; remove the host and add it again")
             }
-            return JSONResponse.make(HostView(try await service.update(named: name, with: fields)))
+            return JSONResponse.make(HostView(try await service.update(named: name, with: fields, by: try context.requester())))
         }
         group.delete("hosts/:name") { _, context in
-            try await service.delete(named: try context.pathName(of: "host"))
+            try await service.delete(named: try context.pathName(of: "host"), by: try context.requester())
             return Response(status: .noContent)
         }
         group.get("topology") { _, _ in
             let (idcs, zones, racks) = try await service.topology()
             return JSONResponse.make(TopologyView(idcs: idcs, zones: zones, racks: racks))
         }
-        group.post("idcs") { request, _ in
+        group.post("idcs") { request, context in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["name"])
             let name: Hostname = try fields.required("name")
-            try await service.addIDC(name)
+            try await service.addIDC(name, by: try context.requester())
             return JSONResponse.make(SiteObjectView(idc: name.value), status: .created, headers: [.location: "/api/v1/topology"])
         }
-        group.post("zones") { request, _ in
+        group.post("zones") { request, context in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["idc", "name"])
             let key = ZoneKey(idc: try fields.required("idc"), zone: try fields.required("name"))
-            try await service.addZone(key)
+            try await service.addZone(key, by: try context.requester())
             return JSONResponse.make(
                 SiteObjectView(idc: key.idc.value, zone: key.zone.value), status: .created, headers: [.location: "/api/v1/topology"])
         }
-        group.post("racks") { request, _ in
+        group.post("racks") { request, context in
             let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["idc", "zone", "name"])
             let location = SiteLocation(idc: try fields.required("idc"), zone: try fields.required("zone"), rack: try fields.required("name"))
-            try await service.addRack(location)
+            try await service.addRack(location, by: try context.requester())
             return JSONResponse.make(
                 SiteObjectView(idc: location.idc.value, zone: location.zone.value, rack: location.rack.value),
                 status: .created, headers: [.location: "/api/v1/topology"])

@@ -4,9 +4,11 @@ import KennelModel
 import KennelWire
 
 /// `/api/v1/machines`: create, list, show (with what runs inside), start, stop, restart,
-/// delete.
-struct MachineRoutes<Context: RequestContext> {
+/// delete. Changes answer 202 with their operation, or their end with `wait=1`.
+struct MachineRoutes {
+    typealias Context = KennelRequestContext
     let service: MachineService
+    let answer: OperationAnswer
 
     func register(on group: RouterGroup<Context>) {
         group.post("machines", use: create)
@@ -19,44 +21,57 @@ struct MachineRoutes<Context: RequestContext> {
     }
 
     @Sendable func create(request: Request, context: Context) async throws -> Response {
+        let requester = try context.requester()
         let fields = try await RequestFieldsDecoding.fields(
-            of: request, allowed: MachineRequest.fieldNames, repeatable: MachineRequest.repeatableFieldNames)
-        let machine = try await service.create(MachineRequest(fields: fields))
-        return JSONResponse.make(
-            MachineView(machine), status: .created,
-            headers: [.location: "/api/v1/machines/\(machine.name)"])
+            of: request, allowed: MachineRequest.fieldNames.union(["wait"]), repeatable: MachineRequest.repeatableFieldNames)
+        let wait = try WaitFlag.given(in: request, fields: fields)
+        let handle = try await service.submitCreate(MachineRequest(fields: fields), by: requester)
+        return try await answer.respond(handle, wait: wait, requester: requester) { machine in
+            guard let machine else { throw KennelError(.internal, "create ended without its machine") }
+            return JSONResponse.make(MachineView(machine), status: .created, headers: [.location: "/api/v1/machines/\(machine.name)"])
+        }
     }
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(MachineList(try await service.list().map { MachineView($0) }))
+        JSONResponse.make(MachineList(try await service.list(by: try context.requester()).map { MachineView($0) }))
     }
 
     @Sendable func show(request: Request, context: Context) async throws -> Response {
-        let machine = try await service.machine(named: try context.pathName(of: "machine"))
+        let machine = try await service.machine(named: try context.pathName(of: "machine"), by: try context.requester())
         return JSONResponse.make(MachineView(machine, health: await service.health(of: machine)))
     }
 
     @Sendable func start(request: Request, context: Context) async throws -> Response {
-        try await lifecycle(request, context) { try await service.start(named: $0) }
+        try await lifecycle(request, context) { try await service.submitStart(named: $0, by: $1) }
     }
 
     @Sendable func stop(request: Request, context: Context) async throws -> Response {
-        try await lifecycle(request, context) { try await service.stop(named: $0) }
+        try await lifecycle(request, context) { try await service.submitStop(named: $0, by: $1) }
     }
 
     @Sendable func restart(request: Request, context: Context) async throws -> Response {
-        try await lifecycle(request, context) { try await service.restart(named: $0) }
+        try await lifecycle(request, context) { try await service.submitRestart(named: $0, by: $1) }
     }
 
-    /// A lifecycle action takes no fields; it answers the machine as it is afterwards.
-    private func lifecycle(_ request: Request, _ context: Context, _ action: (Hostname) async throws -> Machine) async throws -> Response {
-        _ = try await RequestFieldsDecoding.fields(of: request, allowed: [])
-        let machine = try await action(try context.pathName(of: "machine"))
-        return JSONResponse.make(MachineView(machine, health: await service.health(of: machine)))
+    /// A lifecycle action takes no fields but `wait`; waited for, it answers the machine
+    /// as it is afterwards.
+    private func lifecycle(
+        _ request: Request, _ context: Context, _ action: (Hostname, Requester) async throws -> OperationHandle
+    ) async throws -> Response {
+        let requester = try context.requester()
+        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["wait"])
+        let wait = try WaitFlag.given(in: request, fields: fields)
+        let handle = try await action(try context.pathName(of: "machine"), requester)
+        return try await answer.respond(handle, wait: wait, requester: requester) { machine in
+            guard let machine else { throw KennelError(.internal, "operation ended without its machine") }
+            return JSONResponse.make(MachineView(machine, health: await service.health(of: machine)))
+        }
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
-        try await service.delete(named: try context.pathName(of: "machine"))
-        return Response(status: .noContent)
+        let requester = try context.requester()
+        let wait = try WaitFlag.given(in: request, fields: nil)
+        let handle = try await service.submitDelete(named: try context.pathName(of: "machine"), by: requester)
+        return try await answer.respond(handle, wait: wait, requester: requester) { _ in Response(status: .noContent) }
     }
 }

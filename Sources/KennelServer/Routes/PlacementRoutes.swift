@@ -4,7 +4,8 @@ import KennelModel
 import KennelWire
 
 /// `/api/v1/placement/explain` (dry run) and `/api/v1/services/{service}/spread`.
-struct PlacementRoutes<Context: RequestContext> {
+struct PlacementRoutes {
+    typealias Context = KennelRequestContext
     let service: PlacementService
 
     func register(on group: RouterGroup<Context>) {

@@ -4,7 +4,8 @@ import KennelModel
 import KennelWire
 
 /// `/api/v1/pools`: create, list, show, update, delete, and a pool's leases.
-struct PoolRoutes<Context: RequestContext> {
+struct PoolRoutes {
+    typealias Context = KennelRequestContext
     let service: PoolService
 
     func register(on group: RouterGroup<Context>) {
@@ -18,7 +19,7 @@ struct PoolRoutes<Context: RequestContext> {
 
     @Sendable func create(request: Request, context: Context) async throws -> Response {
         let fields = try await RequestFieldsDecoding.fields(of: request, allowed: PoolRequest.createFields)
-        let details = try await service.create(try PoolRequest.pool(from: fields))
+        let details = try await service.create(try PoolRequest.pool(from: fields), by: try context.requester())
         return JSONResponse.make(PoolView(details), status: .created, headers: [.location: "/api/v1/pools/\(details.pool.name)"])
     }
 
@@ -37,11 +38,11 @@ struct PoolRoutes<Context: RequestContext> {
         if let fixed = fields.given.subtracting(PoolRequest.updateFields).sorted().first {
             throw KennelError.invalid(fixed, "\(fixed) defines the pool's network and cannot change; create a new pool")
         }
-        return JSONResponse.make(PoolView(try await service.update(named: name, with: fields)))
+        return JSONResponse.make(PoolView(try await service.update(named: name, with: fields, by: try context.requester())))
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
-        try await service.delete(named: try context.pathName(of: "pool"), force: try ForceFlag.given(in: request))
+        try await service.delete(named: try context.pathName(of: "pool"), force: try ForceFlag.given(in: request), by: try context.requester())
         return Response(status: .noContent)
     }
 

@@ -33,19 +33,20 @@ struct OperationRecorder: Sendable {
     }
 
     /// Marks the machine `failed`, finishes the operation with the failure's code and
-    /// cause, and throws `host_failure`.
+    /// cause, audits the change for `requester`, and throws `host_failure`.
     ///
     /// What a client sees (the error and the machine's `failure`) is a stable sentence
     /// naming the step and the host; the cause — libvirt's text, paths, command output —
-    /// goes to the log and the operation row only.
-    func fail(_ machine: Machine, operation: Int64, failure: StepFailure) async throws -> Never {
+    /// goes to the log and the operation row only (shown to admins).
+    func fail(
+        _ machine: Machine, operation: Int64, failure: StepFailure, action: String, by requester: Requester
+    ) async throws -> Never {
         let reason: String
         if let timeout = failure.cause as? SSHDidNotAnswer {
             reason = "\(failure.step) on host \(machine.host) failed: sshd did not answer on \(timeout.ip) within \(timeout.timeout)"
         } else {
             reason = "\(failure.step) on host \(machine.host) failed; the cause is in the service log (operation \(operation))"
         }
-        let code = (failure.cause as? KennelError)?.code ?? .hostFailure
         logger.error(
             "machine.failed",
             metadata: [
@@ -53,9 +54,13 @@ struct OperationRecorder: Sendable {
                 "undone": "\(failure.undone.joined(separator: ", "))",
             ])
         let finished = environment.now()
+        let recorded = OperationFailure(code: .hostFailure, message: reason, cause: "\(failure.cause)")
         try await store.transaction { store in
             try store.setState(.failed, failure: reason, of: machine.name)
-            try store.finishOperation(operation, error: "\(reason): \(failure.cause)", code: code, at: finished)
+            try store.finishOperation(operation, state: .failed, failure: recorded, at: finished)
+            let after = try store.machine(named: machine.name)
+            try AuditTrail(requester: requester, at: finished, operation: operation)
+                .record(action, "machine", machine.name.value, before: machine, after: after, in: store)
         }
         throw KennelError(.hostFailure, reason)
     }

@@ -1,0 +1,112 @@
+import KennelModel
+import Logging
+
+/// An accepted operation: its id, and the task that runs it in the background.
+public struct OperationHandle: Sendable {
+    public let id: Int64
+    public let kind: OperationKind
+    public let machine: Hostname
+    let completion: Task<Machine?, any Error>
+
+    /// Waits for the end: the machine as it is afterwards (nil after a delete), or the
+    /// operation's error.
+    public func result() async throws -> Machine? { try await completion.value }
+}
+
+/// The operations running in the background, so that a shutdown can refuse new ones
+/// and let those under way finish within a bound.
+public actor OperationTracker {
+    private var running: [Int64: Task<Machine?, any Error>] = [:]
+    private(set) var accepting = true
+
+    public init() {}
+
+    /// Refuses new operations from now on (503 at the edge).
+    public func stopAccepting() { accepting = false }
+
+    /// Throws `unavailable` once the service is shutting down.
+    func admit() throws {
+        guard accepting else { throw KennelError(.unavailable, "Kennel is shutting down; try again when it is back") }
+    }
+
+    func insert(_ id: Int64, _ task: Task<Machine?, any Error>) { running[id] = task }
+    func remove(_ id: Int64) { running[id] = nil }
+
+    /// How many operations are under way.
+    public var count: Int { running.count }
+
+    /// Waits until every running operation has ended, or `timeout` has passed; returns
+    /// the ids still running then.
+    public func drain(timeout: Duration) async -> [Int64] {
+        let deadline = ContinuousClock.now + timeout
+        while !running.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return running.keys.sorted()
+    }
+}
+
+/// Starts an operation's work once its machine's lock comes to it, and makes sure the
+/// operation ends recorded whatever happens: a failure the work did not record itself
+/// (a store error, a machine gone) finishes the operation as failed.
+struct OperationLauncher: Sendable {
+    let store: any MachineStore
+    let locks: MachineLocks
+    let tracker: OperationTracker
+    let environment: ServiceEnvironment
+    let logger: Logger
+
+    func launch(
+        _ kind: OperationKind, id: Int64, machine: Hostname, ticket: MachineLocks.Ticket,
+        _ work: @escaping @Sendable () async throws -> Machine?
+    ) async -> OperationHandle {
+        let locks = locks
+        let tracker = tracker
+        let task = Task {
+            await locks.wait(for: ticket)
+            let outcome: Result<Machine?, any Error>
+            do {
+                outcome = .success(try await work())
+            } catch {
+                await closeIfOpen(id, after: error)
+                outcome = .failure(error)
+            }
+            await locks.release(ticket)
+            await tracker.remove(id)
+            return try outcome.get()
+        }
+        await tracker.insert(id, task)
+        return OperationHandle(id: id, kind: kind, machine: machine, completion: task)
+    }
+
+    /// Moves the operation to running with its number of steps; throws `cancelled` when
+    /// it was cancelled while it waited.
+    func start(_ id: Int64, steps: Int, also: (@Sendable (any StoreTransaction) throws -> Void)? = nil) async throws {
+        let now = environment.now()
+        let started = try await store.transaction { store in
+            guard try store.startOperation(id, steps: steps, at: now) else { return false }
+            try also?(store)
+            return true
+        }
+        guard started else { throw Self.cancelled(id) }
+    }
+
+    static func cancelled(_ id: Int64) -> KennelError {
+        KennelError(.conflict, "operation \(id) was cancelled before it ran")
+    }
+
+    private func closeIfOpen(_ id: Int64, after error: any Error) async {
+        let now = environment.now()
+        let kennelError = error as? KennelError
+        let failure = OperationFailure(
+            code: kennelError?.code ?? .internal, message: kennelError?.message ?? "internal error; see the service log", cause: "\(error)")
+        do {
+            try await store.transaction { store in
+                guard let operation = try store.operation(id: id), !operation.state.isFinal else { return }
+                try store.finishOperation(id, state: .failed, failure: failure, at: now)
+            }
+        } catch {
+            logger.error("operation.unrecorded-end", metadata: ["operation": "\(id)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import KennelModel
+
+/// Reads, waits for and cancels operations, and ends those a restart interrupted.
+public struct OperationService: Sendable {
+    private let store: any MachineStore
+    private let environment: ServiceEnvironment
+    /// The background operations, for a graceful shutdown.
+    public let tracker: OperationTracker
+
+    public init(store: any MachineStore, tracker: OperationTracker, environment: ServiceEnvironment = .live) {
+        self.store = store
+        self.tracker = tracker
+        self.environment = environment
+    }
+
+    /// One operation; `forbidden` when its machine is not the requester's to see.
+    public func operation(id: Int64, by requester: Requester = .system) async throws -> OperationRecord {
+        guard let operation = try await store.snapshot({ store in try store.operation(id: id) }) else {
+            throw KennelError.notFound("operation", "\(id)")
+        }
+        try requester.principal.requireRead("operation", "\(id)", team: operation.team)
+        return operation
+    }
+
+    /// Operations matching `query`, newest first; non-admins see their teams' only.
+    public func list(_ query: OperationQuery, by requester: Requester = .system) async throws -> [OperationRecord] {
+        var query = query
+        if !requester.principal.isAdmin { query.teams = requester.principal.teams }
+        return try await store.snapshot { [query] store in try store.operations(query) }
+    }
+
+    /// The operation once it has ended, or as it stands after `timeout`.
+    public func wait(id: Int64, upTo timeout: Duration, by requester: Requester = .system) async throws -> OperationRecord {
+        let deadline = ContinuousClock.now + timeout
+        var operation = try await self.operation(id: id, by: requester)
+        while !operation.state.isFinal, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            operation = try await self.operation(id: id, by: requester)
+        }
+        return operation
+    }
+
+    /// Cancels an operation that has not started; 409 once it runs or has ended.
+    public func cancel(id: Int64, by requester: Requester = .system) async throws -> OperationRecord {
+        let now = environment.now()
+        return try await store.transaction { store in
+            guard let operation = try store.operation(id: id) else { throw KennelError.notFound("operation", "\(id)") }
+            try requester.principal.requireChange("operation", "\(id)", team: operation.team)
+            guard try store.cancelOperation(id, at: now) else {
+                throw KennelError(.conflict, "operation \(id) is \(operation.state); only a pending operation can be cancelled")
+            }
+            let after = try store.operation(id: id) ?? operation
+            try AuditTrail(requester: requester, at: now, operation: id)
+                .record("operation.cancel", "operation", "\(id)", before: OperationSummary(operation), after: OperationSummary(after), in: store)
+            return after
+        }
+    }
+
+    /// At start-up: every operation left pending or running by the previous process is
+    /// failed, "interrupted by restart"; the reconciler then brings its machine in line.
+    public func interruptUnfinished() async throws -> [OperationRecord] {
+        let now = environment.now()
+        return try await store.transaction { store in try store.interruptUnfinishedOperations(at: now) }
+    }
+}
+
+/// What the audit log keeps of an operation.
+struct OperationSummary: Encodable {
+    let id: Int64
+    let kind: String
+    let machine: String
+    let state: String
+
+    init(_ operation: OperationRecord) {
+        id = operation.id
+        kind = operation.kind.rawValue
+        machine = operation.machine.value
+        state = operation.state.rawValue
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import KennelControl
+import KennelModel
+
+/// A user: `GET /api/v1/users/{name}`, `GET /api/v1/whoami`.
+public struct UserView: Codable, Sendable, Equatable {
+    public let name: String
+    public let role: String
+    public let teams: [String]
+    public let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case name, role, teams
+        case createdAt = "created_at"
+    }
+
+    public init(_ user: User) {
+        name = user.name.value
+        role = user.role.rawValue
+        teams = user.teams.map(\.value)
+        createdAt = user.createdAt
+    }
+}
+
+/// `GET /api/v1/users`.
+public struct UserList: Codable, Sendable {
+    public let users: [UserView]
+    public let count: Int
+
+    public init(_ users: [UserView]) {
+        self.users = users
+        count = users.count
+    }
+}
+
+/// A team: `GET /api/v1/teams/{name}`.
+public struct TeamView: Codable, Sendable, Equatable {
+    public let name: String
+    public let members: [String]
+    public let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case name, members
+        case createdAt = "created_at"
+    }
+
+    public init(_ team: Team) {
+        name = team.name.value
+        members = team.members.map(\.value)
+        createdAt = team.createdAt
+    }
+}
+
+/// `GET /api/v1/teams`.
+public struct TeamList: Codable, Sendable {
+    public let teams: [TeamView]
+    public let count: Int
+
+    public init(_ teams: [TeamView]) {
+        self.teams = teams
+        count = teams.count
+    }
+}
+
+/// A token's facts; `secret` only in the answer that made it.
+public struct TokenView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let user: String
+    public let name: String
+    public let createdAt: Date
+    public let expiresAt: Date
+    public let revokedAt: Date?
+    public let lastUsedAt: Date?
+    /// The bearer secret, shown once.
+    public let secret: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, user, name, secret
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
+        case lastUsedAt = "last_used_at"
+    }
+
+    public init(_ token: APIToken, secret: TokenSecret? = nil) {
+        id = token.id
+        user = token.user.value
+        name = token.name.value
+        createdAt = token.createdAt
+        expiresAt = token.expiresAt
+        revokedAt = token.revokedAt
+        lastUsedAt = token.lastUsedAt
+        self.secret = secret?.text
+    }
+}
+
+/// `GET /api/v1/tokens`.
+public struct TokenList: Codable, Sendable {
+    public let tokens: [TokenView]
+    public let count: Int
+
+    public init(_ tokens: [TokenView]) {
+        self.tokens = tokens
+        count = tokens.count
+    }
+}
+
+/// One audit entry: `GET /api/v1/audit`. `before` and `after` are the object as JSON.
+public struct AuditEntryView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let at: Date
+    public let user: String
+    public let action: String
+    public let targetKind: String
+    public let target: String
+    public let before: String?
+    public let after: String?
+    public let source: String?
+    public let operation: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, user, action, target, before, after, source, operation
+        case targetKind = "target_kind"
+    }
+
+    public init(_ entry: AuditEntry) {
+        id = entry.id
+        at = entry.at
+        user = entry.user
+        action = entry.action
+        targetKind = entry.targetKind
+        target = entry.target
+        before = entry.before
+        after = entry.after
+        source = entry.source
+        operation = entry.operation
+    }
+}
+
+/// `GET /api/v1/audit`.
+public struct AuditList: Codable, Sendable {
+    public let entries: [AuditEntryView]
+    public let count: Int
+
+    public init(_ entries: [AuditEntryView]) {
+        self.entries = entries
+        count = entries.count
+    }
+}
