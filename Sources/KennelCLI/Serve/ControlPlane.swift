@@ -84,25 +84,6 @@ struct ControlPlane: Sendable {
         }
         return ControlPlane(store: store, runtime: runtime, services: services)
     }
-
-    /// Runs a reconcile pass over running machines every `interval` until cancelled: a
-    /// container that died (libvirt leaves it shut off) is started again.
-    func reconcileForever(every interval: Duration, logger: Logger) -> Task<Void, Never> {
-        let reconciler = services.reconciler
-        return Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                do {
-                    let report = try await reconciler.reconcile(.running)
-                    for machine in report.restored {
-                        logger.notice("machine.restarted", metadata: ["machine": "\(machine)", "reason": "found stopped"])
-                    }
-                } catch {
-                    logger.error("reconcile.pass-failed", metadata: ["error": "\(error)"])
-                }
-            }
-        }
-    }
 }
 
 /// The file holding the first admin's token: made with mode 0600 (never readable by

@@ -5,6 +5,7 @@ import KennelControl
 import KennelModel
 import KennelServer
 import Logging
+import ServiceLifecycle
 
 /// `kennel serve`: runs the control service (HTTP API) until interrupted.
 struct ServeCommand: AsyncParsableCommand {
@@ -56,6 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
             "Seconds between passes that restart crashed machines (0: only at start-up).", valueName: "seconds"))
     var reconcileEvery: Double = 10
 
+    @Option(
+        name: .customLong("drain-timeout"),
+        help: ArgumentHelp("Seconds operations under way may take to finish after SIGTERM or SIGINT.", valueName: "seconds"))
+    var drainTimeout: Int = 60
+
     func validate() throws {
         guard demo || site != nil else { throw ValidationError("give --site FILE, or --demo for the demo site") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
@@ -63,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard sshTimeout > 0 else { throw ValidationError("--ssh-timeout: give a number of seconds above 0") }
         guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout: give a number of seconds, 0 or more") }
         guard reconcileEvery >= 0, reconcileEvery.isFinite else { throw ValidationError("--reconcile-every: give seconds, 0 or more") }
+        guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout: give a number of seconds, 0 or more") }
     }
 
     func run() async throws {
@@ -76,14 +83,29 @@ struct ServeCommand: AsyncParsableCommand {
             timeouts: LifecycleTimeouts(sshd: .seconds(sshTimeout), shutdown: .seconds(shutdownTimeout))
         )
         let control = try await ControlPlane.start(settings, logger: logger)
-        let reconciling = reconcileEvery > 0 ? control.reconcileForever(every: .milliseconds(Int(reconcileEvery * 1000)), logger: logger) : nil
-        defer { reconciling?.cancel() }
         let (host, port) = try BindAddress.parse(bind)
         let announcer = logger
         let app = KennelAPI.application(services: control.services, host: host, port: port, publicHosts: publicHosts, logger: logger) { port in
             announcer.notice("kennel.listening", metadata: ["address": "http://\(host):\(port)"])
         }
-        try await app.runService()
+        // Shut down last to first: the drain stops new operations and lets running ones
+        // finish, then the HTTP server ends its requests, then the reconciler stops.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if reconcileEvery > 0 {
+            services.append(
+                .init(
+                    service: ReconcileLoopService(
+                        reconciler: control.services.reconciler, interval: .milliseconds(Int(reconcileEvery * 1000)), logger: logger),
+                    successTerminationBehavior: .ignore))
+        }
+        services.append(.init(service: app))
+        services.append(
+            .init(
+                service: OperationDrainService(tracker: control.services.operations.tracker, timeout: .seconds(drainTimeout), logger: logger),
+                successTerminationBehavior: .ignore))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.notice("kennel.stopped")
     }
 }
 

@@ -41,11 +41,14 @@ public struct HostService: Sendable {
     /// but receives no new ones. A change that contradicts its machines (capacity below
     /// what they reserve, a VLAN they are on dropped) is 409 naming them, unless the host
     /// is being drained (`state` draining or maintenance) and `force=1` is given.
-    public func update(named name: Hostname, with fields: RequestFields, by requester: Requester = .system) async throws -> HostDetails {
+    public func update(
+        named name: Hostname, with fields: RequestFields, ifMatch: String? = nil, by requester: Requester = .system
+    ) async throws -> HostDetails {
         try requester.principal.requireAdmin("changing hosts")
         let audit = AuditTrail(requester: requester, at: environment.now())
         return try await store.transaction { store in
             let current = try existing(name, store)
+            try EntityTag.check(ifMatch, against: current, kind: "host", name: name.value)
             let updated = try HostRequest.apply(fields, to: current)
             if updated.uri != current.uri { try checkURI(updated.uri) }
             let force = try fields.optional("force", as: YesNo.self)?.isSet ?? false
@@ -67,11 +70,12 @@ public struct HostService: Sendable {
     }
 
     /// Removes a host that carries no machines.
-    public func delete(named name: Hostname, by requester: Requester = .system) async throws {
+    public func delete(named name: Hostname, ifMatch: String? = nil, by requester: Requester = .system) async throws {
         try requester.principal.requireAdmin("removing hosts")
         let audit = AuditTrail(requester: requester, at: environment.now())
         try await store.transaction { store in
             let current = try existing(name, store)
+            try EntityTag.check(ifMatch, against: current, kind: "host", name: name.value)
             let machines = try store.machineNames(on: name)
             guard machines.isEmpty else {
                 throw KennelError(

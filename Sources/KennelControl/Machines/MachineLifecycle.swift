@@ -6,23 +6,29 @@ import KennelModel
 extension MachineService {
     /// Starts a stopped (or failed) machine with the same identity, address and files,
     /// and waits for its sshd. Starting a running machine changes nothing on its host.
-    public func submitStart(named name: Hostname, by requester: Requester = .system) async throws -> OperationHandle {
-        try await submit(.start, on: name, by: requester, settingState: .running) { machine, host in
+    public func submitStart(
+        named name: Hostname, ifMatch: String? = nil, by requester: Requester = .system
+    ) async throws -> OperationHandle {
+        try await submit(.start, on: name, ifMatch: ifMatch, by: requester, settingState: .running) { machine, host in
             try await steps.bringUp(machine, on: host, undoable: false)
         }
     }
 
     /// Shuts a machine down (gracefully, then hard after the shutdown timeout) and keeps
     /// it stopped: the reconciler leaves it alone until it is started again.
-    public func submitStop(named name: Hostname, by requester: Requester = .system) async throws -> OperationHandle {
-        try await submit(.stop, on: name, by: requester, settingState: .stopped) { machine, host in
+    public func submitStop(
+        named name: Hostname, ifMatch: String? = nil, by requester: Requester = .system
+    ) async throws -> OperationHandle {
+        try await submit(.stop, on: name, ifMatch: ifMatch, by: requester, settingState: .stopped) { machine, host in
             steps.stop(machine, on: host)
         }
     }
 
     /// Stops then starts a machine, as a reboot of a VM would.
-    public func submitRestart(named name: Hostname, by requester: Requester = .system) async throws -> OperationHandle {
-        try await submit(.restart, on: name, by: requester, settingState: .running) { machine, host in
+    public func submitRestart(
+        named name: Hostname, ifMatch: String? = nil, by requester: Requester = .system
+    ) async throws -> OperationHandle {
+        try await submit(.restart, on: name, ifMatch: ifMatch, by: requester, settingState: .running) { machine, host in
             steps.shutDown(machine, on: host) + (try await steps.bringUp(machine, on: host, undoable: false))
         }
     }
@@ -30,8 +36,10 @@ extension MachineService {
     /// Removes a machine from its host, then its row and lease (quarantined) in one
     /// transaction. Safe to repeat and to race: a delete that finds the machine gone by
     /// its turn succeeds with nothing to do.
-    public func submitDelete(named name: Hostname, by requester: Requester = .system) async throws -> OperationHandle {
-        let (operation, ticket) = try await accept(.delete, on: name, by: requester)
+    public func submitDelete(
+        named name: Hostname, ifMatch: String? = nil, by requester: Requester = .system
+    ) async throws -> OperationHandle {
+        let (operation, ticket) = try await accept(.delete, on: name, ifMatch: ifMatch, by: requester)
         return await launcher.launch(.delete, id: operation, machine: name, ticket: ticket) { [self] in
             guard let machine = try await store.machine(named: name) else {
                 try await launcher.start(operation, steps: 0)
@@ -76,10 +84,10 @@ extension MachineService {
     }
 
     private func submit(
-        _ kind: OperationKind, on name: Hostname, by requester: Requester, settingState state: MachineState,
+        _ kind: OperationKind, on name: Hostname, ifMatch: String?, by requester: Requester, settingState state: MachineState,
         steps build: @escaping @Sendable (Machine, ComputeHost) async throws -> [LifecycleStep]
     ) async throws -> OperationHandle {
-        let (operation, ticket) = try await accept(kind, on: name, by: requester)
+        let (operation, ticket) = try await accept(kind, on: name, ifMatch: ifMatch, by: requester)
         return await launcher.launch(kind, id: operation, machine: name, ticket: ticket) { [self] in
             guard let machine = try await store.machine(named: name), machine.state != .deleting else {
                 throw KennelError(.conflict, "machine \(name) was deleted before operation \(operation) ran")
@@ -93,7 +101,9 @@ extension MachineService {
     }
 
     /// Takes the machine's place in line and records the pending operation, or refuses.
-    private func accept(_ kind: OperationKind, on name: Hostname, by requester: Requester) async throws -> (Int64, MachineLocks.Ticket) {
+    private func accept(
+        _ kind: OperationKind, on name: Hostname, ifMatch: String?, by requester: Requester
+    ) async throws -> (Int64, MachineLocks.Ticket) {
         try await launcher.tracker.admit()
         let ticket = await locks.enqueue(name)
         do {
@@ -101,6 +111,7 @@ extension MachineService {
             let operation = try await store.transaction { store in
                 guard let machine = try store.machine(named: name) else { throw KennelError.notFound("machine", name.value) }
                 try requester.principal.requireChange("machine", name.value, team: machine.team)
+                try EntityTag.check(ifMatch, against: machine, kind: "machine", name: name.value)
                 guard machine.state != .deleting else { throw KennelError(.conflict, "machine \(name) is being deleted") }
                 return try store.beginOperation(
                     kind, machine: name, team: machine.team, requestedBy: requester.user.value, state: .pending, at: now)

@@ -56,12 +56,15 @@ public struct PoolService: Sendable {
 
     /// Changes a pool's zones, ranges, exclusions, DNS or quarantine. Refuses a change
     /// that would leave a leased address outside what the pool may hand out.
-    public func update(named name: Hostname, with fields: RequestFields, by requester: Requester = .system) async throws -> PoolDetails {
+    public func update(
+        named name: Hostname, with fields: RequestFields, ifMatch: String? = nil, by requester: Requester = .system
+    ) async throws -> PoolDetails {
         try requester.principal.requireAdmin("changing pools")
         let now = environment.now()
         let audit = AuditTrail(requester: requester, at: now)
         return try await store.transaction { store in
             let current = try existing(name, store)
+            try EntityTag.check(ifMatch, against: current, kind: "pool", name: name.value)
             let updated = try PoolRequest.apply(fields, to: current)
             try checkReferences(updated, store)
             try checkZones(updated, fields, store)
@@ -81,12 +84,13 @@ public struct PoolService: Sendable {
     /// Removes a pool; refused while machines hold addresses from it. Quarantined
     /// addresses are promises to their names (a re-created machine gets its address
     /// back), so a pool holding some is refused too unless `force` drops them.
-    public func delete(named name: Hostname, force: Bool = false, by requester: Requester = .system) async throws {
+    public func delete(named name: Hostname, force: Bool = false, ifMatch: String? = nil, by requester: Requester = .system) async throws {
         try requester.principal.requireAdmin("removing pools")
         let now = environment.now()
         let audit = AuditTrail(requester: requester, at: now)
         try await store.transaction { store in
             let current = try existing(name, store)
+            try EntityTag.check(ifMatch, against: current, kind: "pool", name: name.value)
             try store.releaseExpiredQuarantine(in: name, at: now)
             let leases = try store.leases(in: name)
             let active = leases.filter { $0.state == .active }

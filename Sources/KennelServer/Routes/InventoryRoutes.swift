@@ -21,13 +21,14 @@ struct InventoryRoutes {
         }
         group.get("hosts/:name") { _, context in
             let name = try context.pathName(of: "host")
-            var view = HostView(try await service.details(named: name))
+            let details = try await service.details(named: name)
+            var view = HostView(details)
             do {
                 view.facts = HostFactsView(try await facts.facts(named: name))
             } catch let error as KennelError {
                 view.factsError = error.message
             }
-            return JSONResponse.make(view)
+            return EntityTags.tagged(JSONResponse.make(view), details.host)
         }
         group.patch("hosts/:name") { request, context in
             let name = try context.pathName(of: "host")
@@ -35,10 +36,12 @@ struct InventoryRoutes {
             if let fixed = fields.given.subtracting(HostRequest.updateFields).sorted().first {
                 throw KennelError.invalid(fixed, "\(fixed) cannot change; remove the host and add it again")
             }
-            return JSONResponse.make(HostView(try await service.update(named: name, with: fields, by: try context.requester())))
+            let details = try await service.update(
+                named: name, with: fields, ifMatch: EntityTags.ifMatch(in: request), by: try context.requester())
+            return EntityTags.tagged(JSONResponse.make(HostView(details)), details.host)
         }
-        group.delete("hosts/:name") { _, context in
-            try await service.delete(named: try context.pathName(of: "host"), by: try context.requester())
+        group.delete("hosts/:name") { request, context in
+            try await service.delete(named: try context.pathName(of: "host"), ifMatch: EntityTags.ifMatch(in: request), by: try context.requester())
             return Response(status: .noContent)
         }
         group.get("topology") { _, _ in

@@ -28,7 +28,8 @@ struct MachineRoutes {
         let handle = try await service.submitCreate(MachineRequest(fields: fields), by: requester)
         return try await answer.respond(handle, wait: wait, requester: requester) { machine in
             guard let machine else { throw KennelError(.internal, "create ended without its machine") }
-            return JSONResponse.make(MachineView(machine), status: .created, headers: [.location: "/api/v1/machines/\(machine.name)"])
+            return EntityTags.tagged(
+                JSONResponse.make(MachineView(machine), status: .created, headers: [.location: "/api/v1/machines/\(machine.name)"]), machine)
         }
     }
 
@@ -38,40 +39,41 @@ struct MachineRoutes {
 
     @Sendable func show(request: Request, context: Context) async throws -> Response {
         let machine = try await service.machine(named: try context.pathName(of: "machine"), by: try context.requester())
-        return JSONResponse.make(MachineView(machine, health: await service.health(of: machine)))
+        return EntityTags.tagged(JSONResponse.make(MachineView(machine, health: await service.health(of: machine))), machine)
     }
 
     @Sendable func start(request: Request, context: Context) async throws -> Response {
-        try await lifecycle(request, context) { try await service.submitStart(named: $0, by: $1) }
+        try await lifecycle(request, context) { try await service.submitStart(named: $0, ifMatch: $1, by: $2) }
     }
 
     @Sendable func stop(request: Request, context: Context) async throws -> Response {
-        try await lifecycle(request, context) { try await service.submitStop(named: $0, by: $1) }
+        try await lifecycle(request, context) { try await service.submitStop(named: $0, ifMatch: $1, by: $2) }
     }
 
     @Sendable func restart(request: Request, context: Context) async throws -> Response {
-        try await lifecycle(request, context) { try await service.submitRestart(named: $0, by: $1) }
+        try await lifecycle(request, context) { try await service.submitRestart(named: $0, ifMatch: $1, by: $2) }
     }
 
     /// A lifecycle action takes no fields but `wait`; waited for, it answers the machine
     /// as it is afterwards.
     private func lifecycle(
-        _ request: Request, _ context: Context, _ action: (Hostname, Requester) async throws -> OperationHandle
+        _ request: Request, _ context: Context, _ action: (Hostname, String?, Requester) async throws -> OperationHandle
     ) async throws -> Response {
         let requester = try context.requester()
         let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["wait"])
         let wait = try WaitFlag.given(in: request, fields: fields)
-        let handle = try await action(try context.pathName(of: "machine"), requester)
+        let handle = try await action(try context.pathName(of: "machine"), EntityTags.ifMatch(in: request), requester)
         return try await answer.respond(handle, wait: wait, requester: requester) { machine in
             guard let machine else { throw KennelError(.internal, "operation ended without its machine") }
-            return JSONResponse.make(MachineView(machine, health: await service.health(of: machine)))
+            return EntityTags.tagged(JSONResponse.make(MachineView(machine, health: await service.health(of: machine))), machine)
         }
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
         let requester = try context.requester()
         let wait = try WaitFlag.given(in: request, fields: nil)
-        let handle = try await service.submitDelete(named: try context.pathName(of: "machine"), by: requester)
+        let handle = try await service.submitDelete(
+            named: try context.pathName(of: "machine"), ifMatch: EntityTags.ifMatch(in: request), by: requester)
         return try await answer.respond(handle, wait: wait, requester: requester) { _ in Response(status: .noContent) }
     }
 }

@@ -20,7 +20,8 @@ struct PoolRoutes {
     @Sendable func create(request: Request, context: Context) async throws -> Response {
         let fields = try await RequestFieldsDecoding.fields(of: request, allowed: PoolRequest.createFields)
         let details = try await service.create(try PoolRequest.pool(from: fields), by: try context.requester())
-        return JSONResponse.make(PoolView(details), status: .created, headers: [.location: "/api/v1/pools/\(details.pool.name)"])
+        return EntityTags.tagged(
+            JSONResponse.make(PoolView(details), status: .created, headers: [.location: "/api/v1/pools/\(details.pool.name)"]), details.pool)
     }
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {
@@ -29,7 +30,8 @@ struct PoolRoutes {
     }
 
     @Sendable func show(request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(PoolView(try await service.details(named: try context.pathName(of: "pool"))))
+        let details = try await service.details(named: try context.pathName(of: "pool"))
+        return EntityTags.tagged(JSONResponse.make(PoolView(details)), details.pool)
     }
 
     @Sendable func update(request: Request, context: Context) async throws -> Response {
@@ -38,11 +40,14 @@ struct PoolRoutes {
         if let fixed = fields.given.subtracting(PoolRequest.updateFields).sorted().first {
             throw KennelError.invalid(fixed, "\(fixed) defines the pool's network and cannot change; create a new pool")
         }
-        return JSONResponse.make(PoolView(try await service.update(named: name, with: fields, by: try context.requester())))
+        let details = try await service.update(named: name, with: fields, ifMatch: EntityTags.ifMatch(in: request), by: try context.requester())
+        return EntityTags.tagged(JSONResponse.make(PoolView(details)), details.pool)
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
-        try await service.delete(named: try context.pathName(of: "pool"), force: try ForceFlag.given(in: request), by: try context.requester())
+        try await service.delete(
+            named: try context.pathName(of: "pool"), force: try ForceFlag.given(in: request), ifMatch: EntityTags.ifMatch(in: request),
+            by: try context.requester())
         return Response(status: .noContent)
     }
 
