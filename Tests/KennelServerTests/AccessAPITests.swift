@@ -133,6 +133,19 @@ struct AccessAPITests {
             #expect(try await admin.postForm("/api/v1/teams", [("name", "web")]).status == .created)
             #expect(try await admin.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("team", "web")]).status == .created)
             #expect(try await admin.executeRequest(uri: "/api/v1/teams/web", method: .delete, headers: [:], body: nil).status == .conflict)
+            let badMember = try await admin.executeRequest(uri: "/api/v1/teams/web/members/Not_A_User", method: .delete, headers: [:], body: nil)
+            #expect(badMember.status == .notFound)
+        }
+    }
+
+    @Test("a non-admin reading the audit of a name that is no machine is 403, never a server error")
+    func auditOfOddTargets() async throws {
+        try await withAPI { admin, plane in
+            let viewer = admin.with(token: try await plane.token(forNew: "vera", role: .viewer, teams: ["web"]))
+            let odd = try await viewer.get("/api/v1/audit?kind=machine&target=Not_A_Name")
+            #expect(odd.status == .forbidden)
+            let own = try json(try await viewer.get("/api/v1/audit"))
+            #expect((own["entries"] as? [[String: Any]])?.isEmpty == true)
         }
     }
 }

@@ -12,7 +12,7 @@ public struct AuditService: Sendable {
         var query = query
         if !requester.principal.isAdmin {
             if let target = query.target, query.targetKind == "machine" {
-                guard let machine = try await store.machine(named: try Hostname(parsing: target)) else {
+                guard let name = try? Hostname(parsing: target), let machine = try await store.machine(named: name) else {
                     throw KennelError(.forbidden, "only admins read the audit of machines that are gone or not their teams'")
                 }
                 try requester.principal.requireRead("machine", target, team: machine.team)

@@ -69,7 +69,8 @@ struct AccessRoutes {
         }
         group.delete("teams/:name/members/:user") { _, context in
             let requester = try context.requester()
-            let user = try Hostname(parsing: try context.decodedPathParameter("user", of: "user"))
+            let text = try context.decodedPathParameter("user", of: "user")
+            guard let user = try? Hostname(parsing: text) else { throw KennelError.notFound("user", text) }
             let team = try await service.removeMember(user, from: try context.pathName(of: "team"), by: requester)
             return JSONResponse.make(TeamView(team))
         }
