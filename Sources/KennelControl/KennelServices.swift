@@ -5,6 +5,7 @@ import Logging
 public struct KennelServices: Sendable {
     public let machines: MachineService
     public let operations: OperationService
+    public let events: EventService
     public let access: AccessService
     public let audit: AuditService
     public let inventory: InventoryService
@@ -22,10 +23,12 @@ public struct KennelServices: Sendable {
     ) {
         let locks = MachineLocks()
         let tracker = OperationTracker()
+        let log = EventLog(store: store, environment: environment, logger: logger)
         machines = MachineService(
-            store: store, runtime: runtime, images: images, locks: locks, tracker: tracker, timeouts: timeouts, environment: environment,
-            logger: logger)
-        operations = OperationService(store: store, tracker: tracker, environment: environment)
+            store: store, runtime: runtime, images: images, locks: locks, tracker: tracker, events: log, timeouts: timeouts,
+            environment: environment, logger: logger)
+        operations = OperationService(store: store, tracker: tracker, events: log, environment: environment)
+        events = EventService(store: store, log: log)
         access = AccessService(store: store, environment: environment, logger: logger)
         audit = AuditService(store: store)
         inventory = InventoryService(store: store)
@@ -33,6 +36,6 @@ public struct KennelServices: Sendable {
         hosts = HostService(store: store, uriPolicy: uriPolicy, environment: environment)
         hostFacts = HostFactsService(store: store, runtime: runtime, logger: logger)
         placement = PlacementService(store: store, environment: environment)
-        reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, logger: logger)
+        reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, events: log, logger: logger)
     }
 }

@@ -89,7 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
             announcer.notice("kennel.listening", metadata: ["address": "http://\(host):\(port)"])
         }
         // Shut down last to first: the drain stops new operations and lets running ones
-        // finish, then the HTTP server ends its requests, then the reconciler stops.
+        // finish, the event log closes its streams, the HTTP server ends its requests,
+        // then the reconciler stops.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if reconcileEvery > 0 {
             services.append(
@@ -99,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
                     successTerminationBehavior: .ignore))
         }
         services.append(.init(service: app))
+        services.append(.init(service: EventLogService(log: control.services.events.log, logger: logger), successTerminationBehavior: .ignore))
         services.append(
             .init(
                 service: OperationDrainService(tracker: control.services.operations.tracker, timeout: .seconds(drainTimeout), logger: logger),

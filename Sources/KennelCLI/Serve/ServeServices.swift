@@ -11,7 +11,7 @@ struct ReconcileLoopService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: interval)
@@ -50,5 +50,19 @@ struct OperationDrainService: Service {
         if !left.isEmpty {
             logger.warning("kennel.drain-timeout", metadata: ["operations": "\(left.map(String.init).joined(separator: ","))"])
         }
+    }
+}
+
+/// The event log's readers end with the service: on shutdown every `/api/v1/events`
+/// stream is closed, so that the HTTP server's graceful shutdown does not wait on them.
+struct EventLogService: Service {
+    let log: EventLog
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let readers = await log.readers
+        await log.closeAll()
+        if readers > 0 { logger.notice("events.closed", metadata: ["readers": "\(readers)"]) }
     }
 }

@@ -59,6 +59,8 @@ extension MachineService {
                     .record("machine.delete", "machine", name.value, before: machine, in: store)
             }
             logger.info("machine.deleted", metadata: ["machine": "\(name)", "ip": "\(machine.network.ip)"])
+            await events.publish(
+                "machine.deleted", machine: name, team: machine.team, operation: operation, data: ["ip": machine.network.ip.description])
             return nil
         }
     }

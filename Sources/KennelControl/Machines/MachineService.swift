@@ -29,13 +29,16 @@ public struct MachineService: Sendable {
     let environment: ServiceEnvironment
     let logger: Logger
     let launcher: OperationLauncher
+    let events: EventLog
 
     /// Creates the service over a store and a host runtime.
     public init(
         store: any MachineStore, runtime: any HostRuntime, images: any ImageCatalog, locks: MachineLocks = MachineLocks(),
-        tracker: OperationTracker = OperationTracker(), timeouts: LifecycleTimeouts = LifecycleTimeouts(),
+        tracker: OperationTracker = OperationTracker(), events: EventLog? = nil, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
         environment: ServiceEnvironment = .live, logger: Logger
     ) {
+        let events = events ?? EventLog(store: store, environment: environment, logger: logger)
+        self.events = events
         self.store = store
         self.runtime = runtime
         self.images = images
@@ -43,7 +46,8 @@ public struct MachineService: Sendable {
         self.timeouts = timeouts
         self.environment = environment
         self.logger = logger
-        self.launcher = OperationLauncher(store: store, locks: locks, tracker: tracker, environment: environment, logger: logger)
+        self.launcher = OperationLauncher(
+            store: store, locks: locks, tracker: tracker, events: events, environment: environment, logger: logger)
     }
 
     /// Accepts a new machine: checks the request, then claims its name, host and address
@@ -80,6 +84,9 @@ public struct MachineService: Sendable {
             throw error
         }
         let (machine, operation) = claimed
+        await events.publish(
+            "machine.created", machine: machine.name, team: machine.team, operation: operation,
+            data: ["host": machine.host.value, "ip": machine.network.ip.description])
         logger.info(
             "machine.claimed",
             metadata: ["machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)", "operation": "\(operation)"])
@@ -139,9 +146,9 @@ public struct MachineService: Sendable {
     /// Runs `steps` for `operation`, recording each step; a failure unwinds the steps
     /// done and is recorded on the machine, the operation and the audit log.
     func run(_ steps: [LifecycleStep], operation: Int64, of machine: Machine, action: String, by requester: Requester) async throws {
-        let recorder = OperationRecorder(store: store, environment: environment, logger: logger)
+        let recorder = OperationRecorder(store: store, events: events, environment: environment, logger: logger)
         do {
-            try await StepPipeline(steps).run { event in await recorder.record(event, of: operation) }
+            try await StepPipeline(steps).run { event in await recorder.record(event, of: operation, machine: machine) }
         } catch let failure as StepFailure {
             try await recorder.fail(machine, operation: operation, failure: failure, action: action, by: requester)
         }
@@ -165,6 +172,8 @@ public struct MachineService: Sendable {
             }
         }
         logger.info("machine.\(state.rawValue)", metadata: ["machine": "\(machine.name)", "host": "\(machine.host)"])
+        let type = state == .running ? "machine.started" : "machine.\(state.rawValue)"
+        await events.publish(type, machine: machine.name, team: machine.team, operation: operation, data: ["state": state.rawValue])
         return updated
     }
 

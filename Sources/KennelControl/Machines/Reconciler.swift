@@ -31,13 +31,16 @@ public struct Reconciler: Sendable {
     private let runtime: any HostRuntime
     private let locks: MachineLocks
     private let environment: ServiceEnvironment
+    private let events: EventLog?
     private let logger: Logger
 
-    /// Creates a reconciler over a store and a host runtime.
+    /// Creates a reconciler over a store and a host runtime; what it finds and repairs is
+    /// published to `events`.
     public init(
         store: any MachineStore, runtime: any HostRuntime, locks: MachineLocks = MachineLocks(),
-        environment: ServiceEnvironment = .live, logger: Logger
+        environment: ServiceEnvironment = .live, events: EventLog? = nil, logger: Logger
     ) {
+        self.events = events
         self.store = store
         self.runtime = runtime
         self.locks = locks
@@ -99,18 +102,26 @@ public struct Reconciler: Sendable {
     private func reconcile(_ machine: Machine, on host: ComputeHost, pool: Pool?) async throws -> Outcome {
         switch machine.state {
         case .running, .provisioning, .pending:
-            guard try await runtime.presence(of: machine, on: host) != .running else {
+            let presence = try await runtime.presence(of: machine, on: host)
+            guard presence != .running else {
                 if machine.state != .running { try await setState(.running, of: machine.name) }
                 return .unchanged
+            }
+            if machine.state == .running {
+                await events?.publish(
+                    presence == .absent ? "machine.drift" : "machine.crashed", machine: machine.name, team: machine.team,
+                    data: ["found": presence.rawValue, "host": host.name.value])
             }
             try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: pool), on: host)
             try await setState(.running, of: machine.name)
             logger.notice("reconcile.restored", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
+            await events?.publish("machine.restarted", machine: machine.name, team: machine.team, data: ["host": host.name.value])
             return .restored
         case .deleting:
             try await runtime.remove(machine, from: host)
             let now = environment.now()
             try await store.transaction { store in try store.deleteMachine(named: machine.name, releasingAt: now) }
+            await events?.publish("machine.deleted", machine: machine.name, team: machine.team, data: ["by": "reconciler"])
             return .deleted
         case .stopped, .failed:
             return .unchanged

@@ -53,6 +53,7 @@ struct OperationLauncher: Sendable {
     let store: any MachineStore
     let locks: MachineLocks
     let tracker: OperationTracker
+    let events: EventLog
     let environment: ServiceEnvironment
     let logger: Logger
 
@@ -73,6 +74,7 @@ struct OperationLauncher: Sendable {
             }
             await locks.release(ticket)
             await tracker.remove(id)
+            await announceEnd(id, kind: kind, machine: machine)
             return try outcome.get()
         }
         await tracker.insert(id, task)
@@ -83,12 +85,26 @@ struct OperationLauncher: Sendable {
     /// it was cancelled while it waited.
     func start(_ id: Int64, steps: Int, also: (@Sendable (any StoreTransaction) throws -> Void)? = nil) async throws {
         let now = environment.now()
-        let started = try await store.transaction { store in
-            guard try store.startOperation(id, steps: steps, at: now) else { return false }
+        let started = try await store.transaction { store -> OperationRecord? in
+            guard try store.startOperation(id, steps: steps, at: now) else { return nil }
             try also?(store)
-            return true
+            return try store.operation(id: id)
         }
-        guard started else { throw Self.cancelled(id) }
+        guard let started else { throw Self.cancelled(id) }
+        await events.publish(
+            "operation.running", machine: started.machine, team: started.team, operation: id,
+            data: ["kind": started.kind.rawValue, "steps_total": "\(steps)"])
+    }
+
+    /// Publishes how the operation ended, as the store has it.
+    private func announceEnd(_ id: Int64, kind: OperationKind, machine: Hostname) async {
+        guard let operation = try? await store.snapshot({ store in try store.operation(id: id) }) else { return }
+        var data = ["kind": kind.rawValue, "state": operation.state.rawValue]
+        if let failure = operation.failure {
+            data["code"] = failure.code.rawValue
+            data["message"] = failure.message
+        }
+        await events.publish("operation.\(operation.state.rawValue)", machine: machine, team: operation.team, operation: id, data: data)
     }
 
     static func cancelled(_ id: Int64) -> KennelError {

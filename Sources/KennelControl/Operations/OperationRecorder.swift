@@ -5,12 +5,14 @@ import Logging
 /// and the operation.
 struct OperationRecorder: Sendable {
     let store: any MachineStore
+    let events: EventLog
     let environment: ServiceEnvironment
     let logger: Logger
 
     /// Records one pipeline event; a store that cannot record it is logged, never fatal
     /// to the step itself.
-    func record(_ event: StepEvent, of operation: Int64) async {
+    func record(_ event: StepEvent, of operation: Int64, machine: Machine) async {
+        await publish(event, of: operation, machine: machine)
         let now = environment.now()
         do {
             try await store.transaction { store in
@@ -30,6 +32,20 @@ struct OperationRecorder: Sendable {
         } catch {
             logger.warning("operation.step-unrecorded", metadata: ["operation": "\(operation)", "error": "\(error)"])
         }
+    }
+
+    private func publish(_ event: StepEvent, of operation: Int64, machine: Machine) async {
+        let (position, name, outcome): (Int, String, String) =
+            switch event {
+            case .started(let position, let name): (position, name, "started")
+            case .finished(let position, let name): (position, name, "finished")
+            case .failed(let position, let name, _): (position, name, "failed")
+            case .undone(let position, let name): (position, name, "undone")
+            case .undoFailed(let position, let name, _): (position, name, "undo failed")
+            }
+        await events.publish(
+            "operation.step", machine: machine.name, team: machine.team, operation: operation,
+            data: ["step": name, "position": "\(position)", "outcome": outcome])
     }
 
     /// Marks the machine `failed`, finishes the operation with the failure's code and
@@ -62,6 +78,7 @@ struct OperationRecorder: Sendable {
             try AuditTrail(requester: requester, at: finished, operation: operation)
                 .record(action, "machine", machine.name.value, before: machine, after: after, in: store)
         }
+        await events.publish("machine.failed", machine: machine.name, team: machine.team, operation: operation, data: ["reason": reason])
         throw KennelError(.hostFailure, reason)
     }
 }

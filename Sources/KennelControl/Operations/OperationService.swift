@@ -5,10 +5,12 @@ import KennelModel
 public struct OperationService: Sendable {
     private let store: any MachineStore
     private let environment: ServiceEnvironment
+    private let events: EventLog?
     /// The background operations, for a graceful shutdown.
     public let tracker: OperationTracker
 
-    public init(store: any MachineStore, tracker: OperationTracker, environment: ServiceEnvironment = .live) {
+    public init(store: any MachineStore, tracker: OperationTracker, events: EventLog? = nil, environment: ServiceEnvironment = .live) {
+        self.events = events
         self.store = store
         self.tracker = tracker
         self.environment = environment
@@ -44,7 +46,7 @@ public struct OperationService: Sendable {
     /// Cancels an operation that has not started; 409 once it runs or has ended.
     public func cancel(id: Int64, by requester: Requester = .system) async throws -> OperationRecord {
         let now = environment.now()
-        return try await store.transaction { store in
+        let cancelled = try await store.transaction { store in
             guard let operation = try store.operation(id: id) else { throw KennelError.notFound("operation", "\(id)") }
             try requester.principal.requireChange("operation", "\(id)", team: operation.team)
             guard try store.cancelOperation(id, at: now) else {
@@ -55,6 +57,9 @@ public struct OperationService: Sendable {
                 .record("operation.cancel", "operation", "\(id)", before: OperationSummary(operation), after: OperationSummary(after), in: store)
             return after
         }
+        await events?.publish(
+            "operation.cancelled", machine: cancelled.machine, team: cancelled.team, operation: id, data: ["kind": cancelled.kind.rawValue])
+        return cancelled
     }
 
     /// At start-up: every operation left pending or running by the previous process is

@@ -33,6 +33,7 @@ enum RouteTable {
         ("api/v1/tokens", [.get, .post]),
         ("api/v1/tokens/:id", [.delete]),
         ("api/v1/audit", [.get]),
+        ("api/v1/events", [.get]),
         ("healthz", [.get]),
     ].map { (pattern: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
 
