@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -40,7 +42,10 @@ let package = Package(
         // Services and the ports (protocols) they need from the outside world.
         .target(
             name: "KennelControl",
-            dependencies: ["KennelModel", "KennelIPAM", "KennelPlacement", logging, .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KennelModel", "KennelIPAM", "KennelPlacement", logging, .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             exclude: documented
         ),
         // Adapter: SQLite store through GRDB.
@@ -72,7 +77,7 @@ let package = Package(
             name: "KennelServer",
             dependencies: [
                 "KennelModel", "KennelPlacement", "KennelControl", "KennelWire", .product(name: "Hummingbird", package: "hummingbird"),
-                logging,
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"), logging,
             ],
             exclude: documented
         ),

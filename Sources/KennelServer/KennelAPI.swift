@@ -6,19 +6,22 @@ import Logging
 
 /// Builds Kennel's HTTP API; `kennel serve` and the tests use the same router.
 public enum KennelAPI {
-    /// Paths every client may read without a token.
+    /// Paths every client may read without a token (`/metrics` too, when open).
     public static let openPaths: Set<String> = ["/healthz"]
 
     /// The router with every route, the error envelope, the same-origin check and
     /// authentication.
     public static func router(
-        services: KennelServices, origins: OriginPolicy = OriginPolicy(bindHost: "127.0.0.1")
+        services: KennelServices, origins: OriginPolicy = OriginPolicy(bindHost: "127.0.0.1"), openMetrics: Bool = false
     ) -> Router<KennelRequestContext> {
+        KennelMetrics.bootstrap()
         let router = Router(context: KennelRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(ErrorEnvelopeMiddleware())
         router.middlewares.add(RequestSizeMiddleware())
         router.middlewares.add(OriginMiddleware(policy: origins))
-        router.middlewares.add(AuthenticationMiddleware(access: services.access, openPaths: openPaths))
+        router.middlewares.add(
+            AuthenticationMiddleware(access: services.access, openPaths: openMetrics ? openPaths.union(["/metrics"]) : openPaths))
         let api = router.group("api/v1")
         let answer = OperationAnswer(operations: services.operations)
         MachineRoutes(service: services.machines, answer: answer).register(on: api)
@@ -30,6 +33,12 @@ public enum KennelAPI {
         PlacementRoutes(service: services.placement).register(on: api)
         PoolRoutes(service: services.pools).register(on: api)
         router.get("healthz") { _, _ in "ok\n" }
+        router.get("metrics") { _, _ in
+            let text = KennelMetrics.render(try await InventorySnapshot.read(services))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         return router
     }
 
@@ -44,11 +53,11 @@ public enum KennelAPI {
 
     /// The application serving the API on `host`:`port`.
     public static func application(
-        services: KennelServices, host: String, port: Int, publicHosts: [String] = [], logger: Logger,
+        services: KennelServices, host: String, port: Int, publicHosts: [String] = [], openMetrics: Bool = false, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(services: services, origins: OriginPolicy(bindHost: host, publicHosts: publicHosts)),
+            router: router(services: services, origins: OriginPolicy(bindHost: host, publicHosts: publicHosts), openMetrics: openMetrics),
             server: .http1(configuration: httpConfiguration),
             configuration: .init(address: .hostname(host, port: port), serverName: "kennel"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },

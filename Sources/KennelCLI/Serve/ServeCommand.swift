@@ -62,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Seconds operations under way may take to finish after SIGTERM or SIGINT.", valueName: "seconds"))
     var drainTimeout: Int = 60
 
+    @Flag(name: .customLong("open-metrics"), help: "Serve /metrics without a token (e.g. to a Prometheus on a trusted network).")
+    var openMetrics = false
+
     func validate() throws {
         guard demo || site != nil else { throw ValidationError("give --site FILE, or --demo for the demo site") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
@@ -82,10 +85,13 @@ struct ServeCommand: AsyncParsableCommand {
             remoteKennel: remoteKennel,
             timeouts: LifecycleTimeouts(sshd: .seconds(sshTimeout), shutdown: .seconds(shutdownTimeout))
         )
+        KennelMetrics.bootstrap()
         let control = try await ControlPlane.start(settings, logger: logger)
         let (host, port) = try BindAddress.parse(bind)
         let announcer = logger
-        let app = KennelAPI.application(services: control.services, host: host, port: port, publicHosts: publicHosts, logger: logger) { port in
+        let app = KennelAPI.application(
+            services: control.services, host: host, port: port, publicHosts: publicHosts, openMetrics: openMetrics, logger: logger
+        ) { port in
             announcer.notice("kennel.listening", metadata: ["address": "http://\(host):\(port)"])
         }
         // Shut down last to first: the drain stops new operations and lets running ones

@@ -1,5 +1,6 @@
 import KennelModel
 import Logging
+import Metrics
 
 /// Makes hosts match the store: a machine the store says runs is defined and running on
 /// its host (a crashed container is started again); a create or delete interrupted by a
@@ -57,6 +58,7 @@ public struct Reconciler: Sendable {
         let pools = Dictionary(uniqueKeysWithValues: try await store.pools().map { ($0.name, $0) })
         let inScope = try await store.machines().filter { scope == .startup || $0.state == .running }
         var report = Report()
+        Counter(label: "kennel_reconcile_passes_total", dimensions: [("scope", scope == .startup ? "startup" : "running")]).increment()
         for (hostName, machines) in Dictionary(grouping: inScope, by: \.host).sorted(by: { $0.key < $1.key }) {
             guard let host = hosts[hostName] else {
                 for machine in machines { report.failures[machine.name] = "host \(hostName) is not in the inventory" }
@@ -108,6 +110,7 @@ public struct Reconciler: Sendable {
                 return .unchanged
             }
             if machine.state == .running {
+                Counter(label: "kennel_reconcile_drift_total", dimensions: [("found", presence.rawValue)]).increment()
                 await events?.publish(
                     presence == .absent ? "machine.drift" : "machine.crashed", machine: machine.name, team: machine.team,
                     data: ["found": presence.rawValue, "host": host.name.value])
@@ -116,6 +119,7 @@ public struct Reconciler: Sendable {
             try await setState(.running, of: machine.name)
             logger.notice("reconcile.restored", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
             await events?.publish("machine.restarted", machine: machine.name, team: machine.team, data: ["host": host.name.value])
+            Counter(label: "kennel_reconcile_repaired_total").increment()
             return .restored
         case .deleting:
             try await runtime.remove(machine, from: host)

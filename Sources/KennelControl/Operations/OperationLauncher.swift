@@ -1,5 +1,6 @@
 import KennelModel
 import Logging
+import Metrics
 
 /// An accepted operation: its id, and the task that runs it in the background.
 public struct OperationHandle: Sendable {
@@ -105,6 +106,11 @@ struct OperationLauncher: Sendable {
             data["message"] = failure.message
         }
         await events.publish("operation.\(operation.state.rawValue)", machine: machine, team: operation.team, operation: id, data: data)
+        Counter(label: "kennel_operations_total", dimensions: [("kind", kind.rawValue), ("state", operation.state.rawValue)]).increment()
+        if let finished = operation.finishedAt {
+            Timer(label: "kennel_operation_duration_seconds", dimensions: [("kind", kind.rawValue)])
+                .recordNanoseconds(Int64(max(0, finished.timeIntervalSince(operation.createdAt)) * 1_000_000_000))
+        }
     }
 
     static func cancelled(_ id: Int64) -> KennelError {

@@ -35,6 +35,7 @@ enum RouteTable {
         ("api/v1/audit", [.get]),
         ("api/v1/events", [.get]),
         ("healthz", [.get]),
+        ("metrics", [.get]),
     ].map { (pattern: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
 
     /// The methods `path` is served with (HEAD included where GET is); empty when the
