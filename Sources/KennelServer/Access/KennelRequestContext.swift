@@ -11,7 +11,7 @@ public struct KennelRequestContext: RequestContext {
     public var principal: Principal?
     /// The client's IP address.
     public let source: String?
-    /// The route's path pattern (`/api/v1/machines/{name}`), for metrics.
+    /// A context for a request arriving on `source`'s channel.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         self.source = source.channel.remoteAddress?.ipAddress

@@ -46,7 +46,7 @@ struct PoolRoutes {
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
         try await service.delete(
-            named: try context.pathName(of: "pool"), force: try ForceFlag.given(in: request), ifMatch: EntityTags.ifMatch(in: request),
+            named: try context.pathName(of: "pool"), force: try QueryFlag.given("force", in: request), ifMatch: EntityTags.ifMatch(in: request),
             by: try context.requester())
         return Response(status: .noContent)
     }

@@ -18,11 +18,6 @@ enum QueryFlag {
     }
 }
 
-enum ForceFlag {
-    /// Whether the request's query says `force=1` (or `true`).
-    static func given(in request: Request) throws -> Bool { try QueryFlag.given("force", in: request) }
-}
-
 /// `wait=1` as a query parameter or a body field: answer an operation's end (201 or
 /// 200 with the machine, 204 for a delete, or its error) instead of 202 at once.
 enum WaitFlag {
