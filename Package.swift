@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -78,8 +79,11 @@ let package = Package(
             dependencies: [
                 "KennelModel", "KennelPlacement", "KennelControl", "KennelWire", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"), logging,
+                .product(name: "Yams", package: "Yams"),
             ],
-            exclude: documented
+            exclude: documented,
+            // The OpenAPI document, written by hand and served as JSON.
+            resources: [.copy("OpenAPI/openapi.yaml")]
         ),
         // Edge: command line (API client, and `serve` as the composition root).
         .target(

@@ -7,7 +7,7 @@ import Logging
 /// Builds Kennel's HTTP API; `kennel serve` and the tests use the same router.
 public enum KennelAPI {
     /// Paths every client may read without a token (`/metrics` too, when open).
-    public static let openPaths: Set<String> = ["/healthz"]
+    public static let openPaths: Set<String> = ["/healthz", "/api/v1/openapi.json"]
 
     /// The router with every route, the error envelope, the same-origin check and
     /// authentication.
@@ -33,6 +33,11 @@ public enum KennelAPI {
         PlacementRoutes(service: services.placement).register(on: api)
         PoolRoutes(service: services.pools).register(on: api)
         router.get("healthz") { _, _ in "ok\n" }
+        router.get("api/v1/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.json())))
+        }
         router.get("metrics") { _, _ in
             let text = KennelMetrics.render(try await InventorySnapshot.read(services))
             return Response(

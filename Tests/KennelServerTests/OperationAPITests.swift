@@ -51,6 +51,8 @@ struct OperationAPITests {
             #expect(try json(form)["state"] as? String == "running")
             let body = try await client.postJSON("/api/v1/machines", #"{"name":"web-02","idc":"dc1","wait":"1"}"#)
             #expect(body.status == .created)
+            let boolean = try await client.postJSON("/api/v1/machines", #"{"name":"web-03","idc":"dc1","wait":true}"#)
+            #expect(boolean.status == .created)
             let stopped = try await client.postForm("/api/v1/machines/web-01/stop?wait=1", [])
             #expect(stopped.status == .ok)
             #expect(try json(stopped)["state"] as? String == "stopped")

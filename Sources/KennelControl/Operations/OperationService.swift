@@ -8,9 +8,15 @@ public struct OperationService: Sendable {
     private let events: EventLog?
     /// The background operations, for a graceful shutdown.
     public let tracker: OperationTracker
+    /// How often a waiter reads the store again when no event rings.
+    private let recheck: Duration
 
-    public init(store: any MachineStore, tracker: OperationTracker, events: EventLog? = nil, environment: ServiceEnvironment = .live) {
+    public init(
+        store: any MachineStore, tracker: OperationTracker, events: EventLog? = nil, environment: ServiceEnvironment = .live,
+        recheck: Duration = .seconds(1)
+    ) {
         self.events = events
+        self.recheck = recheck
         self.store = store
         self.tracker = tracker
         self.environment = environment
@@ -32,14 +38,47 @@ public struct OperationService: Sendable {
         return try await store.snapshot { [query] store in try store.operations(query) }
     }
 
-    /// The operation once it has ended, or as it stands after `timeout`.
+    /// The operation once it has ended, or as it stands after `timeout`. It reads the
+    /// store again when the event log rings (every state change publishes an event), and
+    /// at least once a second in case an event could not be recorded.
     public func wait(id: Int64, upTo timeout: Duration, by requester: Requester = .system) async throws -> OperationRecord {
-        let deadline = ContinuousClock.now + timeout
         var operation = try await self.operation(id: id, by: requester)
-        while !operation.state.isFinal, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-            operation = try await self.operation(id: id, by: requester)
+        guard !operation.state.isFinal else { return operation }
+        let deadline = ContinuousClock.now + timeout
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        var forwarding: Task<Void, Never>?
+        var subscription: UUID?
+        if let events {
+            let (id, rings) = await events.subscribe()
+            subscription = id
+            forwarding = Task {
+                for await _ in rings { wake.yield() }
+            }
         }
+        let ticking = Task { [recheck] in
+            do {
+                while ContinuousClock.now < deadline {
+                    try await Task.sleep(until: min(deadline, ContinuousClock.now + recheck))
+                    wake.yield()
+                }
+            } catch {}
+            wake.finish()
+        }
+        defer {
+            ticking.cancel()
+            forwarding?.cancel()
+            wake.finish()
+        }
+        do {
+            for await _ in wakeups {
+                operation = try await self.operation(id: id, by: requester)
+                if operation.state.isFinal || ContinuousClock.now >= deadline { break }
+            }
+        } catch {
+            if let events, let subscription { await events.unsubscribe(subscription) }
+            throw error
+        }
+        if let events, let subscription { await events.unsubscribe(subscription) }
         return operation
     }
 

@@ -40,13 +40,13 @@ public struct Principal: Sendable, Hashable {
     public func requireChange(_ kind: String, _ name: String, team: Hostname?) throws(KennelError) {
         try requireRead(kind, name, team: team)
         guard canChange(team: team) else {
-            throw KennelError(.forbidden, "\(user) is a \(role) and cannot change \(kind) \(Echo.short(name))")
+            throw KennelError(.forbidden, "\(user) is \(role.withArticle) and cannot change \(kind) \(Echo.short(name))")
         }
     }
 
     /// Refuses unless this principal is an admin; `what` names the action.
     public func requireAdmin(_ what: String) throws(KennelError) {
-        guard isAdmin else { throw KennelError(.forbidden, "\(what) needs the admin role; \(user) is a \(role)") }
+        guard isAdmin else { throw KennelError(.forbidden, "\(what) needs the admin role; \(user) is \(role.withArticle)") }
     }
 
     /// The team a new machine of this principal's belongs to: the one asked for (which
@@ -57,12 +57,12 @@ public struct Principal: Sendable, Hashable {
                 throw KennelError(.forbidden, "team: \(user) is not a member of team \(asked)", field: "team")
             }
             guard isAdmin || role == .operator else {
-                throw KennelError(.forbidden, "\(user) is a \(role) and cannot create machines")
+                throw KennelError(.forbidden, "\(user) is \(role.withArticle) and cannot create machines")
             }
             return asked
         }
         if isAdmin { return nil }
-        guard role == .operator else { throw KennelError(.forbidden, "\(user) is a \(role) and cannot create machines") }
+        guard role == .operator else { throw KennelError(.forbidden, "\(user) is \(role.withArticle) and cannot create machines") }
         guard teams.count == 1, let only = teams.first else {
             throw teams.isEmpty
                 ? KennelError(.forbidden, "\(user) belongs to no team and cannot create machines")

@@ -15,6 +15,9 @@ public enum Role: String, ParsableValue, CaseIterable, Comparable, Codable {
 
     public var description: String { rawValue }
 
+    /// The role with its article, for messages: `a viewer`, `an operator`, `an admin`.
+    public var withArticle: String { self == .viewer ? "a viewer" : "an \(rawValue)" }
+
     private var rank: Int {
         switch self {
         case .viewer: 0

@@ -4,7 +4,8 @@ import KennelModel
 /// same parsers with the same text: names, sizes, addresses and other words are strings
 /// (`"memory": "4G"`, never `4096`); counts are integers (`"cpus": 2`, never `"2"`);
 /// ratios are numbers; lists are arrays; a repeatable field is a string or an array of
-/// strings; flags are booleans. `null` is the same as leaving the field out.
+/// strings; flags are booleans (the form's `"1"`/`"0"` text is taken too). `null` is the
+/// same as leaving the field out.
 enum JSONFieldType: Equatable {
     case text
     case count
@@ -24,7 +25,7 @@ enum JSONFieldType: Equatable {
         "zones": .list(of: .text), "ranges": .list(of: .text), "exclude": .list(of: .text), "dns": .list(of: .text),
         "labels": .list(of: .text), "host_labels": .list(of: .text), "vlans": .list(of: .count),
         "ssh_key": .repeatable,
-        "force": .flag,
+        "force": .flag, "wait": .flag,
     ]
 
     static func of(_ field: String) -> JSONFieldType { byField[field] ?? .text }
@@ -67,6 +68,7 @@ enum JSONFields {
         case (.count, .number(let text)) where Int64(text) != nil: return [text]
         case (.ratio, .number(let text)): return [text]
         case (.flag, .bool(let flag)): return [flag ? "1" : "0"]
+        case (.flag, .string(let text)): return [text]
         case (.repeatable, .string(let text)): return [text]
         case (.repeatable, .array(let items)):
             return try items.map { (item) throws(KennelError) in try itemText(item, for: name, as: .text) }
