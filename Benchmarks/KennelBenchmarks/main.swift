@@ -1,4 +1,4 @@
-// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement] [reconcile]
+// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement] [reconcile] [metrics]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -8,8 +8,9 @@ for suite in suites {
     case "ipam": try await IPAMBenchmarks.run()
     case "placement": try await PlacementBenchmarks.run()
     case "reconcile": try await ReconcileBenchmarks.run()
+    case "metrics": try await MetricsBenchmarks.run()
     default:
-        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement, reconcile\n".utf8))
+        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement, reconcile, metrics\n".utf8))
         exit(64)
     }
 }

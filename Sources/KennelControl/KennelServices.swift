@@ -14,12 +14,15 @@ public struct KennelServices: Sendable {
     public let hostFacts: HostFactsService
     public let placement: PlacementService
     public let reconciler: Reconciler
+    /// Per-machine usage for `/metrics`; nil without a reader (unit tests).
+    public let usage: UsageCollector?
 
     /// Wires the services over `store`, `runtime` and the image catalog; machine requests and the reconciler
-    /// share one set of per-machine locks.
+    /// share one set of per-machine locks. `usageReader` feeds the per-machine metrics.
     public init(
         store: any MachineStore, runtime: any HostRuntime, images: any ImageCatalog, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
-        environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, logger: Logger
+        environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, usageReader: (any UsageReader)? = nil,
+        logger: Logger
     ) {
         let locks = MachineLocks()
         let tracker = OperationTracker()
@@ -37,5 +40,6 @@ public struct KennelServices: Sendable {
         hostFacts = HostFactsService(store: store, runtime: runtime, logger: logger)
         placement = PlacementService(store: store, environment: environment)
         reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, events: log, logger: logger)
+        usage = usageReader.map { UsageCollector(store: store, reader: $0, environment: environment, logger: logger) }
     }
 }

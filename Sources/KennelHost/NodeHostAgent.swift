@@ -62,6 +62,11 @@ public struct NodeHostAgent: HostAgent {
         try await channel.call(.facts(.read(bridge: bridge)), answering: HostFacts.self)
     }
 
+    public func diskUsed(by machines: [Hostname]) async throws -> [Hostname: UInt64] {
+        let used = try await channel.call(.rootfs(.diskUsed(machines: machines)), answering: [String: UInt64].self)
+        return Dictionary(uniqueKeysWithValues: used.compactMap { name, bytes in (try? Hostname(parsing: name)).map { ($0, bytes) } })
+    }
+
     public func remove(_ machine: Machine) async throws {
         _ = try await channel.call(.rootfs(.remove(machine: machine.name)), answering: Done.self)
     }

@@ -27,6 +27,9 @@ public enum RootfsRequest: Sendable, Equatable, Codable {
     /// Move a copied tarball from its temporary name into place once it hashes right
     /// (answers `Done`).
     case installImage(partial: String, path: String, sha256: String)
+    /// The bytes each machine's root filesystem takes, by name; machines without one
+    /// are left out (answers `[String: UInt64]`).
+    case diskUsed(machines: [Hostname])
 }
 
 /// The machine's identity inside its root filesystem.

@@ -27,6 +27,32 @@ struct RootfsDriver: Sendable {
         case .installImage(let partial, let path, let sha256):
             try await verifier.install(partial, as: path, sha256: sha256)
             return try NodeReply.encode(Done())
+        case .diskUsed(let machines):
+            return try NodeReply.encode(try await diskUsed(by: machines))
         }
+    }
+
+    /// `du` over the machines' root filesystems in one run: allocated bytes, staying on
+    /// each one's file system and never following links planted in the guest. Files that
+    /// vanish during the walk make du complain but not lie, so its lines are read anyway.
+    func diskUsed(by machines: [Hostname]) async throws -> [String: UInt64] {
+        var byPath: [String: Hostname] = [:]
+        for machine in machines where FileManager.default.fileExists(atPath: paths.rootfs(of: machine)) {
+            byPath[paths.rootfs(of: machine)] = machine
+        }
+        guard !byPath.isEmpty else { return [:] }
+        let result = try await runner.execute("du", ["-s", "-B1", "-x", "-P", "--"] + byPath.keys.sorted(), input: nil)
+        return Self.parseDiskUsage(result.output, names: byPath)
+    }
+
+    /// `BYTES<TAB>PATH` lines, by the machine each path belongs to.
+    static func parseDiskUsage(_ output: String, names: [String: Hostname]) -> [String: UInt64] {
+        var used: [String: UInt64] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            guard fields.count == 2, let bytes = UInt64(fields[0]), let machine = names[String(fields[1])] else { continue }
+            used[machine.value] = bytes
+        }
+        return used
     }
 }

@@ -135,6 +135,28 @@ public final class LibvirtDomain: @unchecked Sendable {
         }
     }
 
+    /// CPU time and memory in use, as libvirt reports them (the LXC driver reads the
+    /// container's cgroup): nanoseconds of CPU, and KiB of memory.
+    public func usage() async throws -> (cpuNanoseconds: UInt64, memoryKiB: UInt64) {
+        try await call { domain in
+            var info = virDomainInfo()
+            guard virDomainGetInfo(domain, &info) == 0 else { throw LibvirtError.last(or: "reading domain info failed") }
+            return (info.cpuTime, UInt64(info.memory))
+        }
+    }
+
+    /// Byte counters of interface `device` as the domain sees them: what it received and
+    /// what it sent.
+    public func interfaceBytes(device: String) async throws -> (received: Int64, sent: Int64) {
+        try await call { domain in
+            var stats = virDomainInterfaceStatsStruct()
+            guard virDomainInterfaceStats(domain, device, &stats, MemoryLayout<virDomainInterfaceStatsStruct>.size) == 0 else {
+                throw LibvirtError.last(or: "reading counters of \(device) failed")
+            }
+            return (stats.rx_bytes, stats.tx_bytes)
+        }
+    }
+
     private func call<Value: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> Value) async throws -> Value {
         try await connection.perform { _ in try body(self.pointer) }
     }

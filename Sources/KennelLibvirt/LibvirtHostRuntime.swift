@@ -174,3 +174,42 @@ public actor LibvirtHostRuntime: HostRuntime {
         }
     }
 }
+
+extension LibvirtHostRuntime: UsageReader {
+    /// CPU and memory from libvirt's domain info, network bytes from the host side of the
+    /// machine's interface; only hosts with real guests (an agent) are read.
+    public func counters(of machines: [Machine], on host: ComputeHost) async throws -> [Hostname: MachineUsage] {
+        guard agentFor(host) != nil else { return [:] }
+        let connection = try await connection(to: host)
+        var usage: [Hostname: MachineUsage] = [:]
+        for machine in machines {
+            do {
+                if let figures = try await counters(of: machine, connection) { usage[machine.name] = figures }
+            } catch {
+                // Stopped or removed while being read: it has no figures this time.
+                logger.debug("usage.machine-unread", metadata: ["machine": "\(machine.name)", "error": "\(error)"])
+            }
+        }
+        return usage
+    }
+
+    private func counters(of machine: Machine, _ connection: LibvirtConnection) async throws -> MachineUsage? {
+        guard let domain = try await connection.domain(named: machine.name.value),
+            try await domain.state() == .running, try await domain.uuid() == machine.uuid
+        else { return nil }
+        let (cpu, memory) = try await domain.usage()
+        var received: Int64 = 0
+        var sent: Int64 = 0
+        if let device = LiveDomainXML.hostInterface(in: try await domain.xml()) {
+            (received, sent) = try await domain.interfaceBytes(device: device)
+        }
+        return MachineUsage(
+            cpuSeconds: Double(cpu) / 1e9, memoryBytes: memory * 1024, receivedBytes: UInt64(max(0, received)),
+            sentBytes: UInt64(max(0, sent)))
+    }
+
+    public func diskUsed(by machines: [Machine], on host: ComputeHost) async throws -> [Hostname: UInt64] {
+        guard let agent = agentFor(host), !machines.isEmpty else { return [:] }
+        return try await agent.diskUsed(by: machines.map(\.name))
+    }
+}

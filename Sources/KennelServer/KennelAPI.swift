@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import NIOCore
@@ -38,8 +39,12 @@ public enum KennelAPI {
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.json())))
         }
-        router.get("metrics") { _, _ in
-            let text = KennelMetrics.render(try await InventorySnapshot.read(services))
+        router.get("metrics") { _, context in
+            var text = KennelMetrics.render(try await InventorySnapshot.read(services))
+            if let usage = services.usage {
+                // A token sees its teams' machines only; open metrics show every one.
+                text += MachineUsageMetrics.render(try await usage.snapshot(readBy: context.principal), now: Date())
+            }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import KennelServer
+import KennelModel
+@testable import KennelServer
 import KennelTesting
 import Testing
 
@@ -26,6 +27,42 @@ struct MetricsAPITests {
                 #expect(text.contains(expected), "\(expected)")
             }
         }
+    }
+
+    @Test("per-machine usage appears once gathered, labelled by machine and host, scoped to the token's teams, and leaves with the machine")
+    func machineUsage() async throws {
+        let plane = try await TestControlPlane.make(usageReader: FakeUsageReader())
+        let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
+        try await app.test(.router) { base throws in
+            let client = try await plane.authorized(base)
+            #expect(try await client.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1")]).status == .created)
+            let viewer = client.with(token: try await plane.token(forNew: "vera", role: .viewer, teams: ["ops"]))
+            #expect(try await client.postForm("/api/v1/machines", [("name", "web-02"), ("idc", "dc1"), ("team", "ops")]).status == .created)
+            let host = try #require(try await plane.store.machine(named: Hostname(parsing: "web-01"))).host
+            let first = String(buffer: try await client.get("/metrics").body)
+            #expect(!first.contains("kennel_machine_cpu_seconds_total{"))
+            await plane.services.usage?.settle()
+            let text = String(buffer: try await client.get("/metrics").body)
+            let labels = #"{machine="web-01",host="\#(host)"}"#
+            for expected in [
+                "# TYPE kennel_machine_cpu_seconds_total counter", "kennel_machine_cpu_seconds_total\(labels) 1.5",
+                "kennel_machine_memory_bytes\(labels) 67108864", "kennel_machine_network_receive_bytes_total\(labels) 1000",
+                "kennel_machine_network_transmit_bytes_total\(labels) 2000", "kennel_machine_disk_used_bytes\(labels) 314572800",
+                #"kennel_host_usage_up{host="\#(host)"} 1"#,
+            ] {
+                #expect(text.contains(expected), "\(expected)")
+            }
+            let seen = String(buffer: try await viewer.get("/metrics").body)
+            #expect(seen.contains(#"kennel_machine_cpu_seconds_total{machine="web-02""#))
+            #expect(!seen.contains(#"machine="web-01""#), "a viewer sees their teams' machines only")
+            #expect(try await client.executeRequest(uri: "/api/v1/machines/web-01", method: .delete, headers: [:], body: nil).status == .noContent)
+            #expect(!String(buffer: try await client.get("/metrics").body).contains(#"machine="web-01""#))
+        }
+    }
+
+    @Test("label values are escaped as the text format asks")
+    func escaping() {
+        #expect(MachineUsageMetrics.escaped(#"a"b\c"#) == #"a\"b\\c"#)
     }
 
     @Test("with openMetrics, /metrics answers without a token")

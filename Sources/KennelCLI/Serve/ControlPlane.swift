@@ -51,7 +51,8 @@ struct ControlPlane: Sendable {
         let images: any ImageCatalog =
             config.simulated
             ? FixedImageCatalog.simulated : StoredImageCatalog(store: ImageStore(root: settings.imagesDirectory))
-        let services = KennelServices(store: store, runtime: runtime, images: images, timeouts: settings.timeouts, uriPolicy: policy, logger: logger)
+        let services = KennelServices(
+            store: store, runtime: runtime, images: images, timeouts: settings.timeouts, uriPolicy: policy, usageReader: runtime, logger: logger)
         try await services.inventory.apply(site)
         for refused in try await services.hosts.setAsideRefusedURIs() {
             logger.error(

@@ -17,7 +17,7 @@ public struct ContainerProcess: Sendable, Equatable, Codable {
 /// Host-side steps libvirt cannot do, one port per concern, each with its own request
 /// and driver on the host (`kennel node`, reached locally or over SSH). A host agent is
 /// all of them.
-public typealias HostAgent = RootfsAgent & IdentityAgent & NetworkAgent & InspectionAgent & HostFactsAgent
+public typealias HostAgent = RootfsAgent & IdentityAgent & NetworkAgent & InspectionAgent & HostFactsAgent & DiskUsageAgent
 
 /// Root filesystems: a machine's, cloned from its image once, and removed with it.
 public protocol RootfsAgent: Sendable {
@@ -48,4 +48,16 @@ public protocol InspectionAgent: Sendable {
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool
     /// sshd and the supervisord programs inside the container.
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth
+}
+
+/// How much of the host's disk machines' root filesystems take.
+public protocol DiskUsageAgent: Sendable {
+    /// The bytes each machine's files take on the host (allocated, not apparent), by
+    /// name; machines without files are left out.
+    func diskUsed(by machines: [Hostname]) async throws -> [Hostname: UInt64]
+}
+
+extension DiskUsageAgent {
+    /// Agents that cannot measure say nothing.
+    public func diskUsed(by machines: [Hostname]) async throws -> [Hostname: UInt64] { [:] }
 }
