@@ -57,7 +57,7 @@ struct MachineRequestTests {
     @Test(
         "sizes and rates that cannot work are refused naming the field and the bound",
         arguments: [
-            ("memory", "0", "has no unit"), ("memory", "512", "write 512M or 512G"), ("memory", "0M", "at least 64M"),
+            ("memory", "0", "has no unit"), ("memory", "512", "write 512M or 512G"), ("memory", "0M", "greater than 0"),
             ("memory", "512K", "at least 64M"), ("memory", "63M", "at least 64M"), ("memory", "-1G", "not a size"),
             ("disk", "0", "has no unit"), ("disk", "512", "has no unit"), ("disk", "1K", "at least 512M"), ("disk", "511M", "at least 512M"),
             ("ingress", "1", "has no unit"), ("ingress", "999K", "the least is 1M"), ("egress", "500000", "has no unit"),

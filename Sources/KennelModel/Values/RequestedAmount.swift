@@ -9,6 +9,7 @@ public struct RequestedSize: ParsableValue {
             throw InvalidValue("'\(Echo.short(text))' has no unit; write \(Echo.short(text))M or \(Echo.short(text))G (sizes are binary: 1G = 1024M)")
         }
         size = try ByteSize(parsing: text)
+        guard size.bytes > 0 else { throw InvalidValue("'\(Echo.short(text))' must be greater than 0") }
     }
 
     public var description: String { size.description }
