@@ -34,7 +34,12 @@ enum MachineRows {
             disk: try row.bytes("disk_bytes"),
             image: try row.parsed("image"),
             ingress: try row.decode(Int64?.self, "ingress_bps").map { Bandwidth(bitsPerSecond: UInt64(clamping: $0)) },
-            egress: try row.decode(Int64?.self, "egress_bps").map { Bandwidth(bitsPerSecond: UInt64(clamping: $0)) }
+            egress: try row.decode(Int64?.self, "egress_bps").map { Bandwidth(bitsPerSecond: UInt64(clamping: $0)) },
+            diskIO: DiskIOLimits(
+                readBytesPerSecond: try row.decode(Int64?.self, "disk_read_bps").map { UInt64(clamping: $0) },
+                writeBytesPerSecond: try row.decode(Int64?.self, "disk_write_bps").map { UInt64(clamping: $0) },
+                readIOPS: try row.decode(Int64?.self, "disk_read_iops").map { UInt64(clamping: $0) },
+                writeIOPS: try row.decode(Int64?.self, "disk_write_iops").map { UInt64(clamping: $0) })
         )
         return Machine(
             name: try row.parsed("name"),
@@ -60,6 +65,27 @@ enum MachineRows {
         )
     }
 
+    private static func diskIOArguments(_ limits: DiskIOLimits) -> StatementArguments {
+        [
+            limits.readBytesPerSecond.map { Int64(clamping: $0) }, limits.writeBytesPerSecond.map { Int64(clamping: $0) },
+            limits.readIOPS.map { Int64(clamping: $0) }, limits.writeIOPS.map { Int64(clamping: $0) },
+        ]
+    }
+
+    /// Writes a machine's new size and limits.
+    static func updateSpec(_ spec: MachineSpec, of name: Hostname, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE machine SET cpus = ?, memory_bytes = ?, disk_bytes = ?, ingress_bps = ?, egress_bps = ?,
+                                   disk_read_bps = ?, disk_write_bps = ?, disk_read_iops = ?, disk_write_iops = ?
+                WHERE name = ?
+                """,
+            arguments: [
+                spec.cpus.value, Int64(spec.memory.bytes), Int64(spec.disk.bytes),
+                spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
+            ] + diskIOArguments(spec.diskIO) + [name.value])
+    }
+
     /// Root's keys are stored one per line (a key never spans lines).
     private static func sshKeys(_ row: Row) throws -> [SSHPublicKey] {
         let lines: String = try row.decode(String.self, "ssh_keys")
@@ -75,8 +101,9 @@ enum MachineRows {
         try db.execute(
             sql: """
                 INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
-                                     ingress_bps, egress_bps, service, owner, team, ssh_keys, failure, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     ingress_bps, egress_bps, service, owner, team, ssh_keys, failure, created_at,
+                                     disk_read_bps, disk_write_bps, disk_read_iops, disk_write_iops)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 machine.name.value, machine.uuid.uuidString, machine.state.rawValue, machine.host.value,
@@ -84,7 +111,7 @@ enum MachineRows {
                 spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
                 machine.service?.value, machine.owner?.value, machine.team?.value,
                 machine.sshKeys.map(\.description).joined(separator: "\n"), machine.failure, machine.createdAt,
-            ])
+            ] + diskIOArguments(spec.diskIO))
         let network = machine.network
         if reusingLease {
             try db.execute(

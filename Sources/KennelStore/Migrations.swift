@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v3-lease-carried-traffic", migrate: v3)
         migrator.registerMigration("v4-operation-steps", migrate: v4)
         migrator.registerMigration("v5-access-audit-operations-events", migrate: v5)
+        migrator.registerMigration("v6-volumes-disk-io", migrate: v6)
         return migrator
     }
 
@@ -265,6 +266,19 @@ enum Migrations {
                     team TEXT,
                     data TEXT NOT NULL
                 ) STRICT;
+                """)
+    }
+
+    /// Quota disks: each host's volume driver (`loopfile:/DIR`, `lvm:VG/POOL`) and each
+    /// machine's throttles on its root volume.
+    static func v6(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE host ADD COLUMN volumes TEXT NOT NULL DEFAULT 'loopfile:/var/lib/kennel/volumes';
+                ALTER TABLE machine ADD COLUMN disk_read_bps INTEGER CHECK (disk_read_bps > 0);
+                ALTER TABLE machine ADD COLUMN disk_write_bps INTEGER CHECK (disk_write_bps > 0);
+                ALTER TABLE machine ADD COLUMN disk_read_iops INTEGER CHECK (disk_read_iops > 0);
+                ALTER TABLE machine ADD COLUMN disk_write_iops INTEGER CHECK (disk_write_iops > 0);
                 """)
     }
 }

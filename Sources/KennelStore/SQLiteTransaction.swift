@@ -102,6 +102,10 @@ struct SQLiteTransaction: StoreTransaction {
         try MachineRows.insert(machine, reusingLease: reusingLease, db)
     }
 
+    func setSpec(_ spec: MachineSpec, of name: Hostname) throws {
+        try MachineRows.updateSpec(spec, of: name, db)
+    }
+
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws {
         try db.execute(
             sql: "UPDATE machine SET state = ?, failure = ? WHERE name = ?",

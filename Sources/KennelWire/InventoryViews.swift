@@ -21,6 +21,8 @@ public struct HostView: Codable, Sendable, Equatable {
     public let vlans: [Int]
     public let hostClass: String?
     public let labels: [String]
+    /// Where machines' root volumes live: `loopfile:/DIR`, `lvm:VG` or `lvm:VG/POOL`.
+    public let volumes: String
     public let usedCpus: Int
     public let usedMemory: String
     public let usedDisk: String
@@ -31,7 +33,7 @@ public struct HostView: Codable, Sendable, Equatable {
     public var factsError: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, uri, idc, zone, rack, state, cpus, memory, disk, bandwidth, bridge, vlans, labels, machines, facts
+        case name, uri, idc, zone, rack, state, cpus, memory, disk, bandwidth, bridge, vlans, labels, volumes, machines, facts
         case factsError = "facts_error"
         case cpuOvercommit = "cpu_overcommit"
         case memoryOvercommit = "memory_overcommit"
@@ -62,6 +64,7 @@ public struct HostView: Codable, Sendable, Equatable {
         vlans = host.vlans.map(\.value)
         hostClass = host.hostClass?.value
         labels = host.labels.map(\.value)
+        volumes = host.volumes.description
         usedCpus = details.used.cpus
         usedMemory = details.used.memory.description
         usedDisk = details.used.disk.description

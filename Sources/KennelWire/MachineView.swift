@@ -25,6 +25,12 @@ public struct MachineView: Codable, Sendable, Equatable {
     public let image: String
     public let ingress: String?
     public let egress: String?
+    /// Throttles on the root volume, bytes per second (`20M`) and operations per second;
+    /// null when unthrottled.
+    public let diskReadBps: String?
+    public let diskWriteBps: String?
+    public let diskReadIops: UInt64?
+    public let diskWriteIops: UInt64?
     public let service: String?
     public let owner: String?
     /// The team whose members reach it; null for a machine only admins reach.
@@ -43,6 +49,10 @@ public struct MachineView: Codable, Sendable, Equatable {
         case sshKeys = "ssh_keys"
         case memoryBytes = "memory_bytes"
         case diskBytes = "disk_bytes"
+        case diskReadBps = "disk_read_bps"
+        case diskWriteBps = "disk_write_bps"
+        case diskReadIops = "disk_read_iops"
+        case diskWriteIops = "disk_write_iops"
         case createdAt = "created_at"
     }
 
@@ -70,6 +80,10 @@ public struct MachineView: Codable, Sendable, Equatable {
         image = machine.spec.image.value
         ingress = machine.spec.ingress?.description
         egress = machine.spec.egress?.description
+        diskReadBps = machine.spec.diskIO.readBytesPerSecond.map { ByteSize(bytes: $0).description }
+        diskWriteBps = machine.spec.diskIO.writeBytesPerSecond.map { ByteSize(bytes: $0).description }
+        diskReadIops = machine.spec.diskIO.readIOPS
+        diskWriteIops = machine.spec.diskIO.writeIOPS
         service = machine.service?.value
         owner = machine.owner?.value
         team = machine.team?.value

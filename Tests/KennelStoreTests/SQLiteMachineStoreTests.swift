@@ -33,7 +33,7 @@ struct SQLiteMachineStoreTests {
         #expect(
             try SQLiteMachineStore.inMemory().appliedMigrations() == [
                 "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic", "v4-operation-steps",
-                "v5-access-audit-operations-events",
+                "v5-access-audit-operations-events", "v6-volumes-disk-io",
             ])
     }
 
@@ -44,6 +44,28 @@ struct SQLiteMachineStoreTests {
         try await store.transaction { try $0.insert(written, reusingLease: false) }
         #expect(try await store.machine(named: TestSite.value("web-01")) == written)
         #expect(try await store.machines().count == 1)
+    }
+
+    @Test("a new spec with IO limits and a grown disk reads back; a host keeps its volume driver")
+    func specAndVolumes() async throws {
+        let store = try await loadedStore()
+        let written = machine("web-01", ip: "10.100.0.2")
+        try await store.transaction { try $0.insert(written, reusingLease: false) }
+        var spec = written.spec
+        spec.disk = .gibibytes(40)
+        spec.diskIO = DiskIOLimits(readBytesPerSecond: 1 << 20, writeIOPS: 300)
+        try await store.transaction { [spec] in try $0.setSpec(spec, of: written.name) }
+        #expect(try await store.machine(named: written.name)?.spec == spec)
+
+        let hostName: Hostname = TestSite.value("z1-r1-h1")
+        guard var host = try await store.host(named: hostName) else {
+            Issue.record("the test site has no host z1-r1-h1")
+            return
+        }
+        #expect(host.volumes == .standard)
+        host.volumes = .lvm(volumeGroup: "kennel", thinPool: "pool")
+        try await store.transaction { [host] in try $0.save(host) }
+        #expect(try await store.host(named: hostName)?.volumes == .lvm(volumeGroup: "kennel", thinPool: "pool"))
     }
 
     @Test("the database refuses a second machine with the same name")

@@ -26,12 +26,13 @@ struct HostSettingsOptions: ParsableArguments {
     @Option(help: "NIC capacity per direction, e.g. 10G.") var bandwidth: String?
     @Option(name: .customLong("class"), help: "Host class, e.g. general or highmem.") var hostClass: String?
     @Option(help: "Labels, comma-separated.") var labels: String?
+    @Option(help: "Where machines' root volumes live: loopfile, loopfile:/DIR, lvm:VG or lvm:VG/THINPOOL.") var volumes: String?
 
     var form: [(String, String)] {
         [
             ("uri", uri), ("state", state), ("cpus", cpus), ("memory", memory), ("disk", disk), ("cpu_overcommit", cpuOvercommit),
             ("memory_overcommit", memoryOvercommit), ("disk_overcommit", diskOvercommit), ("bridge", bridge), ("vlans", vlans),
-            ("bandwidth", bandwidth), ("class", hostClass), ("labels", labels),
+            ("bandwidth", bandwidth), ("class", hostClass), ("labels", labels), ("volumes", volumes),
         ]
         .compactMap { key, value in value.map { (key, $0) } }
     }

@@ -47,6 +47,8 @@ public protocol MachineRecords {
     /// Writes a new machine and its active lease. With `reusingLease`, the machine takes
     /// over the quarantined lease of its address instead of a new one.
     func insert(_ machine: Machine, reusingLease: Bool) throws
+    /// Changes a machine's size and limits (resize, limits).
+    func setSpec(_ spec: MachineSpec, of name: Hostname) throws
     /// Changes a machine's state and failure note.
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws
     /// Removes a machine; its lease is quarantined per its pool (or freed if that is zero).

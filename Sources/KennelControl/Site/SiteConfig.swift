@@ -47,9 +47,11 @@ public struct SiteConfig: Sendable, Decodable {
         /// Host class, e.g. "general".
         public var hostClass: Label?
         public var labels: [Label]?
+        /// Where machines' root volumes live, e.g. "loopfile:/var/lib/kennel/volumes".
+        public var volumes: VolumeConfig?
 
         enum CodingKeys: String, CodingKey {
-            case name, uri, cpus, memory, disk, bridge, vlans, overcommit, state, bandwidth, labels
+            case name, uri, cpus, memory, disk, bridge, vlans, overcommit, state, bandwidth, labels, volumes
             case hostClass = "class"
         }
     }
@@ -118,7 +120,8 @@ public struct SiteConfig: Sendable, Decodable {
                 capacity: Resources(cpus: entry.cpus.value, memory: entry.memory, disk: entry.disk),
                 overcommit: entry.overcommit ?? Overcommit(), bridge: entry.bridge ?? "br0",
                 vlans: entry.vlans, state: entry.state ?? .active,
-                bandwidth: entry.bandwidth, hostClass: entry.hostClass, labels: entry.labels ?? []
+                bandwidth: entry.bandwidth, hostClass: entry.hostClass, labels: entry.labels ?? [],
+                volumes: entry.volumes ?? .standard
             )
         }
         let pools = try self.pools.map { entry throws(KennelError) in

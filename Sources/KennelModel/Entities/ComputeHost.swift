@@ -28,12 +28,15 @@ public struct ComputeHost: Hashable, Sendable, Codable {
     public var hostClass: Label?
     /// Free-form tags (`ssd`, `gpu=t4`) requests may require.
     public var labels: [Label]
+    /// Where the host keeps machines' root filesystem volumes.
+    public var volumes: VolumeConfig
 
     /// Creates a host record.
     public init(
         name: Hostname, uri: String, location: SiteLocation, capacity: Resources,
         overcommit: Overcommit = Overcommit(), bridge: String, vlans: [VLANID], state: HostState = .active,
-        bandwidth: Bandwidth? = nil, hostClass: Label? = nil, labels: [Label] = []
+        bandwidth: Bandwidth? = nil, hostClass: Label? = nil, labels: [Label] = [],
+        volumes: VolumeConfig = .standard
     ) {
         self.name = name
         self.uri = HostURI(uri)
@@ -46,6 +49,7 @@ public struct ComputeHost: Hashable, Sendable, Codable {
         self.bandwidth = bandwidth
         self.hostClass = hostClass
         self.labels = labels
+        self.volumes = volumes
     }
 }
 

@@ -26,11 +26,13 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     public var ingress: Bandwidth?
     /// Limit on traffic out of the machine.
     public var egress: Bandwidth?
+    /// Throttles on the root volume.
+    public var diskIO: DiskIOLimits
 
     /// Creates a spec.
     public init(
         cpus: CPUCount, memory: ByteSize, disk: ByteSize, image: ImageName,
-        ingress: Bandwidth? = nil, egress: Bandwidth? = nil
+        ingress: Bandwidth? = nil, egress: Bandwidth? = nil, diskIO: DiskIOLimits = DiskIOLimits()
     ) {
         self.cpus = cpus
         self.memory = memory
@@ -38,6 +40,7 @@ public struct MachineSpec: Hashable, Sendable, Codable {
         self.image = image
         self.ingress = ingress
         self.egress = egress
+        self.diskIO = diskIO
     }
 
     /// What placement must reserve on a host for this spec.

@@ -3,7 +3,7 @@ public enum HostRequest {
     /// The fields an update may change.
     public static let updateFields: Set<String> = [
         "uri", "state", "cpus", "memory", "disk", "cpu_overcommit", "memory_overcommit", "disk_overcommit",
-        "bridge", "vlans", "bandwidth", "class", "labels", "force",
+        "bridge", "vlans", "bandwidth", "class", "labels", "volumes", "force",
     ]
 
     /// The field names a create request may carry.
@@ -40,6 +40,7 @@ public enum HostRequest {
         if fields.isGiven("bandwidth") { updated.bandwidth = try fields.optional("bandwidth", as: RequestedRate.self)?.rate }
         if fields.isGiven("class") { updated.hostClass = try fields.optional("class") }
         if fields.isGiven("labels") { updated.labels = try fields.optional("labels", as: CommaList<Label>.self)?.items ?? [] }
+        if let volumes = try fields.optional("volumes", as: VolumeConfig.self) { updated.volumes = volumes }
         return updated
     }
 }

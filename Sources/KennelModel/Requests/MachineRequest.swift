@@ -33,6 +33,7 @@ public struct MachineRequest: Sendable, Equatable {
     public static let fieldNames: Set<String> = [
         "name", "idc", "zone", "cpus", "memory", "disk", "image",
         "service", "owner", "team", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
+        "disk_read_bps", "disk_write_bps", "disk_read_iops", "disk_write_iops",
     ]
 
     /// The fields a create request may give more than once.
@@ -89,10 +90,11 @@ public struct MachineRequest: Sendable, Equatable {
         spec = MachineSpec(
             cpus: try fields.value("cpus", default: Defaults.cpus),
             memory: try Self.size(fields, "memory", default: Defaults.memory, atLeast: Minimums.memory),
-            disk: try Self.size(fields, "disk", default: Defaults.disk, atLeast: Minimums.disk),
+            disk: try Self.size(fields, "disk", default: Defaults.disk, atLeast: Minimums.disk).roundedUp(toMultipleOf: VolumeGeometry.extent),
             image: try fields.value("image", default: Defaults.image),
             ingress: try Self.rate(fields, "ingress"),
-            egress: try Self.rate(fields, "egress")
+            egress: try Self.rate(fields, "egress"),
+            diskIO: try DiskIOLimits().applying(fields)
         )
         service = try fields.optional("service")
         owner = try fields.optional("owner")

@@ -27,6 +27,15 @@ public struct ByteSize: ParsableValue, Hashable, Comparable, Codable {
 
     public static func + (lhs: ByteSize, rhs: ByteSize) -> ByteSize { ByteSize(bytes: lhs.bytes + rhs.bytes) }
 
+    /// The size rounded up to a whole number of `unit`s (saturating at the largest one).
+    public func roundedUp(toMultipleOf unit: ByteSize) -> ByteSize {
+        guard unit.bytes > 1 else { return self }
+        let remainder = bytes % unit.bytes
+        guard remainder != 0 else { return self }
+        let (sum, overflow) = bytes.addingReportingOverflow(unit.bytes - remainder)
+        return ByteSize(bytes: overflow ? UInt64.max - UInt64.max % unit.bytes : sum)
+    }
+
     public init(from decoder: any Decoder) throws { self = try Self.decodeParsing(from: decoder) }
 
     public func encode(to encoder: any Encoder) throws {
