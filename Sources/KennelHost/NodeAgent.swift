@@ -10,23 +10,25 @@ public struct NodeAgent: Sendable {
     private let paths: HostPaths
     private let runner: any CommandRunner
     private let inspection: ContainerInspection
+    private let volumeDriver: VolumeDriverChooser
 
     public init(
         paths: HostPaths = HostPaths(), runner: any CommandRunner = LocalCommandRunner(),
-        inspection: ContainerInspection = ContainerInspection()
+        inspection: ContainerInspection = ContainerInspection(), volumeDriver: @escaping VolumeDriverChooser = standardVolumeDrivers
     ) {
         self.paths = paths
         self.runner = runner
         self.inspection = inspection
+        self.volumeDriver = volumeDriver
     }
 
     /// Carries out `request` and answers the JSON of its verb's own answer type.
     public func handle(_ request: NodeRequest) async throws -> Data {
         switch request {
         case .rootfs(let request):
-            return try await RootfsDriver(paths: paths, runner: runner).handle(request)
+            return try await RootfsDriver(paths: paths, runner: runner, volumeDriver: volumeDriver).handle(request)
         case .identity(.write(let machine, let files)):
-            try LocalRootfsProvisioner(paths: paths, runner: runner).writeFiles(files, for: machine)
+            try MachineFolder(paths: paths).writeFiles(files, for: machine)
             try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
             return try NodeReply.encode(Done())
         case .network(.attach(let container, let bridge)):

@@ -15,7 +15,7 @@ public struct NodeHostAgent: HostAgent {
         self.images = images
     }
 
-    public func provision(_ launch: MachineLaunch) async throws {
+    public func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
         let machine = launch.machine
         guard let image = try images.resolve(machine.spec.image) else {
             throw KennelError(
@@ -33,9 +33,21 @@ public struct NodeHostAgent: HostAgent {
                     .rootfs(.installImage(partial: partial, path: tarball, sha256: image.artifact.sha256)), answering: Done.self)
             }
         }
-        _ = try await channel.call(
-            .rootfs(.provision(machine: machine.name, image: image.artifact.name, tarball: tarball, sha256: image.artifact.sha256)),
-            answering: Done.self)
+        return try await channel.call(
+            .rootfs(
+                .provision(
+                    machine: machine.name, image: image.artifact.name, tarball: tarball, sha256: image.artifact.sha256, volumes: volumes,
+                    sizeBytes: machine.spec.disk.bytes)),
+            answering: VolumeStatus?.self)
+    }
+
+    public func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
+        try await channel.call(
+            .rootfs(.grow(machine: machine.name, volumes: volumes, sizeBytes: machine.spec.disk.bytes)), answering: VolumeStatus.self)
+    }
+
+    public func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] {
+        try await channel.call(.rootfs(.pruneImages(volumes: volumes, keeping: keeping.sorted())), answering: [String].self)
     }
 
     public func writeIdentity(_ launch: MachineLaunch) async throws {
@@ -67,7 +79,7 @@ public struct NodeHostAgent: HostAgent {
         return Dictionary(uniqueKeysWithValues: used.compactMap { name, bytes in (try? Hostname(parsing: name)).map { ($0, bytes) } })
     }
 
-    public func remove(_ machine: Machine) async throws {
-        _ = try await channel.call(.rootfs(.remove(machine: machine.name)), answering: Done.self)
+    public func remove(_ machine: Machine, volumes: VolumeConfig) async throws {
+        _ = try await channel.call(.rootfs(.remove(machine: machine.name, volumes: volumes)), answering: Done.self)
     }
 }

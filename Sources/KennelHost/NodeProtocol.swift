@@ -17,10 +17,17 @@ public enum NodeRequest: Sendable, Equatable, Codable {
 
 /// Root filesystems and the images they come from.
 public enum RootfsRequest: Sendable, Equatable, Codable {
-    /// Give a machine its root filesystem from an image, once (answers `Done`).
-    case provision(machine: Hostname, image: ImageName, tarball: String, sha256: String)
-    /// Remove a machine's files (answers `Done`).
-    case remove(machine: Hostname)
+    /// Give a machine its root volume of `sizeBytes` cloned from an image once, attach and
+    /// mount it at its root filesystem path every time (answers `VolumeStatus?`: nil for a
+    /// machine made before volumes, whose root filesystem is a plain directory).
+    case provision(machine: Hostname, image: ImageName, tarball: String, sha256: String, volumes: VolumeConfig, sizeBytes: UInt64)
+    /// Grow a machine's volume and filesystem to `sizeBytes`, online (answers `VolumeStatus`).
+    case grow(machine: Hostname, volumes: VolumeConfig, sizeBytes: UInt64)
+    /// Remove a machine's volume and files (answers `Done`).
+    case remove(machine: Hostname, volumes: VolumeConfig)
+    /// Remove the image templates of versions not in `keeping` (answers `[String]`, the
+    /// versions removed).
+    case pruneImages(volumes: VolumeConfig, keeping: [String])
     /// Whether an image tarball with this checksum is on the host, whole; a damaged one
     /// is removed; its folder is made so that it can be copied there (answers `Bool`).
     case imagePresent(path: String, sha256: String)

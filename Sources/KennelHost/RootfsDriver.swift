@@ -1,25 +1,49 @@
 import Foundation
+import KennelControl
 import KennelModel
 
+/// Chooses the volume driver a host's setting names.
+public typealias VolumeDriverChooser = @Sendable (VolumeConfig, any CommandRunner) -> any HostVolumes
+
+/// The volume drivers of `KennelHost`: loop files or LVM.
+public let standardVolumeDrivers: VolumeDriverChooser = { config, runner in
+    switch config {
+    case .loopfile(let directory): LoopfileVolumes(directory: directory, runner: runner)
+    case .lvm(let group, let pool): LVMVolumes(volumeGroup: group, thinPool: pool, runner: runner)
+    }
+}
+
 /// The root-filesystem concern on a host: images (verified before use) and each
-/// machine's clone of one.
+/// machine's volume cloned from one.
 struct RootfsDriver: Sendable {
     let paths: HostPaths
     let runner: any CommandRunner
+    let volumeDriver: VolumeDriverChooser
 
     func handle(_ request: RootfsRequest) async throws -> Data {
         let verifier = ImageVerifier(runner: runner)
         switch request {
-        case .provision(let machine, let image, let tarball, let sha256):
+        case .provision(let machine, let image, let tarball, let sha256, let config, let size):
+            let volumes = volumeDriver(config, runner)
+            // A machine made before volumes keeps its directory root filesystem.
+            if MachineFolder(paths: paths).hasDirectoryRootfs(machine), try await volumes.status(of: machine) == nil {
+                return try NodeReply.encode(VolumeStatus?.none)
+            }
             guard try await verifier.isVerified(tarball, sha256: sha256) else {
                 throw KennelError(.hostFailure, "image \(image) is not on this host, or its file is damaged")
             }
-            let artifact = ImageArtifact(name: image, tarball: URL(fileURLWithPath: tarball), sha256: sha256)
-            try await LocalRootfsProvisioner(paths: paths, runner: runner).provision(machine, from: artifact, files: [])
+            let status = try await volumes.provision(
+                machine, from: VolumeImage(tarball: tarball, sha256: sha256), size: ByteSize(bytes: size), mountedAt: paths.rootfs(of: machine))
+            return try NodeReply.encode(Optional(status))
+        case .grow(let machine, let config, let size):
+            let status = try await volumeDriver(config, runner).grow(machine, to: ByteSize(bytes: size), mountedAt: paths.rootfs(of: machine))
+            return try NodeReply.encode(status)
+        case .remove(let machine, let config):
+            try await volumeDriver(config, runner).remove(machine, mountedAt: paths.rootfs(of: machine))
+            try MachineFolder(paths: paths).remove(machine)
             return try NodeReply.encode(Done())
-        case .remove(let machine):
-            try LocalRootfsProvisioner(paths: paths, runner: runner).remove(machine)
-            return try NodeReply.encode(Done())
+        case .pruneImages(let config, let keeping):
+            return try NodeReply.encode(try await volumeDriver(config, runner).pruneImages(keeping: Set(keeping)))
         case .imagePresent(let path, let sha256):
             let folder = (path as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -3,14 +3,6 @@ import KennelModel
 
 /// Everything that goes into a machine's libvirt LXC domain, as plain values.
 public struct DomainDefinition: Sendable, Equatable {
-    /// Where the machine's data volume comes from.
-    public enum DataVolume: Sendable, Equatable {
-        /// A directory bind-mounted into the container (loop-file and test drivers).
-        case directory(String)
-        /// A block device mounted by libvirt (LVM volumes).
-        case block(String)
-    }
-
     public var name: String
     public var uuid: UUID
     public var memoryKiB: UInt64
@@ -23,11 +15,12 @@ public struct DomainDefinition: Sendable, Equatable {
     /// The container's PID 1 and its arguments.
     public var initPath: String
     public var initArguments: [String]
-    /// Host directory holding the machine's root filesystem.
+    /// Host directory holding the machine's root filesystem: where its volume is mounted.
     public var rootfs: String
-    public var dataVolume: DataVolume
-    /// Mount point of the data volume inside the container.
-    public var dataMountPoint: String
+    /// The block device of the machine's volume, when known: what IO limits apply to.
+    public var blockDevice: String?
+    /// Throttles on that block device.
+    public var diskIO: DiskIOLimits
     public var bridge: String
     public var mac: MACAddress
     public var vlan: VLANID
@@ -40,7 +33,7 @@ public struct DomainDefinition: Sendable, Equatable {
     /// The container runs supervisord as PID 1 (in the foreground), which runs sshd and the
     /// machine's programs. Bandwidth limits are applied with tc after start, not through
     /// `<bandwidth>` (libvirt needs the tc `police` action for that, absent on some kernels).
-    public init(machine: Machine, host: ComputeHost, paths: HostPaths) {
+    public init(machine: Machine, host: ComputeHost, paths: HostPaths, blockDevice: String? = nil) {
         let cpus = machine.spec.cpus.value
         name = machine.name.value
         uuid = machine.uuid
@@ -52,8 +45,8 @@ public struct DomainDefinition: Sendable, Equatable {
         initPath = "/usr/bin/supervisord"
         initArguments = ["--nodaemon", "--configuration", "/etc/supervisor/supervisord.conf"]
         rootfs = paths.rootfs(of: machine.name)
-        dataVolume = .directory(paths.data(of: machine.name))
-        dataMountPoint = "/data"
+        self.blockDevice = blockDevice
+        diskIO = machine.spec.diskIO
         bridge = host.bridge
         mac = machine.network.mac
         vlan = machine.network.vlan

@@ -15,7 +15,7 @@ public enum DomainXML {
                 <period>\(d.cpuPeriod)</period>
                 <quota>\(d.cpuQuota)</quota>
               </cputune>
-              <os>
+            \(blockIOTune(d))  <os>
                 <type>exe</type>
                 <init>\(escape(d.initPath))</init>
             \(initArguments)  </os>
@@ -27,7 +27,6 @@ public enum DomainXML {
                   <source dir='\(escape(d.rootfs))'/>
                   <target dir='/'/>
                 </filesystem>
-            \(dataVolume(d))
                 <interface type='bridge'>
                   <mac address='\(d.mac)'/>
                   <source bridge='\(escape(d.bridge))'/>
@@ -45,23 +44,23 @@ public enum DomainXML {
             """
     }
 
-    private static func dataVolume(_ d: DomainDefinition) -> String {
-        switch d.dataVolume {
-        case .directory(let path):
-            return """
-                    <filesystem type='mount' accessmode='passthrough'>
-                      <source dir='\(escape(path))'/>
-                      <target dir='\(escape(d.dataMountPoint))'/>
-                    </filesystem>
-                """
-        case .block(let device):
-            return """
-                    <filesystem type='block' accessmode='passthrough'>
-                      <source dev='\(escape(device))'/>
-                      <target dir='\(escape(d.dataMountPoint))'/>
-                    </filesystem>
-                """
-        }
+    /// `<blkiotune>` throttles on the volume's block device; nothing when it has none or
+    /// the machine is unthrottled.
+    private static func blockIOTune(_ d: DomainDefinition) -> String {
+        guard let device = d.blockDevice, !d.diskIO.isEmpty else { return "" }
+        let limits = [
+            ("read_bytes_sec", d.diskIO.readBytesPerSecond), ("write_bytes_sec", d.diskIO.writeBytesPerSecond),
+            ("read_iops_sec", d.diskIO.readIOPS), ("write_iops_sec", d.diskIO.writeIOPS),
+        ]
+        let elements = limits.compactMap { name, value in value.map { "      <\(name)>\($0)</\(name)>\n" } }.joined()
+        return """
+              <blkiotune>
+                <device>
+                  <path>\(escape(device))</path>
+            \(elements)    </device>
+              </blkiotune>
+
+            """
     }
 
     /// Escapes text for use in XML content and single- or double-quoted attributes.

@@ -135,6 +135,30 @@ public final class LibvirtDomain: @unchecked Sendable {
         }
     }
 
+    /// Throttles block device `device` (`/dev/loop3`) of the running domain through its
+    /// blkio cgroup: bytes and operations per second each way, 0 for no limit.
+    public func setBlockThrottle(device: String, readBytes: UInt64, writeBytes: UInt64, readIOPS: UInt64, writeIOPS: UInt64) async throws {
+        try await call { domain in
+            var params: virTypedParameterPtr?
+            var count: Int32 = 0
+            var capacity: Int32 = 0
+            defer { virTypedParamsFree(params, count) }
+            let settings = [
+                (VIR_DOMAIN_BLKIO_DEVICE_READ_BPS, readBytes), (VIR_DOMAIN_BLKIO_DEVICE_WRITE_BPS, writeBytes),
+                (VIR_DOMAIN_BLKIO_DEVICE_READ_IOPS, readIOPS), (VIR_DOMAIN_BLKIO_DEVICE_WRITE_IOPS, writeIOPS),
+            ]
+            for (name, value) in settings {
+                guard virTypedParamsAddString(&params, &count, &capacity, name, "\(device),\(value)") == 0 else {
+                    throw LibvirtError.last(or: "building block IO parameters failed")
+                }
+            }
+            let flags = UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)
+            guard virDomainSetBlkioParameters(domain, params, count, flags) == 0 else {
+                throw LibvirtError.last(or: "setting block IO limits of \(device) failed")
+            }
+        }
+    }
+
     /// CPU time and memory in use, as libvirt reports them (the LXC driver reads the
     /// container's cgroup): nanoseconds of CPU, and KiB of memory.
     public func usage() async throws -> (cpuNanoseconds: UInt64, memoryKiB: UInt64) {

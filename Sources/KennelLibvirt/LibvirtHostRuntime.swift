@@ -1,3 +1,4 @@
+import Foundation
 import KennelControl
 import KennelModel
 import Logging
@@ -17,6 +18,9 @@ public actor LibvirtHostRuntime: HostRuntime {
     private let agentFor: AgentChooser
     private let logger: Logger
     private var connections: [String: Task<LibvirtConnection, any Error>] = [:]
+    /// Each machine's volume as its last provision or grow reported it, by UUID: the
+    /// block device its IO limits go on.
+    private var volumes: [UUID: VolumeStatus] = [:]
 
     /// Creates a runtime that lays machine files out by `paths` and reaches each host's
     /// agent through `agentFor`. It never opens a URI that `policy` refuses.
@@ -53,9 +57,49 @@ public actor LibvirtHostRuntime: HostRuntime {
         let clock = ContinuousClock()
         let started = clock.now
         try await removeLeftover(of: machine, on: host, try await connection(to: host))
-        try await agent?.provision(launch)
+        if let volume = try await agent?.provision(launch, volumes: host.volumes) {
+            volumes[machine.uuid] = volume
+            if let clone = volume.clone {
+                logger.info(
+                    "volume.cloned",
+                    metadata: [
+                        "machine": "\(machine.name)", "method": "\(clone)", "milliseconds": "\(volume.cloneMilliseconds ?? 0)",
+                        "device": "\(volume.device)", "bytes": "\(volume.sizeBytes)",
+                    ])
+                if clone == "copy" {
+                    logger.warning(
+                        "volume.plain-copy",
+                        metadata: [
+                            "host": "\(host.name)", "hint": "the volume directory cannot reflink: kennel host prepare --volumes loop-pool:SIZE",
+                        ])
+                }
+            }
+        }
         try await agent?.writeIdentity(launch)
         logger.debug("domain.files-ready", metadata: ["machine": "\(machine.name)", "provision": "\(clock.now - started)"])
+    }
+
+    public func resize(_ machine: Machine, on host: ComputeHost) async throws {
+        guard let agent = agentFor(host) else { return }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let volume = try await agent.grow(machine, volumes: host.volumes)
+        volumes[machine.uuid] = volume
+        let grown = clock.now
+        let connection = try await connection(to: host)
+        if let domain = try await connection.domain(named: machine.name.value), try await domain.state() == .running {
+            try await applyBlockThrottle(machine.spec.diskIO, device: volume.device, to: domain)
+            // The next start defines the domain with the same limits.
+        }
+        logger.info(
+            "volume.resized",
+            metadata: ["machine": "\(machine.name)", "bytes": "\(volume.sizeBytes)", "grow": "\(grown - started)", "total": "\(clock.now - started)"])
+    }
+
+    private func applyBlockThrottle(_ limits: DiskIOLimits, device: String, to domain: LibvirtDomain) async throws {
+        try await domain.setBlockThrottle(
+            device: device, readBytes: limits.readBytesPerSecond ?? 0, writeBytes: limits.writeBytesPerSecond ?? 0,
+            readIOPS: limits.readIOPS ?? 0, writeIOPS: limits.writeIOPS ?? 0)
     }
 
     public func startContainer(_ launch: MachineLaunch, on host: ComputeHost) async throws {
@@ -63,7 +107,7 @@ public actor LibvirtHostRuntime: HostRuntime {
         let clock = ContinuousClock()
         let started = clock.now
         let connection = try await connection(to: host)
-        let xml = DomainXML.render(DomainDefinition(machine: machine, host: host, paths: paths))
+        let xml = DomainXML.render(DomainDefinition(machine: machine, host: host, paths: paths, blockDevice: volumes[machine.uuid]?.device))
         let domain = try await connection.define(xml: xml)
         try await domain.setAutostart(true)
         if try await domain.state() != .running {
@@ -124,7 +168,12 @@ public actor LibvirtHostRuntime: HostRuntime {
                 // Undefined concurrently: the goal is reached.
             }
         }
-        try await agentFor(host)?.remove(machine)
+        try await agentFor(host)?.remove(machine, volumes: host.volumes)
+        volumes[machine.uuid] = nil
+    }
+
+    public func pruneImages(on host: ComputeHost, keeping: Set<String>) async throws -> [String] {
+        try await agentFor(host)?.pruneImages(volumes: host.volumes, keeping: keeping) ?? []
     }
 
     public func facts(of host: ComputeHost) async throws -> HostFacts {

@@ -20,7 +20,7 @@ struct DiskUsageTests {
         try Data(repeating: 1, count: 16 << 20).write(to: outside)
         try FileManager.default.createSymbolicLink(at: rootfs.appendingPathComponent("link"), withDestinationURL: outside)
         try FileManager.default.createDirectory(atPath: paths.rootfs(of: web3), withIntermediateDirectories: true)
-        let driver = RootfsDriver(paths: paths, runner: LocalCommandRunner())
+        let driver = RootfsDriver(paths: paths, runner: LocalCommandRunner(), volumeDriver: standardVolumeDrivers)
         let used = try await driver.diskUsed(by: [web1, try Hostname(parsing: "web-02"), web3])
         #expect(Set(used.keys) == ["web-01", "web-03"])
         let web1Bytes = try #require(used["web-01"])

@@ -83,7 +83,7 @@ struct NodeAgentTests {
         let tarball = directory.appendingPathComponent("image.tar.gz").path
         _ = try await LocalCommandRunner().run(
             "tar", ["--create", "--gzip", "--file", tarball, "--directory", directory.appendingPathComponent("tree").path, "."])
-        let agent = NodeAgent(paths: paths, runner: LocalCommandRunner())
+        let agent = NodeAgent(paths: paths, runner: LocalCommandRunner(), volumeDriver: { _, runner in DirectoryVolumes(runner: runner) })
         let sha = try await ImageVerifier(runner: LocalCommandRunner()).hash(of: tarball)
         let name = try Hostname(parsing: "web-01")
         _ = try await agent.provisionWhole(name, tarball: tarball, sha256: sha)
@@ -161,7 +161,8 @@ extension NodeAgent {
 
     /// Provisions a machine as the runtime does: root filesystem, then identity.
     func provisionWhole(_ machine: Hostname, tarball: String, sha256: String) async throws {
-        _ = try await handle(.rootfs(.provision(machine: machine, image: .defaultImage, tarball: tarball, sha256: sha256)))
+        _ = try await handle(
+            .rootfs(.provision(machine: machine, image: .defaultImage, tarball: tarball, sha256: sha256, volumes: .standard, sizeBytes: 1 << 30)))
         _ = try await handle(.identity(.write(machine: machine, files: [])))
     }
 }

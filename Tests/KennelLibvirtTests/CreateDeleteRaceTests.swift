@@ -14,17 +14,22 @@ actor FileTrackingAgent: HostAgent {
 
     func writeIdentity(_ launch: MachineLaunch) async throws {}
     func facts(bridge: String) async throws -> HostFacts { HostFacts() }
-    func provision(_ launch: MachineLaunch) async throws {
+    func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...3_000)))
         files.insert(launch.machine.name.value)
+        return nil
     }
+    func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
+        VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop0", filesystem: "xfs")
+    }
+    func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {}
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...2_000)))
         return true
     }
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { MachineHealth(sshd: .up, programs: []) }
-    func remove(_ machine: Machine) async throws { files.remove(machine.name.value) }
+    func remove(_ machine: Machine, volumes: VolumeConfig) async throws { files.remove(machine.name.value) }
 }
 
 @Suite("Creates and deletes of the same names, racing, on libvirt's test driver")
@@ -79,7 +84,7 @@ struct CreateDeleteRaceTests {
         let plane = try await TestControlPlane.make(site: site, runtime: runtime)
         let machine = try await plane.services.machines.create(TestSite.request("web-01"))
         #expect(try await connection.domain(named: "web-01")?.uuid() == machine.uuid)
-        #expect(await agent.steps.prefix(3) == ["remove web-01", "provision web-01", "identity web-01"])
+        #expect(await agent.steps.prefix(3) == ["remove web-01", "provision web-01 on loopfile:/var/lib/kennel/volumes", "identity web-01"])
         #expect(try await plane.services.machines.machine(named: machine.name).state == .running)
     }
 

@@ -32,10 +32,6 @@ struct DomainXMLTests {
               <source dir='/var/lib/kennel/machines/web-01/rootfs'/>
               <target dir='/'/>
             </filesystem>
-            <filesystem type='mount' accessmode='passthrough'>
-              <source dir='/var/lib/kennel/machines/web-01/data'/>
-              <target dir='/data'/>
-            </filesystem>
             <interface type='bridge'>
               <mac address='52:54:0a:64:00:02'/>
               <source bridge='br0'/>
@@ -69,13 +65,19 @@ struct DomainXMLTests {
         #expect(definition.vcpus == 3)
     }
 
-    @Test("a block data volume renders as a block filesystem")
-    func blockVolume() throws {
+    @Test("IO limits render as blkiotune throttles on the volume's device, only those set")
+    func blockThrottle() throws {
         var definition = try definition()
-        definition.dataVolume = .block("/dev/vg0/web-01")
+        #expect(!DomainXML.render(definition).contains("blkiotune"))
+        definition.diskIO = DiskIOLimits(writeBytesPerSecond: 20_971_520, readIOPS: 500)
+        #expect(!DomainXML.render(definition).contains("blkiotune"), "no device known: nothing to throttle")
+        definition.blockDevice = "/dev/loop3"
         let xml = DomainXML.render(definition)
         #expect(
-            xml.contains("<filesystem type='block' accessmode='passthrough'>\n      <source dev='/dev/vg0/web-01'/>\n      <target dir='/data'/>"))
+            xml.contains(
+                "  </cputune>\n  <blkiotune>\n    <device>\n      <path>/dev/loop3</path>\n      <write_bytes_sec>20971520</write_bytes_sec>\n      <read_iops_sec>500</read_iops_sec>\n    </device>\n  </blkiotune>\n  <os>"
+            ))
+        #expect(!xml.contains("read_bytes_sec"))
     }
 
     @Test("text is escaped in elements and attributes")
@@ -92,6 +94,6 @@ struct DomainXMLTests {
     func paths() {
         let paths = HostPaths(machinesRoot: "/srv/kennel")
         #expect(paths.rootfs(of: TestSite.value("db-1")) == "/srv/kennel/db-1/rootfs")
-        #expect(paths.data(of: TestSite.value("db-1")) == "/srv/kennel/db-1/data")
+        #expect(paths.directory(of: TestSite.value("db-1")) == "/srv/kennel/db-1")
     }
 }

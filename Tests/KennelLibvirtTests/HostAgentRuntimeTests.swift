@@ -12,7 +12,16 @@ actor RecordingAgent: HostAgent {
     private(set) var containers: [ContainerProcess] = []
     var sshAnswers = true
 
-    func provision(_ launch: MachineLaunch) async throws { steps.append("provision \(launch.machine.name)") }
+    func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
+        steps.append("provision \(launch.machine.name) on \(volumes)")
+        return VolumeStatus(
+            sizeBytes: launch.machine.spec.disk.bytes, device: "/dev/loop7", filesystem: "xfs", clone: "reflink", cloneMilliseconds: 1)
+    }
+    func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
+        steps.append("grow \(machine.name) to \(machine.spec.disk)")
+        return VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop7", filesystem: "xfs")
+    }
+    func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }
     func writeIdentity(_ launch: MachineLaunch) async throws { steps.append("identity \(launch.machine.name)") }
     func facts(bridge: String) async throws -> HostFacts { HostFacts(kernel: "recorded") }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
@@ -27,7 +36,7 @@ actor RecordingAgent: HostAgent {
         steps.append("health \(machine.name)")
         return MachineHealth(sshd: .up, programs: [])
     }
-    func remove(_ machine: Machine) async throws { steps.append("remove \(machine.name)") }
+    func remove(_ machine: Machine, volumes: VolumeConfig) async throws { steps.append("remove \(machine.name)") }
 }
 
 @Suite("libvirt host runtime with a host agent (test driver)")
@@ -39,7 +48,7 @@ struct HostAgentRuntimeTests {
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
-        #expect(await agent.steps == ["provision web-01", "identity web-01", "attach web-01"])
+        #expect(await agent.steps == ["provision web-01 on loopfile:/var/lib/kennel/volumes", "identity web-01", "attach web-01"])
         #expect(try await runtime.waitForSSH(machine, on: host, timeout: .seconds(1)))
         #expect(try await runtime.health(of: machine, on: host)?.sshd == .up)
         let container = try #require(await agent.containers.first)
@@ -48,6 +57,23 @@ struct HostAgentRuntimeTests {
         try await runtime.remove(machine, from: host)
         #expect(await agent.steps.last == "remove web-01")
         #expect(try await runtime.presence(of: machine, on: host) == .absent)
+    }
+
+    @Test("the domain throttles the volume's device the provision reported; a resize grows through the agent")
+    func volumeDevice() async throws {
+        let agent = RecordingAgent()
+        let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), agentFor: { _ in agent }, logger: Logger.silent)
+        let host = try Fixtures.simulatedHost()
+        var machine = Fixtures.machine()
+        machine.spec.diskIO = DiskIOLimits(writeBytesPerSecond: 20 << 20)
+        try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
+        let domain = try #require(try await runtime.connection(to: host).domain(named: "web-01"))
+        let xml = try await domain.xml()
+        #expect(xml.contains("<path>/dev/loop7</path>") && xml.contains("<write_bytes_sec>20971520</write_bytes_sec>"))
+        try await runtime.stop(machine, on: host, timeout: .seconds(1))
+        machine.spec.disk = .gibibytes(20)
+        try await runtime.resize(machine, on: host)
+        #expect(await agent.steps.last == "grow web-01 to 20G")
     }
 
     @Test("stop shuts the domain off and keeps it defined; a stopped machine reports sshd down without asking the agent")

@@ -78,6 +78,20 @@ public actor FakeHostRuntime: HostRuntime {
             programs: [ProgramStatus(name: "sshd", state: "RUNNING", detail: "pid 4")])
     }
 
+    /// Disk sizes each resize gave, by machine.
+    public private(set) var resized: [Hostname: ByteSize] = [:]
+
+    public func resize(_ machine: Machine, on host: ComputeHost) async throws {
+        calls.append("resize \(machine.name)@\(host.name)")
+        if failingHosts.contains(host.name) { throw FakeHostError(message: "simulated resize failure on \(host.name)") }
+        resized[machine.name] = machine.spec.disk
+    }
+
+    public func pruneImages(on host: ComputeHost, keeping: Set<String>) async throws -> [String] {
+        calls.append("prune \(host.name)")
+        return []
+    }
+
     public func remove(_ machine: Machine, from host: ComputeHost) async throws {
         calls.append("remove \(machine.name)@\(host.name)")
         domains[host.name]?[machine.name] = nil

@@ -129,11 +129,13 @@ struct UnreachableHostAgent: HostAgent {
             .hostFailure, "host \(host) has a URI Kennel will not connect to; Kennel reaches hosts as lxc:///system or lxc+ssh://USER@HOST/system")
     }
 
-    func provision(_ launch: MachineLaunch) async throws { throw refusal }
+    func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? { throw refusal }
+    func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus { throw refusal }
+    func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { throw refusal }
     func writeIdentity(_ launch: MachineLaunch) async throws { throw refusal }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool { throw refusal }
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { throw refusal }
-    func remove(_ machine: Machine) async throws { throw refusal }
+    func remove(_ machine: Machine, volumes: VolumeConfig) async throws { throw refusal }
     func facts(bridge: String) async throws -> HostFacts { throw refusal }
 }

@@ -19,12 +19,18 @@ public struct ContainerProcess: Sendable, Equatable, Codable {
 /// all of them.
 public typealias HostAgent = RootfsAgent & IdentityAgent & NetworkAgent & InspectionAgent & HostFactsAgent & DiskUsageAgent
 
-/// Root filesystems: a machine's, cloned from its image once, and removed with it.
+/// Root filesystems: each machine's on a volume of its own (`HostVolumes`, driven by the
+/// host's `volumes` setting), cloned from its image once, grown, and removed with it.
 public protocol RootfsAgent: Sendable {
-    /// Gives the machine its root filesystem from its image, once.
-    func provision(_ launch: MachineLaunch) async throws
-    /// Removes the machine's files from the host; no-op when gone.
-    func remove(_ machine: Machine) async throws
+    /// Gives the machine its volume of `machine.spec.disk` from its image once, attaches
+    /// and mounts it every time; nil for a machine made before volumes (a directory).
+    func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus?
+    /// Grows the machine's volume and filesystem to `machine.spec.disk`, online.
+    func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus
+    /// Removes the machine's volume and files from the host; no-op when gone.
+    func remove(_ machine: Machine, volumes: VolumeConfig) async throws
+    /// Removes the host's image templates of versions not in `keeping`; answers those removed.
+    func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String]
 }
 
 /// The machine's identity inside its root filesystem: hostname, hosts, machine-id,

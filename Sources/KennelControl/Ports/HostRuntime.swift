@@ -35,6 +35,12 @@ public protocol HostRuntime: Sendable {
     /// Asks the container to shut down, waits up to `timeout`, then stops it hard; no-op
     /// when it does not run.
     func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws
+    /// Grows the machine's volume and filesystem to `machine.spec.disk` and applies its IO
+    /// limits, live while it runs (the next start keeps them).
+    func resize(_ machine: Machine, on host: ComputeHost) async throws
+    /// Removes the host's image templates of versions not in `keeping` (SHA-256s);
+    /// answers the versions removed.
+    func pruneImages(on host: ComputeHost, keeping: Set<String>) async throws -> [String]
     /// Stops the container if it runs, removes its definition and the machine's files;
     /// no-op when absent.
     func remove(_ machine: Machine, from host: ComputeHost) async throws

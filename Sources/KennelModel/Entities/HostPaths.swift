@@ -11,9 +11,6 @@ public struct HostPaths: Sendable, Equatable {
     /// The machine's root filesystem directory.
     public func rootfs(of machine: Hostname) -> String { "\(machinesRoot)/\(machine)/rootfs" }
 
-    /// The machine's data volume directory (loop-file and test drivers).
-    public func data(of machine: Hostname) -> String { "\(machinesRoot)/\(machine)/data" }
-
     /// The directory holding everything of the machine on the host.
     public func directory(of machine: Hostname) -> String { "\(machinesRoot)/\(machine)" }
 }

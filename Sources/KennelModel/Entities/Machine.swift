@@ -78,7 +78,7 @@ public struct Machine: Hashable, Sendable, Codable {
     /// Stable identity, also the libvirt domain UUID.
     public let uuid: UUID
     public var state: MachineState
-    public let spec: MachineSpec
+    public var spec: MachineSpec
     /// The host it runs on.
     public let host: Hostname
     /// Where that host stands.

@@ -1,0 +1,61 @@
+import KennelModel
+
+/// The image a volume is cloned from, as it lies on the host: its verified tarball and
+/// the tarball's SHA-256, which names the image version.
+public struct VolumeImage: Sendable, Equatable, Codable {
+    public let tarball: String
+    public let sha256: String
+
+    public init(tarball: String, sha256: String) {
+        self.tarball = tarball
+        self.sha256 = sha256
+    }
+}
+
+/// A machine's root volume as its host sees it.
+public struct VolumeStatus: Sendable, Equatable, Codable {
+    /// The block device's size in bytes: the most the machine can hold.
+    public let sizeBytes: UInt64
+    /// The block device the filesystem is on (`/dev/loop3`, `/dev/kennel/web-01`): where
+    /// IO limits are applied.
+    public let device: String
+    /// The filesystem on it (`xfs`).
+    public let filesystem: String
+    /// How this call cloned the image: `reflink` (copy-on-write, instant), `snapshot`
+    /// (LVM thin), `copy` (the slow fallback), or nil when the volume existed already.
+    public let clone: String?
+    /// How long the clone took, in milliseconds; nil when nothing was cloned.
+    public let cloneMilliseconds: Int?
+
+    public init(sizeBytes: UInt64, device: String, filesystem: String, clone: String? = nil, cloneMilliseconds: Int? = nil) {
+        self.sizeBytes = sizeBytes
+        self.device = device
+        self.filesystem = filesystem
+        self.clone = clone
+        self.cloneMilliseconds = cloneMilliseconds
+    }
+}
+
+/// Each machine's root filesystem on a volume of its own, so that the machine's `disk` is
+/// a hard quota: cloned from a per-host template of its image, attached and mounted at the
+/// machine's root filesystem path, grown online, removed with the machine. Drivers live
+/// in `KennelHost` (loop files with XFS reflink clones, LVM thin snapshots) and run on the
+/// host, behind `kennel node`. Every call is idempotent.
+public protocol HostVolumes: Sendable {
+    /// Gives `machine` a volume of `size` cloned from `image` when it has none, attaches
+    /// and mounts it at `mountPoint` when it is not (after a host reboot), and grows the
+    /// filesystem to the volume. A new volume that fails half-way is removed again; an
+    /// existing one is never touched beyond attaching and mounting.
+    func provision(_ machine: Hostname, from image: VolumeImage, size: ByteSize, mountedAt mountPoint: String) async throws
+        -> VolumeStatus
+    /// Grows the machine's volume to `size` and its filesystem with it, online; a smaller
+    /// size is refused (shrinking is decided by the control plane, never done here).
+    func grow(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus
+    /// The machine's volume, nil when it has none.
+    func status(of machine: Hostname) async throws -> VolumeStatus?
+    /// Unmounts, detaches and deletes the machine's volume; no-op when it has none.
+    func remove(_ machine: Hostname, mountedAt mountPoint: String) async throws
+    /// Deletes image templates whose version is not in `keeping`; answers the versions
+    /// removed. A template still cloned by a volume (LVM) is kept.
+    func pruneImages(keeping: Set<String>) async throws -> [String]
+}

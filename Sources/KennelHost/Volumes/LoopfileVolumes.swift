@@ -1,0 +1,169 @@
+import Foundation
+import KennelControl
+import KennelModel
+
+/// Volumes as XFS image files in one directory, attached as loop devices.
+///
+/// Per image version one template (`images/SHA256.xfs`), formatted and filled once per
+/// host; per machine a `cp --reflink=always` clone of it (`NAME.xfs`, copy-on-write and
+/// instant on an XFS-with-reflink or btrfs directory; a plain copy elsewhere, reported as
+/// `copy`), extended with `truncate`, attached with `losetup`, mounted, and grown with
+/// `xfs_growfs`. The file's length is the machine's quota.
+public struct LoopfileVolumes: HostVolumes {
+    private let directory: String
+    private let runner: any CommandRunner
+    private let filesystem: VolumeFilesystem
+
+    /// Volumes in `directory`, made with `runner`.
+    public init(directory: String, runner: any CommandRunner) {
+        self.directory = directory
+        self.runner = runner
+        filesystem = VolumeFilesystem(runner: runner)
+    }
+
+    func file(of machine: Hostname) -> String { "\(directory)/\(machine).xfs" }
+    func template(of sha256: String) -> String { "\(directory)/images/\(sha256).xfs" }
+
+    public func provision(_ machine: Hostname, from image: VolumeImage, size: ByteSize, mountedAt mountPoint: String) async throws
+        -> VolumeStatus
+    {
+        let file = file(of: machine)
+        var clone: (method: String, milliseconds: Int)?
+        if !FileManager.default.fileExists(atPath: file) {
+            clone = try await create(file, from: image, size: size)
+        }
+        do {
+            let device = try await attach(file)
+            try await filesystem.mount(device, at: mountPoint)
+            try await filesystem.grow(mountedAt: mountPoint)
+            return VolumeStatus(
+                sizeBytes: try fileSize(file), device: device, filesystem: "xfs", clone: clone?.method,
+                cloneMilliseconds: clone?.milliseconds)
+        } catch {
+            // A volume made by this call goes again; an existing one keeps its data.
+            if clone != nil { try? await remove(machine, mountedAt: mountPoint) }
+            throw error
+        }
+    }
+
+    /// Clones the template under a private name, sizes it, and renames it into place: a
+    /// volume file under its own name is always whole.
+    private func create(_ file: String, from image: VolumeImage, size: ByteSize) async throws -> (method: String, milliseconds: Int) {
+        let template = try await ensureTemplate(image)
+        let templateBytes = try fileSize(template)
+        guard size.bytes >= templateBytes else {
+            throw KennelError(
+                .invalidField, "disk \(size) is smaller than the image's filesystem (\(ByteSize(bytes: templateBytes)))", field: "disk")
+        }
+        let partial = "\(file).partial-\(UUID().uuidString)"
+        do {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let method: String
+            if try await runner.execute("cp", ["--reflink=always", "--", template, partial], input: nil).succeeded {
+                method = "reflink"
+            } else {
+                try? FileManager.default.removeItem(atPath: partial)
+                _ = try await runner.run("cp", ["--sparse=always", "--", template, partial])
+                method = "copy"
+            }
+            let elapsed = clock.now - started
+            _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
+            try FileManager.default.moveItem(atPath: partial, toPath: file)
+            return (method, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+    }
+
+    /// The image's template, made once: formatted, filled and renamed into place, so a
+    /// concurrent provision never clones half a template.
+    private func ensureTemplate(_ image: VolumeImage) async throws -> String {
+        let template = template(of: image.sha256)
+        if FileManager.default.fileExists(atPath: template) { return template }
+        try FileManager.default.createDirectory(atPath: "\(directory)/images", withIntermediateDirectories: true)
+        let partial = "\(template).partial-\(UUID().uuidString)"
+        do {
+            let size = try await filesystem.templateSize(of: image)
+            _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
+            try await filesystem.format(partial)
+            try await filesystem.fill(partial, from: image, scratch: partial)
+            try FileManager.default.moveItem(atPath: partial, toPath: template)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            // Another provision finished the same template first: use it.
+            if FileManager.default.fileExists(atPath: template) { return template }
+            throw error
+        }
+        return template
+    }
+
+    /// The loop device of `file`, attached when it has none.
+    private func attach(_ file: String) async throws -> String {
+        if let device = try await devices(of: file).first { return device }
+        let device = try await runner.run("losetup", ["--find", "--show", "--", file]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard device.hasPrefix("/dev/") else { throw KennelError(.hostFailure, "losetup attached \(file) but named no device") }
+        return device
+    }
+
+    /// The loop devices backed by `file`.
+    func devices(of file: String) async throws -> [String] {
+        let listing = try await runner.run("losetup", ["--noheadings", "--output", "NAME", "--associated", file])
+        return listing.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("/dev/") }
+    }
+
+    public func grow(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
+        let file = file(of: machine)
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw KennelError(.hostFailure, "machine \(machine) has no volume on this host")
+        }
+        let current = try fileSize(file)
+        guard size.bytes >= current else {
+            throw KennelError(.conflict, "the volume is \(ByteSize(bytes: current)); XFS cannot shrink to \(size)", field: "disk")
+        }
+        if size.bytes > current {
+            _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", file])
+        }
+        let device = try await attach(file)
+        _ = try await runner.run("losetup", ["--set-capacity", device])
+        if try await filesystem.isMounted(mountPoint) { try await filesystem.grow(mountedAt: mountPoint) }
+        return VolumeStatus(sizeBytes: try fileSize(file), device: device, filesystem: "xfs")
+    }
+
+    public func status(of machine: Hostname) async throws -> VolumeStatus? {
+        let file = file(of: machine)
+        guard FileManager.default.fileExists(atPath: file) else { return nil }
+        return VolumeStatus(sizeBytes: try fileSize(file), device: try await devices(of: file).first ?? "", filesystem: "xfs")
+    }
+
+    public func remove(_ machine: Hostname, mountedAt mountPoint: String) async throws {
+        let file = file(of: machine)
+        try await filesystem.unmount(mountPoint)
+        guard FileManager.default.fileExists(atPath: file) else { return }
+        for device in try await devices(of: file) {
+            _ = try await runner.run("losetup", ["--detach", device])
+        }
+        try FileManager.default.removeItem(atPath: file)
+    }
+
+    public func pruneImages(keeping: Set<String>) async throws -> [String] {
+        let folder = "\(directory)/images"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var removed: [String] = []
+        for name in names.sorted() where name.hasSuffix(".xfs") {
+            let version = String(name.dropLast(4))
+            guard !keeping.contains(version) else { continue }
+            // Clones share blocks with the template by reflink, not by reference: removing
+            // it frees only what no clone shares.
+            try FileManager.default.removeItem(atPath: "\(folder)/\(name)")
+            removed.append(version)
+        }
+        return removed
+    }
+
+    private func fileSize(_ path: String) throws -> UInt64 {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import KennelControl
+@testable import KennelHost
+import KennelModel
+import KennelTesting
+import Testing
+
+@Suite("LVM volumes: argv and lvs JSON")
+struct LVMVolumesTests {
+    private let machine: Hostname = TestSite.value("web-01")
+    private let image = VolumeImage(tarball: "/var/lib/kennel/images/debian-12.tar.gz", sha256: String(repeating: "ab", count: 32))
+    private var imageLV: String { "kennel-image-" + String(repeating: "ab", count: 16) }
+
+    @Test("lvs JSON reports parse into names, sizes and origins")
+    func lvsFixture() throws {
+        let json = """
+            {
+                  "report": [
+                      {
+                          "lv": [
+                              {"lv_name":"pool", "lv_size":"107374182400", "origin":""},
+                              {"lv_name":"kennel-image-abc", "lv_size":"536870912", "origin":""},
+                              {"lv_name":"kennel-web-01", "lv_size":"10737418240", "origin":"kennel-image-abc"}
+                          ]
+                      }
+                  ]
+              }
+            """
+        #expect(
+            try LVSReport.volumes(in: json) == [
+                .init(name: "pool", sizeBytes: 107_374_182_400, origin: nil),
+                .init(name: "kennel-image-abc", sizeBytes: 536_870_912, origin: nil),
+                .init(name: "kennel-web-01", sizeBytes: 10_737_418_240, origin: "kennel-image-abc"),
+            ])
+        #expect(throws: KennelError.self) { try LVSReport.volumes(in: "  No volume groups found") }
+    }
+
+    @Test("with a thin pool, a machine's volume is a thin snapshot of the image LV, extended, activated, mounted and grown")
+    func thinSnapshot() async throws {
+        let system = FakeVolumeSystem()
+        await system.addVolume(imageLV, bytes: 512 << 20)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        let status = try await volumes.provision(machine, from: image, size: .gibibytes(10), mountedAt: "/m/web-01/rootfs")
+        #expect(status.clone == "snapshot" && status.device == "/dev/kennel/kennel-web-01")
+        let commands = await system.commands.filter { $0[0] != "lvs" && $0[0] != "mountpoint" }
+        #expect(
+            commands == [
+                ["lvcreate", "--quiet", "--snapshot", "--setactivationskip", "n", "--name", "kennel-web-01", "kennel/\(imageLV)"],
+                ["lvextend", "--quiet", "--size", "10737418240b", "kennel/kennel-web-01"],
+                ["lvchange", "--activate", "y", "--ignoreactivationskip", "kennel/kennel-web-01"],
+                ["mount", "-t", "xfs", "-o", "nouuid", "--", "/dev/kennel/kennel-web-01", "/m/web-01/rootfs"],
+                ["xfs_growfs", "-d", "--", "/m/web-01/rootfs"],
+            ])
+    }
+
+    @Test("without a thin pool, a thick LV of the machine's size gets a copy of the image LV")
+    func thickCopy() async throws {
+        let system = FakeVolumeSystem()
+        await system.addVolume(imageLV, bytes: 512 << 20)
+        let volumes = LVMVolumes(volumeGroup: "vg0", thinPool: nil, runner: system)
+        let status = try await volumes.provision(machine, from: image, size: .gibibytes(2), mountedAt: "/m/web-01/rootfs")
+        #expect(status.clone == "copy")
+        let commands = await system.commands
+        #expect(commands.contains(["lvcreate", "--quiet", "--yes", "--size", "2147483648b", "--name", "kennel-web-01", "vg0"]))
+        #expect(commands.contains(["dd", "if=/dev/vg0/\(imageLV)", "of=/dev/vg0/kennel-web-01", "bs=4M", "conv=sparse,fsync", "status=none"]))
+    }
+
+    @Test("the image LV is made once under a private name, filled, and renamed into place")
+    func imageVolume() async throws {
+        let system = FakeVolumeSystem()
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        _ = try await volumes.provision(machine, from: image, size: .gibibytes(10), mountedAt: "/m/web-01/rootfs")
+        _ = try await volumes.provision(TestSite.value("web-02"), from: image, size: .gibibytes(10), mountedAt: "/m/web-02/rootfs")
+        let commands = await system.commands.filter { $0[0] != "lvs" }
+        #expect(commands.filter { $0.contains("--virtualsize") }.count == 1, "one image LV for both machines")
+        #expect(await system.logicalVolumes[imageLV]?.bytes == 512 << 20)
+        #expect(
+            commands[1] == ["lvcreate", "--quiet", "--yes", "--thin", "--virtualsize", "536870912b", "--name", "\(imageLV)-partial", "kennel/pool"])
+        #expect(commands[2] == ["mkfs.xfs", "-q", "-f", "-m", "reflink=1", "--", "/dev/kennel/\(imageLV)-partial"])
+        #expect(commands.contains(["lvrename", "--quiet", "kennel", "\(imageLV)-partial", imageLV]))
+    }
+
+    @Test("grow runs lvextend and xfs_growfs; shrinking is refused; remove runs lvremove")
+    func growAndRemove() async throws {
+        let system = FakeVolumeSystem()
+        await system.addVolume(imageLV, bytes: 512 << 20)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        _ = try await volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: "/m/web-01/rootfs")
+        _ = try await volumes.grow(machine, to: .gibibytes(3), mountedAt: "/m/web-01/rootfs")
+        #expect(await system.commands.contains(["lvextend", "--quiet", "--size", "3221225472b", "kennel/kennel-web-01"]))
+        await #expect {
+            _ = try await volumes.grow(machine, to: .mebibytes(512), mountedAt: "/m/web-01/rootfs")
+        } throws: { error in
+            (error as? KennelError)?.code == .conflict
+        }
+        try await volumes.remove(machine, mountedAt: "/m/web-01/rootfs")
+        #expect(await system.commands.contains(["umount", "--", "/m/web-01/rootfs"]))
+        #expect(await system.commands.contains(["lvremove", "--quiet", "--yes", "kennel/kennel-web-01"]))
+    }
+
+    @Test("prune keeps image LVs that are kept or still the origin of a machine's snapshot")
+    func prune() async throws {
+        let system = FakeVolumeSystem()
+        for version in ["aaaa", "bbbb", "cccc"] { await system.addVolume("kennel-image-\(version)", bytes: 512 << 20) }
+        await system.addVolume("kennel-web-01", bytes: 1 << 30, origin: "kennel-image-bbbb")
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        #expect(try await volumes.pruneImages(keeping: ["ccccffff"]) == ["aaaa"])
+        #expect(await system.commands.filter { $0[0] == "lvremove" } == [["lvremove", "--quiet", "--yes", "kennel/kennel-image-aaaa"]])
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import KennelControl
+@testable import KennelHost
+import KennelModel
+import KennelTesting
+import Testing
+
+@Suite("Loop-file volumes: argv, clean failure, restart")
+struct LoopfileVolumesTests {
+    private let machine: Hostname = TestSite.value("web-01")
+    private let image = VolumeImage(tarball: "/var/lib/kennel/images/debian-12.tar.gz", sha256: "abc123")
+
+    private struct Bench {
+        let directory: String
+        let system = FakeVolumeSystem()
+        var volumes: LoopfileVolumes { LoopfileVolumes(directory: directory + "/volumes", runner: system) }
+        var mountPoint: String { directory + "/machines/web-01/rootfs" }
+        func leftovers() throws -> [String] {
+            try FileManager.default.subpathsOfDirectory(atPath: directory + "/volumes").filter { !$0.hasPrefix("images") }.sorted()
+        }
+    }
+
+    private func bench() throws -> Bench {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-vol-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory + "/volumes", withIntermediateDirectories: true)
+        return Bench(directory: directory)
+    }
+
+    @Test("a first provision makes the template once, clones it by reflink, sizes, attaches, mounts and grows it")
+    func firstProvision() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        let status = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        #expect(status.clone == "reflink" && status.device == "/dev/loop0" && status.sizeBytes == 1 << 30 && status.filesystem == "xfs")
+        let commands = await bench.system.commands
+        let volumes = bench.directory + "/volumes"
+        let template = volumes + "/images/abc123.xfs"
+        // The template: 300 MB unpacked → 450 MB → the 512 MiB floor.
+        #expect(commands[0] == ["gzip", "--list", "--quiet", "--", image.tarball])
+        #expect(commands[1].prefix(3) == ["truncate", "--size", "536870912"])
+        #expect(commands[2].prefix(5) == ["mkfs.xfs", "-q", "-f", "-m", "reflink=1"])
+        #expect(commands[4].prefix(4) == ["tar", "--extract", "--gzip", "--numeric-owner"])
+        let clone = try #require(commands.first { $0[0] == "cp" })
+        #expect(clone.prefix(3) == ["cp", "--reflink=always", "--"] && clone[3] == template && clone[4].hasPrefix(volumes + "/web-01.xfs.partial-"))
+        #expect(commands.contains(["losetup", "--find", "--show", "--", volumes + "/web-01.xfs"]))
+        #expect(commands.contains(["mount", "-t", "xfs", "-o", "nouuid", "--", "/dev/loop0", bench.mountPoint]))
+        #expect(commands.last == ["xfs_growfs", "-d", "--", bench.mountPoint])
+        #expect(try bench.leftovers() == ["web-01.xfs"], "no partial file is left")
+        #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop0")
+    }
+
+    @Test("provisioning again (kennel restarted) clones nothing and mounts nothing twice; after a reboot it re-attaches and remounts")
+    func restartAndReboot() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        let before = await bench.system.commands.count
+        let again = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        let programs = await bench.system.programs.dropFirst(before)
+        #expect(again.clone == nil && again.device == "/dev/loop0")
+        #expect(!programs.contains("cp") && !programs.contains("mount") && !programs.contains("truncate"))
+
+        await bench.system.reboot()
+        let rebooted = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        #expect(rebooted.clone == nil && rebooted.device == "/dev/loop1")
+        #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop1")
+        #expect(await bench.system.loops.count == 1)
+    }
+
+    @Test("where the directory cannot reflink, a plain copy is made and reported as such")
+    func plainCopy() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        await bench.system.set(reflinks: false)
+        let status = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        #expect(status.clone == "copy")
+        #expect(await bench.system.commands.contains { $0.prefix(2) == ["cp", "--sparse=always"] })
+        #expect(try bench.leftovers() == ["web-01.xfs"])
+    }
+
+    @Test("a new volume whose mount fails is unwound: no file, loop device or mount is left", arguments: ["mount", "xfs_growfs"])
+    func unwind(failing program: String) async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        // The template is made first, so that only the machine's own step fails.
+        _ = try await bench.volumes.provision(try Hostname(parsing: "web-00"), from: image, size: .gibibytes(1), mountedAt: bench.directory + "/m0")
+        await bench.system.fail(program)
+        await #expect(throws: KennelError.self) {
+            _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        }
+        #expect(try bench.leftovers() == ["web-00.xfs"])
+        #expect(await bench.system.loops.values.filter { $0.hasSuffix("web-01.xfs") }.isEmpty)
+        #expect(await bench.system.mounts[bench.mountPoint] == nil)
+    }
+
+    @Test("an existing volume whose mount fails keeps its data")
+    func existingKept() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        await bench.system.reboot()
+        await bench.system.fail("mount")
+        await #expect(throws: KennelError.self) {
+            _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        }
+        #expect(try bench.leftovers() == ["web-01.xfs"])
+    }
+
+    @Test("a disk smaller than the image's filesystem is refused naming disk, leaving nothing")
+    func tooSmall() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        await #expect {
+            _ = try await bench.volumes.provision(machine, from: image, size: .mebibytes(256), mountedAt: bench.mountPoint)
+        } throws: { error in
+            (error as? KennelError)?.field == "disk"
+        }
+        #expect(try bench.leftovers().isEmpty)
+    }
+
+    @Test("grow extends the file, refreshes the loop device and grows XFS online; a smaller size is refused naming XFS")
+    func grow() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        let before = await bench.system.commands.count
+        let grown = try await bench.volumes.grow(machine, to: .gibibytes(2), mountedAt: bench.mountPoint)
+        #expect(grown.sizeBytes == 2 << 30)
+        let commands = Array(await bench.system.commands.dropFirst(before))
+        let volumeFile = bench.directory + "/volumes/web-01.xfs"
+        #expect(commands.contains(["truncate", "--size", String(2 << 30), "--", volumeFile]))
+        #expect(commands.contains(["losetup", "--set-capacity", "/dev/loop0"]))
+        #expect(commands.last == ["xfs_growfs", "-d", "--", bench.mountPoint])
+        await #expect {
+            _ = try await bench.volumes.grow(machine, to: .gibibytes(1), mountedAt: bench.mountPoint)
+        } throws: { error in
+            (error as? KennelError)?.code == .conflict && (error as? KennelError)?.message.contains("XFS cannot shrink") == true
+        }
+        #expect(try await bench.volumes.status(of: machine)?.sizeBytes == 2 << 30)
+    }
+
+    @Test("remove unmounts, detaches and deletes; a second remove does nothing")
+    func remove() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        try await bench.volumes.remove(machine, mountedAt: bench.mountPoint)
+        #expect(await bench.system.loops.isEmpty)
+        #expect(await bench.system.mounts.isEmpty)
+        #expect(try bench.leftovers().isEmpty)
+        try await bench.volumes.remove(machine, mountedAt: bench.mountPoint)
+        #expect(try await bench.volumes.status(of: machine) == nil)
+    }
+
+    @Test("concurrent first provisions build one template and leave no partial file")
+    func concurrentTemplates() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        let names = try (1...6).map { try Hostname(parsing: "web-\($0)") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for name in names {
+                group.addTask {
+                    _ = try await bench.volumes.provision(name, from: image, size: .gibibytes(1), mountedAt: bench.directory + "/m/\(name)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let images = try FileManager.default.contentsOfDirectory(atPath: bench.directory + "/volumes/images")
+        #expect(images == ["abc123.xfs"])
+        #expect(try bench.leftovers() == names.map { "\($0).xfs" }.sorted())
+        #expect(await Set(bench.system.loops.keys).count == 6)
+    }
+
+    @Test("prune removes templates of versions no one keeps")
+    func prune() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        _ = try await bench.volumes.provision(
+            try Hostname(parsing: "web-02"), from: VolumeImage(tarball: image.tarball, sha256: "def456"), size: .gibibytes(1),
+            mountedAt: bench.directory + "/m2")
+        #expect(try await bench.volumes.pruneImages(keeping: ["def456"]) == ["abc123"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: bench.directory + "/volumes/images") == ["def456.xfs"])
+    }
+
+    @Test(
+        "template sizes: one and a half times the tree, at least 512 MiB, whole extents",
+        arguments: [
+            (UInt64(100 << 20), UInt64(512 << 20)), (UInt64(400 << 20), UInt64(600 << 20)), (UInt64(1_000_000_001), UInt64(1_501_560_832)),
+        ])
+    func templateSizes(unpacked: UInt64, expected: UInt64) {
+        #expect(VolumeFilesystem.templateSize(forUnpackedBytes: unpacked).bytes == expected)
+    }
+
+    @Test("gzip --list lines give the unpacked size")
+    func gzipListing() {
+        #expect(VolumeFilesystem.uncompressedSize(inGzipListing: "  98413  307200000  68.0% /x/debian-12.tar\n") == 307_200_000)
+        #expect(VolumeFilesystem.uncompressedSize(inGzipListing: "gzip: not in gzip format") == nil)
+    }
+}

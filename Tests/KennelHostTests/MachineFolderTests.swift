@@ -1,0 +1,66 @@
+import Foundation
+import KennelGuest
+import KennelHost
+import KennelModel
+import KennelTesting
+import Testing
+
+@Suite("A machine's folder on its host")
+struct MachineFolderTests {
+    private let name: Hostname = TestSite.value("web-01")
+
+    private func folder() throws -> (URL, HostPaths) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-folder-\(UUID())")
+        let paths = HostPaths(machinesRoot: directory.appendingPathComponent("machines").path)
+        try FileManager.default.createDirectory(atPath: paths.rootfs(of: name) + "/etc", withIntermediateDirectories: true)
+        return (directory, paths)
+    }
+
+    @Test("identity files are written with their modes")
+    func write() throws {
+        let (directory, paths) = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try MachineFolder(paths: paths).writeFiles(
+            [GuestFile(path: "/etc/hostname", contents: "web-01\n"), GuestFile(path: "/root/.ssh/authorized_keys", contents: "k\n", mode: 0o600)],
+            for: name)
+        #expect(try String(contentsOfFile: paths.rootfs(of: name) + "/etc/hostname", encoding: .utf8) == "web-01\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: paths.rootfs(of: name) + "/root/.ssh/authorized_keys")[.posixPermissions]
+        #expect(mode as? Int == 0o600)
+    }
+
+    @Test("a symlink planted in the guest cannot redirect an identity file onto the host")
+    func symlinkInGuest() throws {
+        let (directory, paths) = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outside = directory.appendingPathComponent("host-file")
+        try Data("host\n".utf8).write(to: outside)
+        let hostname = paths.rootfs(of: name) + "/etc/hostname"
+        try FileManager.default.createSymbolicLink(atPath: hostname, withDestinationPath: outside.path)
+        try MachineFolder(paths: paths).writeFiles([GuestFile(path: "/etc/hostname", contents: "web-01\n")], for: name)
+        #expect(try String(contentsOf: outside, encoding: .utf8) == "host\n")
+        #expect(try String(contentsOfFile: hostname, encoding: .utf8) == "web-01\n")
+    }
+
+    @Test("a machine made before volumes is recognised by its image marker; remove deletes the folder, twice safely")
+    func legacyAndRemove() throws {
+        let (directory, paths) = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = MachineFolder(paths: paths)
+        #expect(!folder.hasDirectoryRootfs(name))
+        try Data("abc".utf8).write(to: URL(fileURLWithPath: paths.directory(of: name) + "/image.sha256"))
+        #expect(folder.hasDirectoryRootfs(name))
+        try folder.remove(name)
+        try folder.remove(name)
+        #expect(!FileManager.default.fileExists(atPath: paths.directory(of: name)))
+    }
+
+    @Test("a failing command is a host_failure naming the command")
+    func failingCommand() async {
+        await #expect {
+            _ = try await LocalCommandRunner().run("tar", ["--extract", "--file", "/nonexistent/image.tar.gz"])
+        } throws: { error in
+            (error as? KennelError)?.code == .hostFailure
+                && (error as? KennelError)?.message.hasPrefix("tar --extract --file failed (exit status 2)") == true
+        }
+    }
+}
