@@ -6,7 +6,7 @@ struct MachineCommand: AsyncParsableCommand {
         commandName: "machine",
         abstract: "Create, list, show, start, stop, restart and delete machines.",
         subcommands: [
-            MachineCreate.self, MachineList.self, MachineShow.self, MachineStart.self, MachineStop.self, MachineRestart.self,
+            MachineCreate.self, MachineList.self, MachineShow.self, MachineStart.self, MachineStop.self, MachineRestart.self, MachineResize.self,
             MachineDelete.self,
         ]
     )

@@ -25,7 +25,7 @@ enum JSONFieldType: Equatable {
         "zones": .list(of: .text), "ranges": .list(of: .text), "exclude": .list(of: .text), "dns": .list(of: .text),
         "labels": .list(of: .text), "host_labels": .list(of: .text), "vlans": .list(of: .count),
         "ssh_key": .repeatable,
-        "force": .flag, "wait": .flag,
+        "force": .flag, "wait": .flag, "allow_shrink": .flag,
     ]
 
     static func of(_ field: String) -> JSONFieldType { byField[field] ?? .text }

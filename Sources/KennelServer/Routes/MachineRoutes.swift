@@ -4,7 +4,7 @@ import KennelModel
 import KennelWire
 
 /// `/api/v1/machines`: create, list, show (with what runs inside), start, stop, restart,
-/// delete. Changes answer 202 with their operation, or their end with `wait=1`.
+/// resize, delete. Changes answer 202 with their operation, or their end with `wait=1`.
 struct MachineRoutes {
     typealias Context = KennelRequestContext
     let service: MachineService
@@ -18,6 +18,7 @@ struct MachineRoutes {
         group.post("machines/:name/start", use: start)
         group.post("machines/:name/stop", use: stop)
         group.post("machines/:name/restart", use: restart)
+        group.post("machines/:name/resize", use: resize)
     }
 
     @Sendable func create(request: Request, context: Context) async throws -> Response {
@@ -52,6 +53,21 @@ struct MachineRoutes {
 
     @Sendable func restart(request: Request, context: Context) async throws -> Response {
         try await lifecycle(request, context) { try await service.submitRestart(named: $0, ifMatch: $1, by: $2) }
+    }
+
+    /// `disk=40G` or `disk=+10G`, `allow_shrink`, and the disk IO limits: checked at once,
+    /// then the volume grows online as operation `resize`.
+    @Sendable func resize(request: Request, context: Context) async throws -> Response {
+        let requester = try context.requester()
+        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ResizeRequest.fieldNames.union(["wait"]))
+        let wait = try WaitFlag.given(in: request, fields: fields)
+        let handle = try await service.submitResize(
+            named: try context.pathName(of: "machine"), try ResizeRequest(fields: fields), ifMatch: EntityTags.ifMatch(in: request),
+            by: requester)
+        return try await answer.respond(handle, wait: wait, requester: requester) { machine in
+            guard let machine else { throw KennelError(.internal, "resize ended without its machine") }
+            return EntityTags.tagged(JSONResponse.make(MachineView(machine, health: await service.health(of: machine))), machine)
+        }
     }
 
     /// A lifecycle action takes no fields but `wait`; waited for, it answers the machine

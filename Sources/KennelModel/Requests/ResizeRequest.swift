@@ -1,0 +1,61 @@
+/// `POST /api/v1/machines/{name}/resize`: a new disk size (`40G`) or a growth (`+10G`),
+/// and the disk IO limits; every field optional, at least one given.
+public struct ResizeRequest: Sendable {
+    public let disk: DiskSizeChange?
+    /// Whether the caller accepts an offline shrink where the filesystem allows one.
+    public let allowShrink: Bool
+    /// The IO fields as given (applied to the machine's current limits).
+    public let fields: RequestFields
+
+    /// The fields a resize takes.
+    public static let fieldNames: Set<String> = Set(["disk", "allow_shrink"] + DiskIOLimits.fieldNames)
+
+    public init(fields: RequestFields) throws(KennelError) {
+        disk = try fields.optional("disk", as: DiskSizeChange.self)
+        allowShrink = try fields.optional("allow_shrink", as: YesNo.self)?.isSet ?? false
+        guard disk != nil || DiskIOLimits.fieldNames.contains(where: fields.isGiven) else {
+            throw KennelError(.missingField, "give disk (e.g. 40G or +10G) or an IO limit to change", field: "disk")
+        }
+        _ = try DiskIOLimits().applying(fields)
+        self.fields = fields
+    }
+
+    /// The machine's spec after this resize: the new disk rounded up to whole extents,
+    /// and its IO limits changed field by field.
+    public func spec(from current: MachineSpec) throws(KennelError) -> MachineSpec {
+        var spec = current
+        if let disk {
+            guard let size = disk.size(from: current.disk) else {
+                throw KennelError(.invalidField, "\(disk) from \(current.disk) is larger than any disk", field: "disk")
+            }
+            spec.disk = size
+        }
+        spec.diskIO = try current.diskIO.applying(fields)
+        return spec
+    }
+}
+
+/// What a change of a machine's disk size means for its volume.
+public enum DiskResize: Equatable, Sendable {
+    /// Same size: only IO limits change, if any.
+    case unchanged
+    /// Grow the volume and its filesystem, online.
+    case grow
+    /// Refused, with the reason as the 409 says it.
+    case refused(String)
+
+    /// The decision for going from `current` to `requested` on a `filesystem`, with the
+    /// machine running or not. XFS never shrinks; ext4 shrinks only offline, with
+    /// `allow_shrink=1`, and only where the volume driver does it (none does yet: Kennel
+    /// makes XFS volumes).
+    public static func decide(
+        from current: ByteSize, to requested: ByteSize, filesystem: String, running: Bool, allowShrink: Bool
+    ) -> DiskResize {
+        if requested == current { return .unchanged }
+        if requested > current { return .grow }
+        if running { return .refused("the machine runs: a disk shrinks only while it is stopped, and only where its filesystem can shrink") }
+        if filesystem == "xfs" { return .refused("its filesystem is XFS, which cannot shrink; \(current) is the smallest it can be") }
+        if !allowShrink { return .refused("shrinking \(filesystem) needs allow_shrink=1 (e2fsck and resize2fs run offline)") }
+        return .refused("no volume driver of Kennel shrinks \(filesystem) volumes yet")
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KennelControl
+import KennelModel
+import KennelTesting
+import Testing
+
+@Suite("Resize: disk grown online, IO limits, refusals")
+struct ResizeAPITests {
+    private let web01 = [("name", "web-01"), ("idc", "dc1"), ("zone", "z1"), ("disk", "20G"), ("service", "web")]
+
+    @Test("disk=40G and disk=+10G grow the volume through the host and answer the new size")
+    func grow() async throws {
+        try await withAPI { client, plane in
+            _ = try await client.postForm("/api/v1/machines", web01)
+            var response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "40G")])
+            #expect(response.status == .ok)
+            #expect(try json(response)["disk"] as? String == "40G")
+            response = try await client.postJSON("/api/v1/machines/web-01/resize", #"{"disk": "+10G", "disk_write_bps": "20M"}"#)
+            let machine = try json(response)
+            #expect(machine["disk"] as? String == "50G")
+            #expect(machine["disk_write_bps"] as? String == "20M")
+            let fake = try #require(plane.runtime as? FakeHostRuntime)
+            #expect(await fake.resized[TestSite.value("web-01")] == ByteSize.gibibytes(50))
+            let operations = try json(try await client.get("/api/v1/operations?kind=resize"))
+            #expect(operations["count"] as? Int == 2)
+        }
+    }
+
+    @Test("a size is rounded up to whole 4 MiB extents")
+    func rounding() async throws {
+        try await withAPI { client, _ in
+            _ = try await client.postForm("/api/v1/machines", web01)
+            let response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "+1M")])
+            #expect(try json(response)["disk"] as? String == "20484M")
+        }
+    }
+
+    @Test(
+        "bad resizes are 4xx naming the field, and change nothing",
+        arguments: [
+            ("disk", "0", 422), ("disk", "-1G", 422), ("disk", "+0", 422), ("disk", "1Q", 422), ("disk", "1.5G", 422),
+            ("disk", "10G", 409), ("disk", "2T", 409), ("disk_read_iops", "-5", 422), ("allow_shrink", "maybe", 422),
+        ])
+    func refusals(field: String, value: String, status: Int) async throws {
+        try await withAPI { client, plane in
+            _ = try await client.postForm("/api/v1/machines", web01)
+            let response = try await client.postForm("/api/v1/machines/web-01/resize", [(field, value)])
+            #expect(response.status.code == status)
+            #expect(try errorBody(response).field == field)
+            #expect(try json(try await client.get("/api/v1/machines/web-01"))["disk"] as? String == "20G")
+            let fake = try #require(plane.runtime as? FakeHostRuntime)
+            #expect(await fake.resized.isEmpty)
+        }
+    }
+
+    @Test("shrinking says why: the machine runs, or its filesystem is XFS")
+    func shrink() async throws {
+        try await withAPI { client, _ in
+            _ = try await client.postForm("/api/v1/machines", web01)
+            var response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "10G")])
+            #expect(try errorBody(response).message?.contains("runs") == true)
+            _ = try await client.postForm("/api/v1/machines/web-01/stop", [])
+            response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "10G"), ("allow_shrink", "1")])
+            #expect(response.status == .conflict)
+            #expect(try errorBody(response).message?.contains("XFS") == true)
+        }
+    }
+
+    @Test("a growth the host cannot hold is 409 no_capacity naming its free disk")
+    func noCapacity() async throws {
+        try await withAPI { client, _ in
+            _ = try await client.postForm("/api/v1/machines", web01)
+            let response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "+481G")])
+            #expect(response.status == .conflict)
+            let error = try errorBody(response)
+            #expect(error.code == "no_capacity" && error.field == "disk")
+            #expect(error.message?.contains("480G of disk free") == true)
+        }
+    }
+
+    @Test("no field, or an unknown machine, is refused")
+    func nothingOrUnknown() async throws {
+        try await withAPI { client, _ in
+            _ = try await client.postForm("/api/v1/machines", web01)
+            #expect(try await client.postForm("/api/v1/machines/web-01/resize", []).status == .unprocessableContent)
+            #expect(try await client.postForm("/api/v1/machines/nope/resize", [("disk", "40G")]).status == .notFound)
+        }
+    }
+
+    @Test("concurrent grows never both take a host's last space")
+    func concurrentGrows() async throws {
+        let site = TestSite.make(zones: 1, racks: 1, hostsPerRack: 1, disk: "100G")
+        try await withAPI(site: site) { client, plane in
+            for name in ["web-01", "web-02"] {
+                _ = try await client.postForm("/api/v1/machines", [("name", name), ("idc", "dc1"), ("disk", "20G")])
+            }
+            // 60G free: each asks for 40G more; exactly one fits.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for name in ["web-01", "web-02"] {
+                    group.addTask { try await client.postForm("/api/v1/machines/\(name)/resize", [("disk", "+40G")]).status.code }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.sorted() == [200, 409])
+            let disks = try await plane.services.machines.list().map(\.spec.disk)
+            #expect(disks.sorted() == [.gibibytes(20), .gibibytes(60)])
+        }
+    }
+
+    @Test(
+        "the grow/shrink decision table",
+        arguments: [
+            (10, 10, "xfs", true, false, DiskResize.unchanged), (10, 20, "xfs", true, false, .grow), (10, 20, "ext4", false, false, .grow),
+        ])
+    func decisions(current: UInt64, requested: UInt64, filesystem: String, running: Bool, allow: Bool, expected: DiskResize) {
+        #expect(
+            DiskResize.decide(
+                from: .gibibytes(current), to: .gibibytes(requested), filesystem: filesystem, running: running, allowShrink: allow)
+                == expected)
+    }
+
+    @Test(
+        "shrinks are refused for their own reasons",
+        arguments: [
+            ("xfs", true, true, "runs"), ("ext4", true, true, "runs"), ("xfs", false, true, "XFS"), ("ext4", false, false, "allow_shrink=1"),
+        ])
+    func shrinkReasons(filesystem: String, running: Bool, allow: Bool, reason: String) {
+        let decision = DiskResize.decide(from: .gibibytes(20), to: .gibibytes(10), filesystem: filesystem, running: running, allowShrink: allow)
+        guard case .refused(let text) = decision else {
+            Issue.record("a shrink was allowed")
+            return
+        }
+        #expect(text.contains(reason))
+    }
+}
