@@ -82,7 +82,7 @@ actor FakeVolumeSystem: CommandRunner {
         case "truncate":
             guard let sizeIndex = arguments.firstIndex(of: "--size"), let size = UInt64(arguments[sizeIndex + 1]), let path = operands.first
             else { return failed }
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try handle.truncate(atOffset: size)
             try handle.close()
@@ -91,7 +91,7 @@ actor FakeVolumeSystem: CommandRunner {
             if arguments.contains("--reflink=always") && !reflinks { return failed }
             // A sparse copy of the same length: the contents do not matter here.
             let length = try FileManager.default.attributesOfItem(atPath: operands[0])[.size] as? NSNumber
-            FileManager.default.createFile(atPath: operands[1], contents: nil)
+            _ = FileManager.default.createFile(atPath: operands[1], contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: operands[1]))
             try handle.truncate(atOffset: length?.uint64Value ?? 0)
             try handle.close()
