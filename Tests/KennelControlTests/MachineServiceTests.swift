@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import KennelControl
 import KennelModel
 import KennelTesting
@@ -239,5 +240,32 @@ struct DeleteWhileProvisioningTests {
         #expect(await runtime.definedMachines.isEmpty)
         #expect(try await plane.rowCounts().machines == 0)
         #expect(await runtime.calls.last?.hasPrefix("remove web-01@") == true)
+    }
+}
+
+@Suite("A delete that runs before a create it raced")
+struct CreateAfterDeleteTests {
+    // Found by CreateDeleteRaceTests under CI load: a delete takes its place in the
+    // machine's line before a create claims the name, finds the claimed machine, runs
+    // first and removes its row; the create's queued work must then build nothing.
+    @Test("the create's host steps never run for a machine whose row is gone: conflict, no domain")
+    func createFindsRowGone() async throws {
+        let plane = try await TestControlPlane.make()
+        let runtime = try #require(plane.runtime as? FakeHostRuntime)
+        let locks = MachineLocks()
+        let machines = MachineService(
+            store: plane.store, runtime: runtime, images: FixedImageCatalog.simulated, locks: locks, logger: Logger.silent)
+        let name: Hostname = TestSite.value("web-01")
+        let earlier = await locks.enqueue(name)
+        let handle = try await machines.submitCreate(TestSite.request("web-01"))
+        try await plane.store.transaction { try $0.deleteMachine(named: name, releasingAt: Date()) }
+        await locks.release(earlier)
+        await #expect {
+            _ = try await handle.result()
+        } throws: { error in
+            (error as? KennelError)?.code == .conflict
+        }
+        #expect(await runtime.definedMachines.isEmpty)
+        #expect(await !runtime.calls.contains { $0.hasPrefix("prepare") || $0.hasPrefix("start") })
     }
 }

@@ -91,6 +91,12 @@ public struct MachineService: Sendable {
             "machine.claimed",
             metadata: ["machine": "\(machine.name)", "host": "\(machine.host)", "ip": "\(machine.network.ip)", "operation": "\(operation)"])
         return await launcher.launch(.create, id: operation, machine: machine.name, ticket: ticket) { [self] in
+            // Read again under the lock: a delete that took its ticket before this claim
+            // but found the machine after it runs first, and must not be undone by
+            // building the machine's domain and files once its row is gone.
+            guard let current = try await store.machine(named: machine.name), current.uuid == machine.uuid else {
+                throw KennelError(.conflict, "machine \(machine.name) was deleted before operation \(operation) ran")
+            }
             let host = try await host(named: machine.host)
             let bringUp = try await steps.bringUp(machine, on: host, undoable: true)
             do {
