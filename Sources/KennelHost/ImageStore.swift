@@ -1,6 +1,19 @@
 import Foundation
 import KennelModel
 
+/// A built machine image on a host: a root filesystem tarball and its SHA-256.
+public struct ImageArtifact: Sendable, Equatable {
+    public let name: ImageName
+    public let tarball: URL
+    public let sha256: String
+
+    public init(name: ImageName, tarball: URL, sha256: String) {
+        self.name = name
+        self.tarball = tarball
+        self.sha256 = sha256
+    }
+}
+
 /// A built image in an image store: `ROOT/NAME/NAME-VERSION.tar.gz` with its `.sha256`
 /// and `.recipe` (the hash of the recipe it was built from).
 public struct StoredImage: Sendable, Equatable {

@@ -2,19 +2,6 @@ import Foundation
 import KennelGuest
 import KennelModel
 
-/// A built machine image on a host: a root filesystem tarball and its SHA-256.
-public struct ImageArtifact: Sendable, Equatable {
-    public let name: ImageName
-    public let tarball: URL
-    public let sha256: String
-
-    public init(name: ImageName, tarball: URL, sha256: String) {
-        self.name = name
-        self.tarball = tarball
-        self.sha256 = sha256
-    }
-}
-
 /// A machine's folder on this host (`machines/NAME`): its root filesystem path, where its
 /// volume is mounted, and the identity files written there. Machines made before volumes
 /// have a plain directory there instead, marked by `image.sha256` beside it; they keep it.

@@ -61,9 +61,9 @@ public struct NodeHostAgent: HostAgent {
     }
 
     public func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
-        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         return try await channel.call(
-            .inspection(.waitForSSH(container: container, ip: machine.network.ip, timeoutMilliseconds: milliseconds)), answering: Bool.self)
+            .inspection(.waitForSSH(container: container, ip: machine.network.ip, timeoutMilliseconds: timeout.wholeMilliseconds)),
+            answering: Bool.self)
     }
 
     public func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth {

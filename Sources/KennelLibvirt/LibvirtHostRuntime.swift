@@ -63,10 +63,10 @@ public actor LibvirtHostRuntime: HostRuntime {
                 logger.info(
                     "volume.cloned",
                     metadata: [
-                        "machine": "\(machine.name)", "method": "\(clone)", "milliseconds": "\(volume.cloneMilliseconds ?? 0)",
+                        "machine": "\(machine.name)", "method": "\(clone.method.rawValue)", "milliseconds": "\(clone.milliseconds)",
                         "device": "\(volume.device)", "bytes": "\(volume.sizeBytes)",
                     ])
-                if clone == "copy" {
+                if clone.method == .copy {
                     logger.warning(
                         "volume.plain-copy",
                         metadata: [

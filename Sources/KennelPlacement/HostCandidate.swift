@@ -27,14 +27,7 @@ public struct HostCandidate: Sendable, Equatable {
         self.rackIndex = rackIndex
         let ratio = host.overcommit
         let capacity = host.capacity
-        let schedulable = host.schedulable
-        free = Resources(
-            cpus: max(schedulable.cpus - used.cpus, 0),
-            memory: ByteSize(bytes: schedulable.memory.bytes.subtractingClamped(used.memory.bytes)),
-            disk: ByteSize(bytes: schedulable.disk.bytes.subtractingClamped(used.disk.bytes)),
-            ingress: schedulable.ingress.subtractingClamped(used.ingress),
-            egress: schedulable.egress.subtractingClamped(used.egress)
-        )
+        free = host.free(after: used)
         let cpuCapacity = Double(capacity.cpus) * ratio.cpu
         let memoryCapacity = Double(capacity.memory.bytes) * ratio.memory
         let cpuShare = cpuCapacity > 0 ? Double(free.cpus) / cpuCapacity : 0
@@ -55,10 +48,6 @@ public struct HostCandidate: Sendable, Equatable {
             return HostCandidate(host: entry.host, used: entry.used, serviceMachines: entry.serviceMachines, rackIndex: index)
         }
     }
-}
-
-extension UInt64 {
-    func subtractingClamped(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
 }
 
 /// An immutable holder for a host, shared by copies of its candidate.

@@ -41,7 +41,7 @@ struct LVMVolumesTests {
         await system.addVolume(imageLV, bytes: 512 << 20)
         let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
         let status = try await volumes.provision(machine, from: image, size: .gibibytes(10), mountedAt: "/m/web-01/rootfs")
-        #expect(status.clone == "snapshot" && status.device == "/dev/kennel/kennel-web-01")
+        #expect(status.clone?.method == .snapshot && status.device == "/dev/kennel/kennel-web-01")
         let commands = await system.commands.filter { $0[0] != "lvs" && $0[0] != "mountpoint" }
         #expect(
             commands == [
@@ -59,7 +59,7 @@ struct LVMVolumesTests {
         await system.addVolume(imageLV, bytes: 512 << 20)
         let volumes = LVMVolumes(volumeGroup: "vg0", thinPool: nil, runner: system)
         let status = try await volumes.provision(machine, from: image, size: .gibibytes(2), mountedAt: "/m/web-01/rootfs")
-        #expect(status.clone == "copy")
+        #expect(status.clone?.method == .copy)
         let commands = await system.commands
         #expect(commands.contains(["lvcreate", "--quiet", "--yes", "--size", "2147483648b", "--name", "kennel-web-01", "vg0"]))
         #expect(commands.contains(["dd", "if=/dev/vg0/\(imageLV)", "of=/dev/vg0/kennel-web-01", "bs=4M", "conv=sparse,fsync", "status=none"]))

@@ -31,7 +31,7 @@ struct LoopfileVolumesTests {
         let bench = try bench()
         defer { try? FileManager.default.removeItem(atPath: bench.directory) }
         let status = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
-        #expect(status.clone == "reflink" && status.device == "/dev/loop0" && status.sizeBytes == 1 << 30 && status.filesystem == "xfs")
+        #expect(status.clone?.method == .reflink && status.device == "/dev/loop0" && status.sizeBytes == 1 << 30 && status.filesystem == "xfs")
         let commands = await bench.system.commands
         let volumes = bench.directory + "/volumes"
         let template = volumes + "/images/abc123.xfs"
@@ -73,7 +73,7 @@ struct LoopfileVolumesTests {
         defer { try? FileManager.default.removeItem(atPath: bench.directory) }
         await bench.system.set(reflinks: false)
         let status = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
-        #expect(status.clone == "copy")
+        #expect(status.clone?.method == .copy)
         #expect(await bench.system.commands.contains { $0.prefix(2) == ["cp", "--sparse=always"] })
         #expect(try bench.leftovers() == ["web-01.xfs"])
     }

@@ -15,7 +15,7 @@ actor RecordingAgent: HostAgent {
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
         steps.append("provision \(launch.machine.name) on \(volumes)")
         return VolumeStatus(
-            sizeBytes: launch.machine.spec.disk.bytes, device: "/dev/loop7", filesystem: "xfs", clone: "reflink", cloneMilliseconds: 1)
+            sizeBytes: launch.machine.spec.disk.bytes, device: "/dev/loop7", filesystem: "xfs", clone: VolumeClone(method: .reflink, milliseconds: 1))
     }
     func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
         steps.append("grow \(machine.name) to \(machine.spec.disk)")

@@ -77,11 +77,12 @@ extension MachineService {
     /// Throws `no_capacity` naming the host's free disk when `growth` does not fit.
     private static func checkRoom(for growth: ByteSize, on host: Hostname, in store: any StoreTransaction) throws {
         guard let record = try store.host(named: host) else { throw KennelError(.internal, "machine placed on unknown host \(host)") }
-        let used = try store.usage(of: host).disk
-        let free = record.capacity.disk.bytes > used.bytes ? ByteSize(bytes: record.capacity.disk.bytes - used.bytes) : ByteSize(bytes: 0)
+        // The same room placement sees: capacity after overcommit, less what machines reserve.
+        let free = record.free(after: try store.usage(of: host)).disk
+        let schedulable = record.schedulable.disk
         guard growth <= free else {
             throw KennelError(
-                .noCapacity, "host \(host) has \(free) of disk free (of \(record.capacity.disk)); growing by \(growth) does not fit", field: "disk")
+                .noCapacity, "host \(host) has \(free) of disk free (of \(schedulable)); growing by \(growth) does not fit", field: "disk")
         }
     }
 }

@@ -12,6 +12,27 @@ public struct VolumeImage: Sendable, Equatable, Codable {
     }
 }
 
+/// How a new volume got its image.
+public enum CloneMethod: String, Sendable, Equatable, Codable {
+    /// A copy-on-write file clone (`cp --reflink=always` on XFS or btrfs): instant.
+    case reflink
+    /// An LVM thin snapshot: instant.
+    case snapshot
+    /// A copy of every block: the slow fallback.
+    case copy
+}
+
+/// The clone a provision made: how, and how long it took.
+public struct VolumeClone: Sendable, Equatable, Codable {
+    public let method: CloneMethod
+    public let milliseconds: Int
+
+    public init(method: CloneMethod, milliseconds: Int) {
+        self.method = method
+        self.milliseconds = milliseconds
+    }
+}
+
 /// A machine's root volume as its host sees it.
 public struct VolumeStatus: Sendable, Equatable, Codable {
     /// The block device's size in bytes: the most the machine can hold.
@@ -21,18 +42,14 @@ public struct VolumeStatus: Sendable, Equatable, Codable {
     public let device: String
     /// The filesystem on it (`xfs`).
     public let filesystem: String
-    /// How this call cloned the image: `reflink` (copy-on-write, instant), `snapshot`
-    /// (LVM thin), `copy` (the slow fallback), or nil when the volume existed already.
-    public let clone: String?
-    /// How long the clone took, in milliseconds; nil when nothing was cloned.
-    public let cloneMilliseconds: Int?
+    /// The clone this call made; nil when the volume existed already.
+    public let clone: VolumeClone?
 
-    public init(sizeBytes: UInt64, device: String, filesystem: String, clone: String? = nil, cloneMilliseconds: Int? = nil) {
+    public init(sizeBytes: UInt64, device: String, filesystem: String, clone: VolumeClone? = nil) {
         self.sizeBytes = sizeBytes
         self.device = device
         self.filesystem = filesystem
         self.clone = clone
-        self.cloneMilliseconds = cloneMilliseconds
     }
 }
 

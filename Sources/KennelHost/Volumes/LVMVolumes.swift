@@ -33,7 +33,7 @@ public struct LVMVolumes: HostVolumes {
         -> VolumeStatus
     {
         let volume = Self.volumeName(of: machine)
-        var clone: (method: String, milliseconds: Int)?
+        var clone: VolumeClone?
         if try await logicalVolumes()[volume] == nil {
             clone = try await create(volume, from: image, size: size)
         }
@@ -45,28 +45,28 @@ public struct LVMVolumes: HostVolumes {
                 throw KennelError(.hostFailure, "logical volume \(path(volume)) vanished while it was mounted")
             }
             return VolumeStatus(
-                sizeBytes: bytes, device: device(volume), filesystem: "xfs", clone: clone?.method, cloneMilliseconds: clone?.milliseconds)
+                sizeBytes: bytes, device: device(volume), filesystem: "xfs", clone: clone)
         } catch {
             if clone != nil { try? await remove(machine, mountedAt: mountPoint) }
             throw error
         }
     }
 
-    private func create(_ volume: String, from image: VolumeImage, size: ByteSize) async throws -> (method: String, milliseconds: Int) {
+    private func create(_ volume: String, from image: VolumeImage, size: ByteSize) async throws -> VolumeClone {
         let template = try await ensureImage(image)
         guard let templateBytes = try await logicalVolumes()[template], size.bytes >= templateBytes else {
             throw KennelError(.invalidField, "disk \(size) is smaller than the image's filesystem", field: "disk")
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let method: String
+        let method: CloneMethod
         if thinPool != nil {
             _ = try await runner.run(
                 "lvcreate", ["--quiet", "--snapshot", "--setactivationskip", "n", "--name", volume, path(template)])
-            method = "snapshot"
+            method = .snapshot
         } else {
             _ = try await runner.run("lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--name", volume, volumeGroup])
-            method = "copy"
+            method = .copy
         }
         let elapsed = clock.now - started
         do {
@@ -82,7 +82,7 @@ public struct LVMVolumes: HostVolumes {
             _ = try? await runner.run("lvremove", ["--quiet", "--yes", path(volume)])
             throw error
         }
-        return (method, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        return VolumeClone(method: method, milliseconds: elapsed.wholeMilliseconds)
     }
 
     /// The image LV, made once: created under a private name, formatted, filled and

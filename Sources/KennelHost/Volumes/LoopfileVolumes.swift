@@ -28,7 +28,7 @@ public struct LoopfileVolumes: HostVolumes {
         -> VolumeStatus
     {
         let file = file(of: machine)
-        var clone: (method: String, milliseconds: Int)?
+        var clone: VolumeClone?
         if !FileManager.default.fileExists(atPath: file) {
             clone = try await create(file, from: image, size: size)
         }
@@ -37,8 +37,7 @@ public struct LoopfileVolumes: HostVolumes {
             try await filesystem.mount(device, at: mountPoint)
             try await filesystem.grow(mountedAt: mountPoint)
             return VolumeStatus(
-                sizeBytes: try fileSize(file), device: device, filesystem: "xfs", clone: clone?.method,
-                cloneMilliseconds: clone?.milliseconds)
+                sizeBytes: try fileSize(file), device: device, filesystem: "xfs", clone: clone)
         } catch {
             // A volume made by this call goes again; an existing one keeps its data.
             if clone != nil { try? await remove(machine, mountedAt: mountPoint) }
@@ -48,7 +47,7 @@ public struct LoopfileVolumes: HostVolumes {
 
     /// Clones the template under a private name, sizes it, and renames it into place: a
     /// volume file under its own name is always whole.
-    private func create(_ file: String, from image: VolumeImage, size: ByteSize) async throws -> (method: String, milliseconds: Int) {
+    private func create(_ file: String, from image: VolumeImage, size: ByteSize) async throws -> VolumeClone {
         let template = try await ensureTemplate(image)
         let templateBytes = try fileSize(template)
         guard size.bytes >= templateBytes else {
@@ -59,18 +58,18 @@ public struct LoopfileVolumes: HostVolumes {
         do {
             let clock = ContinuousClock()
             let started = clock.now
-            let method: String
+            let method: CloneMethod
             if try await runner.execute("cp", ["--reflink=always", "--", template, partial], input: nil).succeeded {
-                method = "reflink"
+                method = .reflink
             } else {
                 try? FileManager.default.removeItem(atPath: partial)
                 _ = try await runner.run("cp", ["--sparse=always", "--", template, partial])
-                method = "copy"
+                method = .copy
             }
             let elapsed = clock.now - started
             _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
             try FileManager.default.moveItem(atPath: partial, toPath: file)
-            return (method, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+            return VolumeClone(method: method, milliseconds: elapsed.wholeMilliseconds)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error

@@ -64,4 +64,16 @@ extension ComputeHost {
             disk: ByteSize(bytes: UInt64((Double(capacity.disk.bytes) * overcommit.disk).rounded(.down))),
             ingress: bandwidth?.bitsPerSecond ?? .max, egress: bandwidth?.bitsPerSecond ?? .max)
     }
+
+    /// What is left to promise once machines reserve `used`: `schedulable` less `used`,
+    /// never below zero. What placement and a disk grow both check against.
+    public func free(after used: Resources) -> Resources {
+        let schedulable = schedulable
+        func left(_ total: UInt64, _ taken: UInt64) -> UInt64 { total > taken ? total - taken : 0 }
+        return Resources(
+            cpus: max(schedulable.cpus - used.cpus, 0),
+            memory: ByteSize(bytes: left(schedulable.memory.bytes, used.memory.bytes)),
+            disk: ByteSize(bytes: left(schedulable.disk.bytes, used.disk.bytes)),
+            ingress: left(schedulable.ingress, used.ingress), egress: left(schedulable.egress, used.egress))
+    }
 }
