@@ -58,7 +58,7 @@ let package = Package(
         // Adapter: libvirt connections, domains and domain XML.
         .target(
             name: "KennelLibvirt",
-            dependencies: ["CLibvirt", "KennelModel", "KennelControl", logging],
+            dependencies: ["CLibvirt", "KennelModel", "KennelGuest", "KennelControl", logging],
             exclude: documented
         ),
         // Adapter: host-side steps libvirt cannot do (commands, root filesystems).

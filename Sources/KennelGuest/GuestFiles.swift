@@ -63,7 +63,7 @@ public enum GuestFiles {
                 path: "/etc/network/interfaces",
                 contents: """
                     # Written by Kennel: this machine's address for life. Applied at every start
-                    # by /usr/local/sbin/kennel-network (run by supervisord).
+                    # by /usr/local/sbin/kennel-network (run by kennel-init and supervisord).
                     auto lo
                     iface lo inet loopback
 
@@ -85,6 +85,7 @@ public enum GuestFiles {
 
                     """),
         ]
+        files += GuestInit.files
         if !identity.authorizedKeys.isEmpty {
             files.append(
                 GuestFile(

@@ -1,4 +1,5 @@
 import Foundation
+import KennelGuest
 import KennelModel
 
 /// Everything that goes into a machine's libvirt LXC domain, as plain values.
@@ -30,8 +31,9 @@ public struct DomainDefinition: Sendable, Equatable {
 
     /// The definition of `machine` on `host`, with files laid out by `paths`.
     ///
-    /// The container runs supervisord as PID 1 (in the foreground), which runs sshd and the
-    /// machine's programs. Bandwidth limits are applied with tc after start, not through
+    /// The container runs Kennel's `kennel-init` as PID 1, which starts sshd and becomes
+    /// supervisord (in the foreground), which supervises sshd and the machine's programs.
+    /// Bandwidth limits are applied with tc after start, not through
     /// `<bandwidth>` (libvirt needs the tc `police` action for that, absent on some kernels).
     public init(machine: Machine, host: ComputeHost, paths: HostPaths, blockDevice: String? = nil) {
         let cpus = machine.spec.cpus.value
@@ -42,8 +44,8 @@ public struct DomainDefinition: Sendable, Equatable {
         cpuShares = 1024 * cpus
         cpuPeriod = 100_000
         cpuQuota = 100_000 * cpus
-        initPath = "/usr/bin/supervisord"
-        initArguments = ["--nodaemon", "--configuration", "/etc/supervisor/supervisord.conf"]
+        initPath = GuestInit.path
+        initArguments = []
         rootfs = paths.rootfs(of: machine.name)
         self.blockDevice = blockDevice
         diskIO = machine.spec.diskIO

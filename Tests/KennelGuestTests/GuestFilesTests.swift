@@ -1,5 +1,5 @@
 import Foundation
-import KennelGuest
+@testable import KennelGuest
 import KennelModel
 import KennelTesting
 import Testing
@@ -90,5 +90,25 @@ struct SSHPublicKeyTests {
         ])
     func invalid(text: String) {
         #expect(throws: InvalidValue.self) { try SSHPublicKey(parsing: text) }
+    }
+}
+
+@Suite("Kennel's boot scripts in every machine")
+struct GuestInitTests {
+    @Test("kennel-init, kennel-sshd and kennel-network are executable shell scripts that sh accepts; init ends by becoming supervisord")
+    func scripts() throws {
+        #expect(GuestInit.files.map(\.path) == ["/usr/local/sbin/kennel-init", "/usr/local/sbin/kennel-sshd", "/usr/local/sbin/kennel-network"])
+        for file in GuestInit.files {
+            #expect(file.mode == 0o755 && file.contents.hasPrefix("#!/bin/sh\n"))
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: "/bin/sh")
+            check.arguments = ["-n", "-c", file.contents]
+            try check.run()
+            check.waitUntilExit()
+            #expect(check.terminationStatus == 0, "\(file.path) does not parse")
+        }
+        let lines = GuestInit.initScript.split(separator: "\n")
+        #expect(lines.firstIndex { $0.hasPrefix("/usr/sbin/sshd") }! < lines.firstIndex { $0.hasPrefix("exec /usr/bin/supervisord") }!)
+        #expect(lines.last?.hasPrefix("exec /usr/bin/supervisord --nodaemon") == true)
     }
 }

@@ -19,10 +19,7 @@ struct DomainXMLTests {
           </cputune>
           <os>
             <type>exe</type>
-            <init>/usr/bin/supervisord</init>
-            <initarg>--nodaemon</initarg>
-            <initarg>--configuration</initarg>
-            <initarg>/etc/supervisor/supervisord.conf</initarg>
+            <init>/usr/local/sbin/kennel-init</init>
           </os>
           <on_poweroff>destroy</on_poweroff>
           <on_reboot>restart</on_reboot>

@@ -24,7 +24,7 @@ struct LibvirtTestDriverTests {
         #expect(try await domain.state() == .shutoff)
         let xml = try await domain.xml()
         for fragment in [
-            "<domain type='lxc'", "<init>/usr/bin/supervisord</init>", "<initarg>--nodaemon</initarg>",
+            "<domain type='lxc'", "<init>/usr/local/sbin/kennel-init</init>",
             "<mac address='52:54:0a:64:00:02'/>", "<source bridge='br0'/>", "<virtualport type='openvswitch'",
             "<tag id='100'/>", "<ip address='10.100.0.2' family='ipv4' prefix='24'/>",
             "gateway='10.100.0.1'", "<shares>2048</shares>", "<quota>200000</quota>", "<on_crash>restart</on_crash>",
