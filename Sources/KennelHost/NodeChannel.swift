@@ -111,7 +111,7 @@ public struct SSHTarget: Sendable, Equatable {
     }
 }
 
-/// A remote host's `kennel node call`, over SSH with the request on standard input.
+/// A remote host's `kennel node`, over SSH: a long-lived session, or one call per request.
 public struct SSHNodeChannel: NodeChannel, FileCopier {
     private let target: SSHTarget
     private let remoteExecutable: String
@@ -127,9 +127,18 @@ public struct SSHNodeChannel: NodeChannel, FileCopier {
 
     public var hostName: String { target.host }
 
+    /// Sends `request` through the host's long-lived session (`kennel node serve`); when
+    /// the session cannot carry it (closed, or a host whose kennel has no `serve`), through
+    /// a one-off `kennel node call`.
     public func send(_ request: NodeRequest) async throws -> Data {
-        let arguments = target.sshArguments(running: [remoteExecutable, "node", "call"])
-        return Data(try await runner.run("ssh", arguments, input: try NodeCodec.encode(request)).utf8)
+        let session = await NodeSessions.shared.session(
+            arguments: target.sshArguments(running: [remoteExecutable, "node", "serve"]), hostName: hostName)
+        do {
+            return try await session.send(request)
+        } catch is NodeSessionLost {
+            let arguments = target.sshArguments(running: [remoteExecutable, "node", "call"])
+            return Data(try await runner.run("ssh", arguments, input: try NodeCodec.encode(request)).utf8)
+        }
     }
 
     public func copy(_ localPath: String, to remotePath: String) async throws {

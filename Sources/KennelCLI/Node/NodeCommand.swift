@@ -9,7 +9,7 @@ struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Host-side steps (root filesystems, guest files, container checks), run by the control plane.",
-        subcommands: [NodeCall.self]
+        subcommands: [NodeCall.self, NodeServe.self]
     )
 }
 
@@ -37,5 +37,19 @@ struct NodeCall: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+}
+
+/// `kennel node serve`: a session: JSON request lines on standard input, each carried out
+/// concurrently, each answer a JSON line on standard output; ends when the input closes.
+struct NodeServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Carry out JSON request lines from standard input until it closes.")
+
+    @Option(help: ArgumentHelp("Directory holding one folder per machine.", valueName: "dir"))
+    var machines: String = HostPaths().machinesRoot
+
+    func run() async throws {
+        await NodeSessionServer.serve(agent: NodeAgent(paths: HostPaths(machinesRoot: machines)))
     }
 }

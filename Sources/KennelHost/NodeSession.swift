@@ -1,0 +1,182 @@
+import Foundation
+import KennelModel
+
+/// One line of a `kennel node serve` session, each way: a request with its number, or the
+/// answer to one (the verb's JSON, or the error text).
+public struct NodeSessionMessage: Codable, Sendable {
+    public let id: Int
+    public let request: NodeRequest?
+    public let reply: String?
+    public let error: String?
+
+    public init(id: Int, request: NodeRequest? = nil, reply: String? = nil, error: String? = nil) {
+        self.id = id
+        self.request = request
+        self.reply = reply
+        self.error = error
+    }
+
+    /// The message as one line of JSON.
+    public func line() throws -> Data { try JSONEncoder().encode(self) + Data("\n".utf8) }
+}
+
+/// A long-lived `ssh HOST kennel node serve`: requests go down its standard input as lines,
+/// answers come back in any order, matched by number. Opening an SSH session costs about
+/// 0.1 s and starting `kennel node call` as much again: a create makes five calls, so one
+/// session per host saves about a second on every create over SSH.
+///
+/// A session that dies fails what it carries; the next request opens a new one.
+actor NodeSession {
+    private let executable: String
+    private let arguments: [String]
+    private let hostName: String
+    private var process: Process?
+    private var input: FileHandle?
+    private var pending: [Int: CheckedContinuation<Data, any Error>] = [:]
+    private var nextID = 0
+    private var buffer = Data()
+
+    /// A session with `executable arguments` (ssh, or a stand-in in tests).
+    init(executable: String = "/usr/bin/ssh", arguments: [String], hostName: String) {
+        self.executable = executable
+        self.arguments = arguments
+        self.hostName = hostName
+    }
+
+    /// Sends `request` and waits for its answer.
+    func send(_ request: NodeRequest) async throws -> Data {
+        let input = try ensureOpen()
+        nextID += 1
+        let id = nextID
+        let line = try NodeSessionMessage(id: id, request: request).line()
+        return try await withCheckedThrowingContinuation { continuation in
+            pending[id] = continuation
+            do {
+                try input.write(contentsOf: line)
+            } catch {
+                pending[id] = nil
+                continuation.resume(throwing: NodeSessionLost())
+            }
+        }
+    }
+
+    private func ensureOpen() throws -> FileHandle {
+        if let input, process?.isRunning == true { return input }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            guard let self else { return }
+            Task { await self.received(data) }
+        }
+        process.terminationHandler = { [weak self] _ in
+            guard let self else { return }
+            Task { await self.closed() }
+        }
+        try process.run()
+        self.process = process
+        input = stdin.fileHandleForWriting
+        buffer = Data()
+        return stdin.fileHandleForWriting
+    }
+
+    private func received(_ data: Data) {
+        guard !data.isEmpty else { return }
+        buffer.append(data)
+        while let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = buffer[buffer.startIndex..<end]
+            buffer = Data(buffer[buffer.index(after: end)...])
+            guard let message = try? JSONDecoder().decode(NodeSessionMessage.self, from: line),
+                let continuation = pending.removeValue(forKey: message.id)
+            else { continue }
+            if let reply = message.reply {
+                continuation.resume(returning: Data(reply.utf8))
+            } else {
+                continuation.resume(throwing: KennelError(.hostFailure, "kennel node on \(hostName) failed: \(message.error ?? "no answer")"))
+            }
+        }
+    }
+
+    private func closed() {
+        process = nil
+        input = nil
+        let failed = pending
+        pending = [:]
+        for continuation in failed.values {
+            continuation.resume(throwing: NodeSessionLost())
+        }
+    }
+}
+
+/// The session ended (or never started) before it answered: the request may be sent
+/// again another way, since every node verb is idempotent.
+struct NodeSessionLost: Error {}
+
+/// One session per SSH target, shared by every channel to it.
+actor NodeSessions {
+    static let shared = NodeSessions()
+    private var sessions: [[String]: NodeSession] = [:]
+
+    func session(arguments: [String], hostName: String) -> NodeSession {
+        if let session = sessions[arguments] { return session }
+        let session = NodeSession(arguments: arguments, hostName: hostName)
+        sessions[arguments] = session
+        return session
+    }
+}
+
+/// The host side of a session (`kennel node serve`): reads request lines from standard
+/// input until it closes, carries each out concurrently, and writes each answer as one
+/// line on standard output.
+public enum NodeSessionServer {
+    public static func serve(agent: NodeAgent) async {
+        let lines = AsyncStream<Data> { continuation in
+            let reader = Thread {
+                while let line = readLine(strippingNewline: true) { continuation.yield(Data(line.utf8)) }
+                continuation.finish()
+            }
+            reader.start()
+        }
+        let output = LineWriter()
+        await withTaskGroup(of: Void.self) { group in
+            for await line in lines {
+                guard let message = try? JSONDecoder().decode(NodeSessionMessage.self, from: line), let request = message.request else {
+                    // A request this kennel cannot read (a newer control plane's verb): say so.
+                    if let id = try? JSONDecoder().decode(MessageNumber.self, from: line).id {
+                        await output.write(NodeSessionMessage(id: id, error: "this kennel node cannot read that request; run kennel host prepare"))
+                    }
+                    continue
+                }
+                group.addTask {
+                    let answer: NodeSessionMessage
+                    do {
+                        answer = NodeSessionMessage(id: message.id, reply: String(decoding: try await agent.handle(request), as: UTF8.self))
+                    } catch {
+                        answer = NodeSessionMessage(id: message.id, error: "\(error)")
+                    }
+                    await output.write(answer)
+                }
+            }
+        }
+    }
+}
+
+/// Just the number of a message.
+private struct MessageNumber: Decodable {
+    let id: Int
+}
+
+/// Writes whole lines to standard output, one at a time.
+private actor LineWriter {
+    func write(_ message: NodeSessionMessage) {
+        guard let line = try? message.line() else { return }
+        FileHandle.standardOutput.write(line)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+@testable import KennelHost
+import KennelModel
+import Testing
+
+@Suite("Node sessions: many requests over one process")
+struct NodeSessionTests {
+    private let request = NodeRequest.facts(.read(bridge: "br0"))
+
+    /// A stand-in for `ssh HOST kennel node serve` that answers every line with its number.
+    private func echoSession(_ script: String) -> NodeSession {
+        NodeSession(executable: "/bin/sh", arguments: ["-c", script], hostName: "test")
+    }
+
+    @Test("concurrent requests each get their own answer, matched by number")
+    func concurrent() async throws {
+        let session = echoSession(#"while read -r line; do echo "$line" | sed 's/.*"id":\([0-9]*\).*/{"id":\1,"reply":"\1"}/'; done"#)
+        let request = request
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 1...20 { group.addTask { String(decoding: try await session.send(request), as: UTF8.self) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(answers) == Set((1...20).map(String.init)))
+    }
+
+    @Test("an error answer is a host_failure with the node's text")
+    func errorAnswer() async throws {
+        let session = echoSession(#"while read -r line; do echo "$line" | sed 's/.*"id":\([0-9]*\).*/{"id":\1,"error":"disk full"}/'; done"#)
+        await #expect {
+            _ = try await session.send(request)
+        } throws: { error in
+            (error as? KennelError)?.code == .hostFailure && (error as? KennelError)?.message.contains("disk full") == true
+        }
+    }
+
+    @Test("a session that ends before answering fails its requests as lost, and the next request opens a new one")
+    func lost() async throws {
+        let session = echoSession("read -r line; exit 0")
+        await #expect(throws: NodeSessionLost.self) { _ = try await session.send(request) }
+        await #expect(throws: NodeSessionLost.self) { _ = try await session.send(request) }
+    }
+}
