@@ -14,6 +14,7 @@ public struct KennelServices: Sendable {
     public let hostFacts: HostFactsService
     public let placement: PlacementService
     public let reconciler: Reconciler
+    public let images: ImageService
     /// Per-machine usage for `/metrics`; nil without a reader (unit tests).
     public let usage: UsageCollector?
 
@@ -40,6 +41,7 @@ public struct KennelServices: Sendable {
         hostFacts = HostFactsService(store: store, runtime: runtime, logger: logger)
         placement = PlacementService(store: store, environment: environment)
         reconciler = Reconciler(store: store, runtime: runtime, locks: locks, environment: environment, events: log, logger: logger)
+        self.images = ImageService(store: store, runtime: runtime, catalog: images, logger: logger)
         usage = usageReader.map { UsageCollector(store: store, reader: $0, environment: environment, logger: logger) }
     }
 }

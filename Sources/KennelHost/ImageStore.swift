@@ -60,6 +60,16 @@ public struct ImageStore: Sendable {
         return matching.last
     }
 
+    /// Deletes an image version: its tarball and the files beside it (checksum, recipe
+    /// hash, verification record, unpacked tree of older Kennels).
+    public func remove(_ image: StoredImage) throws {
+        let tarball = image.artifact.tarball.path
+        for path in [tarball + ".sha256", tarball + ".recipe", tarball + ".verified", tarball + ".rootfs", tarball]
+        where FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
+    }
+
     /// Builds image `name` from `recipes/NAME/build` into the store, unless the newest
     /// image was built from the same recipe and `force` is false. Returns the image and
     /// whether it was reused.

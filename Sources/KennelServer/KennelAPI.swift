@@ -29,6 +29,7 @@ public enum KennelAPI {
         OperationRoutes(service: services.operations).register(on: api)
         AccessRoutes(service: services.access).register(on: api)
         AuditRoutes(service: services.audit).register(on: api)
+        ImageRoutes(service: services.images).register(on: api)
         EventRoutes(service: services.events).register(on: api)
         InventoryRoutes(service: services.hosts, facts: services.hostFacts).register(on: api)
         PlacementRoutes(service: services.placement).register(on: api)

@@ -75,6 +75,7 @@ struct AccessAPITests {
             ("admin", "DELETE", "/api/v1/machines/web-other", 204), ("admin", "POST", "/api/v1/machines", 201),
             ("admin", "POST", "/api/v1/pools", 201), ("admin", "PATCH", "/api/v1/hosts/z1-r1-h1", 200), ("admin", "POST", "/api/v1/users", 201),
             ("admin", "POST", "/api/v1/teams", 201), ("admin", "POST", "/api/v1/idcs", 201),
+            ("operator", "POST", "/api/v1/images/prune", 403), ("admin", "POST", "/api/v1/images/prune", 200),
         ])
     func roleMatrix(role: String, method: String, path: String, expected: Int) async throws {
         try await withAPI { admin, plane in

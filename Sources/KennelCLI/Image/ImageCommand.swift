@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import KennelHost
 import KennelModel
+import KennelWire
 
 /// `kennel image …`: machine images in this machine's image store.
 struct ImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
-        abstract: "Build and list machine images.",
-        subcommands: [ImageBuild.self, ImageList.self]
+        abstract: "Build, list and prune machine images.",
+        subcommands: [ImageBuild.self, ImageList.self, ImagePrune.self]
     )
 }
 
@@ -69,5 +70,24 @@ struct ImageList: AsyncParsableCommand {
                     [$0.artifact.name.value, $0.version, ByteSize(bytes: $0.sizeBytes).description, String($0.artifact.sha256.prefix(16))]
                 }
             ), terminator: "")
+    }
+}
+
+/// `kennel image prune`: through the API, since hosts' templates go too.
+struct ImagePrune: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Remove image versions no machine needs, on the control plane and their templates on hosts (admins).",
+        discussion: "Keeps the newest version of each image and every version a machine names as NAME:VERSION.")
+
+    @OptionGroup var options: APIOptions
+
+    func run() async throws {
+        try await options.print(ImagePruneView.self, .POST, "/api/v1/images/prune", form: []) { report in
+            var lines = report.removed.map { "removed \($0)" } + report.kept.map { "kept \($0)" }
+            lines += report.templatesRemoved.sorted { $0.key < $1.key }.map { "host \($0.key): removed \($0.value.count) template(s)" }
+            lines += report.unreachable.map { "host \($0): not reached; its templates stay until the next prune" }
+            return lines.map { $0 + "\n" }.joined()
+        }
     }
 }

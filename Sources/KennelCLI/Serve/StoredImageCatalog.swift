@@ -10,7 +10,12 @@ struct StoredImageCatalog: ImageCatalog {
 
     func images() async throws -> [CatalogImage] {
         try store.list().map {
-            CatalogImage(name: $0.artifact.name, version: $0.version, minimumDisk: ByteSize(bytes: $0.sizeBytes))
+            CatalogImage(name: $0.artifact.name, version: $0.version, minimumDisk: ByteSize(bytes: $0.sizeBytes), sha256: $0.artifact.sha256)
         }
+    }
+
+    func remove(_ image: CatalogImage) async throws {
+        guard let stored = try store.list().first(where: { $0.artifact.name == image.name && $0.version == image.version }) else { return }
+        try store.remove(stored)
     }
 }

@@ -9,13 +9,20 @@ public struct CatalogImage: Sendable, Equatable {
     /// The least disk a machine of this image needs: its root filesystem's size, and
     /// never less than `MachineRequest.Minimums.disk`.
     public let minimumDisk: ByteSize
+    /// The SHA-256 of its tarball, which names the version's templates on hosts; nil
+    /// for catalogs without files.
+    public let sha256: String?
 
     /// Creates an entry.
-    public init(name: ImageName, version: String? = nil, minimumDisk: ByteSize = MachineRequest.Minimums.disk) {
+    public init(name: ImageName, version: String? = nil, minimumDisk: ByteSize = MachineRequest.Minimums.disk, sha256: String? = nil) {
         self.name = name
         self.version = version
         self.minimumDisk = max(minimumDisk, MachineRequest.Minimums.disk)
+        self.sha256 = sha256
     }
+
+    /// `NAME:VERSION`, or the name alone.
+    public var reference: String { version.map { "\(name):\($0)" } ?? name.value }
 
     /// Whether a request's `image` names this entry: `debian-12` names every version,
     /// `debian-12:VERSION` one.
@@ -30,8 +37,10 @@ public struct CatalogImage: Sendable, Equatable {
 /// on simulated ones). A create naming another image is refused before anything is
 /// claimed.
 public protocol ImageCatalog: Sendable {
-    /// Every built image.
+    /// Every built image, oldest version first.
     func images() async throws -> [CatalogImage]
+    /// Deletes one image version's files.
+    func remove(_ image: CatalogImage) async throws
 }
 
 extension ImageCatalog {
@@ -58,4 +67,7 @@ public struct FixedImageCatalog: ImageCatalog {
     public static let simulated = FixedImageCatalog([CatalogImage(name: .defaultImage)])
 
     public func images() async throws -> [CatalogImage] { entries }
+
+    /// A fixed catalog keeps its entries.
+    public func remove(_ image: CatalogImage) async throws {}
 }

@@ -34,6 +34,7 @@ enum RouteTable {
         ("api/v1/tokens", [.get, .post]),
         ("api/v1/tokens/:id", [.delete]),
         ("api/v1/audit", [.get]),
+        ("api/v1/images/prune", [.post]),
         ("api/v1/events", [.get]),
         ("api/v1/openapi.json", [.get]),
         ("healthz", [.get]),
