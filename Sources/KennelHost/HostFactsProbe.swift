@@ -8,14 +8,20 @@ struct HostFactsProbe: Sendable {
     let paths: HostPaths
     let runner: any CommandRunner
 
-    func facts(bridge: String) async -> HostFacts {
+    func facts(bridge: String, volumes: VolumeConfig) async -> HostFacts {
         var facts = HostFacts()
         facts.kernel = try? await runner.run("uname", ["-r"]).trimmingCharacters(in: .whitespacesAndNewlines)
         if let datapath = try? await runner.run("ovs-vsctl", ["get", "bridge", bridge, "datapath_type"]) {
             let trimmed = datapath.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n "))
             facts.ovsDatapath = trimmed.isEmpty ? "system" : trimmed
         }
-        let root = paths.machinesRoot
+        // Where machines' disks take their space: the loop files' directory, or (LVM) the
+        // machines directory.
+        let root: String
+        switch volumes {
+        case .loopfile(let directory): root = directory
+        case .lvm: root = paths.machinesRoot
+        }
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         facts.reflink = await reflinkWorks(in: root)
         if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: root),

@@ -38,8 +38,8 @@ public struct NodeAgent: Sendable {
             return try NodeReply.encode(try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
         case .inspection(.health(let container, let ip)):
             return try NodeReply.encode(try await health(container, ip: ip))
-        case .facts(.read(let bridge)):
-            return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge))
+        case .facts(.read(let bridge, let volumes)):
+            return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge, volumes: volumes))
         }
     }
 

@@ -70,8 +70,8 @@ public struct NodeHostAgent: HostAgent {
         try await channel.call(.inspection(.health(container: container, ip: machine.network.ip)), answering: MachineHealth.self)
     }
 
-    public func facts(bridge: String) async throws -> HostFacts {
-        try await channel.call(.facts(.read(bridge: bridge)), answering: HostFacts.self)
+    public func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts {
+        try await channel.call(.facts(.read(bridge: bridge, volumes: volumes)), answering: HostFacts.self)
     }
 
     public func diskUsed(by machines: [Hostname]) async throws -> [Hostname: UInt64] {

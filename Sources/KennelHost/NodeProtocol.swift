@@ -61,8 +61,10 @@ public enum InspectionRequest: Sendable, Equatable, Codable {
 
 /// What the host is.
 public enum FactsRequest: Sendable, Equatable, Codable {
-    /// Kernel, OVS datapath of `bridge`, the machines directory (answers `HostFacts`).
-    case read(bridge: String)
+    /// Kernel, OVS datapath of `bridge`, reflink and free space where volumes live
+    /// (`volumes`' directory for loop files, the machines directory otherwise) (answers
+    /// `HostFacts`).
+    case read(bridge: String, volumes: VolumeConfig)
 }
 
 /// The answer of a verb that returns nothing but success.

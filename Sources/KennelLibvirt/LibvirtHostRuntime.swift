@@ -177,7 +177,7 @@ public actor LibvirtHostRuntime: HostRuntime {
     }
 
     public func facts(of host: ComputeHost) async throws -> HostFacts {
-        var facts = try await agentFor(host)?.facts(bridge: host.bridge) ?? HostFacts()
+        var facts = try await agentFor(host)?.facts(bridge: host.bridge, volumes: host.volumes) ?? HostFacts()
         facts.libvirt = try await connection(to: host).libraryVersion()
         return facts
     }

@@ -30,7 +30,7 @@ struct HostFactsTests {
         // Over the in-process channel, as the local host is reached.
         let agent = NodeHostAgent(
             channel: InProcessNodeChannel(agent: NodeAgent(paths: HostPaths(machinesRoot: root), runner: runner)), images: ImageStore(root: root))
-        let facts = try await agent.facts(bridge: "br0")
+        let facts = try await agent.facts(bridge: "br0", volumes: .loopfile(directory: root))
         #expect(facts.kernel == "6.1.0-28-amd64")
         #expect(facts.ovsDatapath == datapath)
         #expect(facts.reflink == reflink)
@@ -43,7 +43,7 @@ struct HostFactsTests {
 
     @Test("the facts request and reply survive the JSON trip of the SSH channel")
     func codec() throws {
-        let request = NodeRequest.facts(.read(bridge: "br0"))
+        let request = NodeRequest.facts(.read(bridge: "br0", volumes: .lvm(volumeGroup: "vg0", thinPool: nil)))
         #expect(try JSONDecoder().decode(NodeRequest.self, from: JSONEncoder().encode(request)) == request)
         let facts = HostFacts(kernel: "6.1", libvirt: nil, ovsDatapath: "system", reflink: false, freeBytes: 42)
         #expect(try NodeReply.decode(HostFacts.self, from: NodeReply.encode(facts), host: "h1") == facts)

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Node sessions: many requests over one process")
 struct NodeSessionTests {
-    private let request = NodeRequest.facts(.read(bridge: "br0"))
+    private let request = NodeRequest.facts(.read(bridge: "br0", volumes: .standard))
 
     /// A stand-in for `ssh HOST kennel node serve` that answers every line with its number.
     private func echoSession(_ script: String) -> NodeSession {

@@ -13,7 +13,7 @@ actor FileTrackingAgent: HostAgent {
     private(set) var files: Set<String> = []
 
     func writeIdentity(_ launch: MachineLaunch) async throws {}
-    func facts(bridge: String) async throws -> HostFacts { HostFacts() }
+    func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { HostFacts() }
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...3_000)))
         files.insert(launch.machine.name.value)

@@ -23,7 +23,7 @@ actor RecordingAgent: HostAgent {
     }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }
     func writeIdentity(_ launch: MachineLaunch) async throws { steps.append("identity \(launch.machine.name)") }
-    func facts(bridge: String) async throws -> HostFacts { HostFacts(kernel: "recorded") }
+    func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { HostFacts(kernel: "recorded") }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
         steps.append("attach \(machine.name)")
         containers.append(container)

@@ -137,5 +137,5 @@ struct UnreachableHostAgent: HostAgent {
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool { throw refusal }
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { throw refusal }
     func remove(_ machine: Machine, volumes: VolumeConfig) async throws { throw refusal }
-    func facts(bridge: String) async throws -> HostFacts { throw refusal }
+    func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { throw refusal }
 }

@@ -1,7 +1,7 @@
 import KennelModel
 
 /// What a host is, as ops and later drivers need to know it: its kernel, its libvirt,
-/// its Open vSwitch datapath, and what its machines directory can do.
+/// its Open vSwitch datapath, and what the directory its volumes take space from can do.
 public struct HostFacts: Sendable, Equatable, Codable {
     /// `uname -r`.
     public var kernel: String?
@@ -9,9 +9,10 @@ public struct HostFacts: Sendable, Equatable, Codable {
     public var libvirt: String?
     /// The bridge's OVS datapath: `system` (kernel) or `netdev` (userspace).
     public var ovsDatapath: String?
-    /// Whether the machines directory clones files with reflink (XFS, btrfs).
+    /// Whether the volume directory (loop files; the machines directory for LVM) clones
+    /// files with reflink (XFS, btrfs).
     public var reflink: Bool?
-    /// Free bytes in the machines directory's filesystem.
+    /// Free bytes in that directory's filesystem.
     public var freeBytes: UInt64?
 
     public init(kernel: String? = nil, libvirt: String? = nil, ovsDatapath: String? = nil, reflink: Bool? = nil, freeBytes: UInt64? = nil) {
@@ -28,5 +29,6 @@ public struct HostFacts: Sendable, Equatable, Codable {
 public protocol HostFactsAgent: Sendable {
     /// The facts the host itself knows (everything but libvirt's version, which the
     /// runtime asks libvirt for).
-    func facts(bridge: String) async throws -> HostFacts
+    /// `volumes` says where the host keeps volumes, whose reflink and free space count.
+    func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts
 }
