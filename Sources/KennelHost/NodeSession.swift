@@ -30,6 +30,7 @@ actor NodeSession {
     private let executable: String
     private let arguments: [String]
     private let hostName: String
+    /// The running ssh, kept alive as long as its session is.
     private var process: Process?
     private var input: FileHandle?
     private var pending: [Int: CheckedContinuation<Data, any Error>] = [:]
@@ -61,7 +62,10 @@ actor NodeSession {
     }
 
     private func ensureOpen() throws -> FileHandle {
-        if let input, process?.isRunning == true { return input }
+        // Until the reader has seen the end of the old process's output, it is the session.
+        if let input { return input }
+        // A write to a session whose ssh has died must fail, not kill this process.
+        signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -70,15 +74,21 @@ actor NodeSession {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
-        stdout.fileHandleForReading.readabilityHandler = { [weak self] handle in
+        // Chunks go through one stream to one reader, so they are taken in the order they
+        // came; the end of the output (the process gone) closes the session after the last.
+        let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
+        stdout.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            guard let self else { return }
-            Task { await self.received(data) }
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                sink.finish()
+            } else {
+                sink.yield(data)
+            }
         }
-        process.terminationHandler = { [weak self] _ in
-            guard let self else { return }
-            Task { await self.closed() }
+        Task { [weak self] in
+            for await chunk in chunks { await self?.received(chunk) }
+            await self?.closed()
         }
         try process.run()
         self.process = process
@@ -88,7 +98,6 @@ actor NodeSession {
     }
 
     private func received(_ data: Data) {
-        guard !data.isEmpty else { return }
         buffer.append(data)
         while let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
             let line = buffer[buffer.startIndex..<end]

@@ -23,6 +23,13 @@ struct NodeSessionTests {
         #expect(Set(answers) == Set((1...20).map(String.init)))
     }
 
+    @Test("an answer larger than a pipe's buffer arrives whole, its chunks in order")
+    func largeAnswer() async throws {
+        let session = echoSession(#"read -r line; printf '{"id":1,"reply":"%s"}\n' "$(head -c 300000 /dev/zero | tr '\0' 'a')"; read -r line"#)
+        let answer = try await session.send(request)
+        #expect(answer.count == 300_000 && answer.allSatisfy { $0 == UInt8(ascii: "a") })
+    }
+
     @Test("an error answer is a host_failure with the node's text")
     func errorAnswer() async throws {
         let session = echoSession(#"while read -r line; do echo "$line" | sed 's/.*"id":\([0-9]*\).*/{"id":\1,"error":"disk full"}/'; done"#)
