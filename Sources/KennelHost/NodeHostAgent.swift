@@ -37,13 +37,13 @@ public struct NodeHostAgent: HostAgent {
             .rootfs(
                 .provision(
                     machine: machine.name, image: image.artifact.name, tarball: tarball, sha256: image.artifact.sha256, volumes: volumes,
-                    sizeBytes: machine.spec.disk.bytes)),
+                    sizeBytes: machine.spec.disk.bytes, filesystem: machine.spec.filesystem)),
             answering: VolumeStatus?.self)
     }
 
-    public func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
+    public func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
         try await channel.call(
-            .rootfs(.grow(machine: machine.name, volumes: volumes, sizeBytes: machine.spec.disk.bytes)), answering: VolumeStatus.self)
+            .rootfs(.resize(machine: machine.name, volumes: volumes, sizeBytes: machine.spec.disk.bytes)), answering: VolumeStatus.self)
     }
 
     public func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] {

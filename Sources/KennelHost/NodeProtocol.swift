@@ -20,9 +20,12 @@ public enum RootfsRequest: Sendable, Equatable, Codable {
     /// Give a machine its root volume of `sizeBytes` cloned from an image once, attach and
     /// mount it at its root filesystem path every time (answers `VolumeStatus?`: nil for a
     /// machine made before volumes, whose root filesystem is a plain directory).
-    case provision(machine: Hostname, image: ImageName, tarball: String, sha256: String, volumes: VolumeConfig, sizeBytes: UInt64)
-    /// Grow a machine's volume and filesystem to `sizeBytes`, online (answers `VolumeStatus`).
-    case grow(machine: Hostname, volumes: VolumeConfig, sizeBytes: UInt64)
+    case provision(
+        machine: Hostname, image: ImageName, tarball: String, sha256: String, volumes: VolumeConfig, sizeBytes: UInt64,
+        filesystem: FilesystemKind)
+    /// Bring a machine's volume and filesystem to `sizeBytes`: grown (online when mounted),
+    /// or shrunk offline where its filesystem can (answers `VolumeStatus`).
+    case resize(machine: Hostname, volumes: VolumeConfig, sizeBytes: UInt64)
     /// Remove a machine's volume and files (answers `Done`).
     case remove(machine: Hostname, volumes: VolumeConfig)
     /// Remove the image templates of versions not in `keeping` (answers `[String]`, the

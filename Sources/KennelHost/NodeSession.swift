@@ -8,12 +8,22 @@ public struct NodeSessionMessage: Codable, Sendable {
     public let request: NodeRequest?
     public let reply: String?
     public let error: String?
+    /// A refusal the host decided (`conflict`), with the request field it names: passed on
+    /// as such instead of as a host failure.
+    public let refusal: Refusal?
 
-    public init(id: Int, request: NodeRequest? = nil, reply: String? = nil, error: String? = nil) {
+    /// A refusal's field, as the control plane's error names it.
+    public struct Refusal: Codable, Sendable, Equatable {
+        public let message: String
+        public let field: String?
+    }
+
+    public init(id: Int, request: NodeRequest? = nil, reply: String? = nil, error: String? = nil, refusal: Refusal? = nil) {
         self.id = id
         self.request = request
         self.reply = reply
         self.error = error
+        self.refusal = refusal
     }
 
     /// The message as one line of JSON.
@@ -107,6 +117,8 @@ actor NodeSession {
             else { continue }
             if let reply = message.reply {
                 continuation.resume(returning: Data(reply.utf8))
+            } else if let refusal = message.refusal {
+                continuation.resume(throwing: KennelError(.conflict, refusal.message, field: refusal.field))
             } else {
                 continuation.resume(throwing: KennelError(.hostFailure, "kennel node on \(hostName) failed: \(message.error ?? "no answer")"))
             }
@@ -167,6 +179,9 @@ public enum NodeSessionServer {
                     let answer: NodeSessionMessage
                     do {
                         answer = NodeSessionMessage(id: message.id, reply: String(decoding: try await agent.handle(request), as: UTF8.self))
+                    } catch let error as KennelError where error.code == .conflict {
+                        answer = NodeSessionMessage(
+                            id: message.id, error: "\(error)", refusal: NodeSessionMessage.Refusal(message: error.message, field: error.field))
                     } catch {
                         answer = NodeSessionMessage(id: message.id, error: "\(error)")
                     }

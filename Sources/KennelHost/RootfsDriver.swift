@@ -23,7 +23,7 @@ struct RootfsDriver: Sendable {
     func handle(_ request: RootfsRequest) async throws -> Data {
         let verifier = ImageVerifier(runner: runner)
         switch request {
-        case .provision(let machine, let image, let tarball, let sha256, let config, let size):
+        case .provision(let machine, let image, let tarball, let sha256, let config, let size, let kind):
             let volumes = volumeDriver(config, runner)
             // A machine made before volumes keeps its directory root filesystem.
             if MachineFolder(paths: paths).hasDirectoryRootfs(machine), try await volumes.status(of: machine) == nil {
@@ -33,10 +33,19 @@ struct RootfsDriver: Sendable {
                 throw KennelError(.hostFailure, "image \(image) is not on this host, or its file is damaged")
             }
             let status = try await volumes.provision(
-                machine, from: VolumeImage(tarball: tarball, sha256: sha256), size: ByteSize(bytes: size), mountedAt: paths.rootfs(of: machine))
+                machine, from: VolumeImage(tarball: tarball, sha256: sha256), size: ByteSize(bytes: size), filesystem: kind,
+                mountedAt: paths.rootfs(of: machine))
             return try NodeReply.encode(Optional(status))
-        case .grow(let machine, let config, let size):
-            let status = try await volumeDriver(config, runner).grow(machine, to: ByteSize(bytes: size), mountedAt: paths.rootfs(of: machine))
+        case .resize(let machine, let config, let size):
+            let volumes = volumeDriver(config, runner)
+            guard let current = try await volumes.status(of: machine) else {
+                throw KennelError(.hostFailure, "machine \(machine) has no volume on this host")
+            }
+            let mountPoint = paths.rootfs(of: machine)
+            let status =
+                size < current.sizeBytes
+                ? try await volumes.shrink(machine, to: ByteSize(bytes: size), mountedAt: mountPoint)
+                : try await volumes.grow(machine, to: ByteSize(bytes: size), mountedAt: mountPoint)
             return try NodeReply.encode(status)
         case .remove(let machine, let config):
             try await volumeDriver(config, runner).remove(machine, mountedAt: paths.rootfs(of: machine))

@@ -83,7 +83,7 @@ public actor LibvirtHostRuntime: HostRuntime {
         guard let agent = agentFor(host) else { return }
         let clock = ContinuousClock()
         let started = clock.now
-        let volume = try await agent.grow(machine, volumes: host.volumes)
+        let volume = try await agent.resize(machine, volumes: host.volumes)
         volumes[machine.uuid] = volume
         let grown = clock.now
         let connection = try await connection(to: host)

@@ -39,7 +39,8 @@ enum MachineRows {
                 readBytesPerSecond: try row.decode(Int64?.self, "disk_read_bps").map { UInt64(clamping: $0) },
                 writeBytesPerSecond: try row.decode(Int64?.self, "disk_write_bps").map { UInt64(clamping: $0) },
                 readIOPS: try row.decode(Int64?.self, "disk_read_iops").map { UInt64(clamping: $0) },
-                writeIOPS: try row.decode(Int64?.self, "disk_write_iops").map { UInt64(clamping: $0) })
+                writeIOPS: try row.decode(Int64?.self, "disk_write_iops").map { UInt64(clamping: $0) }),
+            filesystem: try row.parsed("filesystem")
         )
         return Machine(
             name: try row.parsed("name"),
@@ -102,8 +103,8 @@ enum MachineRows {
             sql: """
                 INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
                                      ingress_bps, egress_bps, service, owner, team, ssh_keys, failure, created_at,
-                                     disk_read_bps, disk_write_bps, disk_read_iops, disk_write_iops)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     disk_read_bps, disk_write_bps, disk_read_iops, disk_write_iops, filesystem)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 machine.name.value, machine.uuid.uuidString, machine.state.rawValue, machine.host.value,
@@ -111,7 +112,7 @@ enum MachineRows {
                 spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
                 machine.service?.value, machine.owner?.value, machine.team?.value,
                 machine.sshKeys.map(\.description).joined(separator: "\n"), machine.failure, machine.createdAt,
-            ] + diskIOArguments(spec.diskIO))
+            ] + diskIOArguments(spec.diskIO) + [spec.filesystem.rawValue])
         let network = machine.network
         if reusingLease {
             try db.execute(

@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration("v4-operation-steps", migrate: v4)
         migrator.registerMigration("v5-access-audit-operations-events", migrate: v5)
         migrator.registerMigration("v6-volumes-disk-io", migrate: v6)
+        migrator.registerMigration("v7-machine-filesystem", migrate: v7)
         return migrator
     }
 
@@ -279,6 +280,14 @@ enum Migrations {
                 ALTER TABLE machine ADD COLUMN disk_write_bps INTEGER CHECK (disk_write_bps > 0);
                 ALTER TABLE machine ADD COLUMN disk_read_iops INTEGER CHECK (disk_read_iops > 0);
                 ALTER TABLE machine ADD COLUMN disk_write_iops INTEGER CHECK (disk_write_iops > 0);
+                """)
+    }
+
+    /// The filesystem on each machine's root volume; machines made before it have XFS.
+    static func v7(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE machine ADD COLUMN filesystem TEXT NOT NULL DEFAULT 'xfs' CHECK (filesystem IN ('xfs', 'ext4'));
                 """)
     }
 }

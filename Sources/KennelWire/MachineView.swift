@@ -31,6 +31,8 @@ public struct MachineView: Codable, Sendable, Equatable {
     public let diskWriteBps: String?
     public let diskReadIops: UInt64?
     public let diskWriteIops: UInt64?
+    /// The root volume's filesystem: `xfs` or `ext4`.
+    public let filesystem: String
     public let service: String?
     public let owner: String?
     /// The team whose members reach it; null for a machine only admins reach.
@@ -45,7 +47,7 @@ public struct MachineView: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, uuid, state, failure, idc, zone, rack, host, pool, ip, prefix, gateway, vlan, mac
-        case cpus, memory, disk, image, ingress, egress, service, owner, team, sshd, programs
+        case cpus, memory, disk, image, ingress, egress, filesystem, service, owner, team, sshd, programs
         case sshKeys = "ssh_keys"
         case memoryBytes = "memory_bytes"
         case diskBytes = "disk_bytes"
@@ -84,6 +86,7 @@ public struct MachineView: Codable, Sendable, Equatable {
         diskWriteBps = machine.spec.diskIO.writeBytesPerSecond.map { ByteSize(bytes: $0).description }
         diskReadIops = machine.spec.diskIO.readIOPS
         diskWriteIops = machine.spec.diskIO.writeIOPS
+        filesystem = machine.spec.filesystem.rawValue
         service = machine.service?.value
         owner = machine.owner?.value
         team = machine.team?.value

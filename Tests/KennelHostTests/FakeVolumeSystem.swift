@@ -17,17 +17,22 @@ actor FakeVolumeSystem: CommandRunner {
     var reflinks = true
     /// Commands (by program name) that fail.
     var failing: Set<String> = []
+    /// What `resize2fs -P` says an ext4 needs at least, in 4 KiB blocks.
+    var smallestBlocks: UInt64 = 100_000
     /// Logical volumes `lvs` reports: name → (bytes, origin), kept by lvcreate, lvextend,
     /// lvrename and lvremove.
     private(set) var logicalVolumes: [String: (bytes: UInt64, origin: String)] = [:]
+    /// Tags of logical volumes (`--addtag`), by name.
+    private(set) var volumeTags: [String: String] = [:]
 
     func set(reflinks: Bool) { self.reflinks = reflinks }
     func fail(_ program: String) { failing.insert(program) }
+    func set(smallestBlocks: UInt64) { self.smallestBlocks = smallestBlocks }
     func addVolume(_ name: String, bytes: UInt64, origin: String = "") { logicalVolumes[name] = (bytes, origin) }
 
     private var lvsReport: String {
         let rows = logicalVolumes.sorted { $0.key < $1.key }.map { name, volume in
-            #"{"lv_name":"\#(name)", "lv_size":"\#(volume.bytes)", "origin":"\#(volume.origin)"}"#
+            #"{"lv_name":"\#(name)", "lv_size":"\#(volume.bytes)", "origin":"\#(volume.origin)", "lv_tags":"\#(volumeTags[name] ?? "")"}"#
         }
         return #"{"report": [{"lv": [\#(rows.joined(separator: ","))]}]}"#
     }
@@ -45,12 +50,13 @@ actor FakeVolumeSystem: CommandRunner {
         case "lvcreate":
             guard let index = arguments.firstIndex(of: "--name") else { return }
             let name = arguments[index + 1]
+            if let tag = arguments.firstIndex(of: "--addtag") { volumeTags[name] = arguments[tag + 1] }
             if arguments.contains("--snapshot"), let origin = arguments.last.map(volumeName) {
                 logicalVolumes[name] = (logicalVolumes[origin]?.bytes ?? 0, origin)
             } else {
                 logicalVolumes[name] = (bytes(after: "--size", in: arguments) ?? bytes(after: "--virtualsize", in: arguments) ?? 0, "")
             }
-        case "lvextend":
+        case "lvextend", "lvreduce":
             if let size = bytes(after: "--size", in: arguments), let name = arguments.last.map(volumeName) {
                 logicalVolumes[name]?.bytes = size
             }
@@ -74,7 +80,8 @@ actor FakeVolumeSystem: CommandRunner {
     func execute(_ executable: String, _ arguments: [String], input: String?) async throws -> CommandResult {
         commands.append([executable] + arguments)
         let ok = CommandResult(status: 0, output: "", errorOutput: "")
-        let failed = CommandResult(status: 1, output: "", errorOutput: "\(executable) failed")
+        // e2fsck's 1 means "errors fixed"; 8 is its operational error.
+        let failed = CommandResult(status: executable == "e2fsck" ? 8 : 1, output: "", errorOutput: "\(executable) failed")
         if failing.contains(executable) { return failed }
         let operands = arguments.split(separator: "--", maxSplits: 1).last.map(Array.init) ?? []
         switch executable {
@@ -116,8 +123,12 @@ actor FakeVolumeSystem: CommandRunner {
             }
             if let index = arguments.firstIndex(of: "--detach") { loops[arguments[index + 1]] = nil }
             return ok
+        case "resize2fs" where arguments.first == "-P":
+            return CommandResult(status: 0, output: "Estimated minimum size of the filesystem: \(smallestBlocks)\n", errorOutput: "")
+        case "dumpe2fs":
+            return CommandResult(status: 0, output: "Filesystem volume name:   <none>\nBlock size:               4096\n", errorOutput: "")
         case "lvs": return CommandResult(status: 0, output: lvsReport, errorOutput: "")
-        case "lvcreate", "lvextend", "lvrename", "lvremove":
+        case "lvcreate", "lvextend", "lvreduce", "lvrename", "lvremove":
             lvm(executable, arguments)
             return ok
         default: return ok
@@ -130,7 +141,9 @@ actor FakeVolumeSystem: CommandRunner {
 struct DirectoryVolumes: HostVolumes {
     let runner: any CommandRunner
 
-    func provision(_ machine: Hostname, from image: VolumeImage, size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
+    func provision(
+        _ machine: Hostname, from image: VolumeImage, size: ByteSize, filesystem: FilesystemKind, mountedAt mountPoint: String
+    ) async throws -> VolumeStatus {
         if !FileManager.default.fileExists(atPath: mountPoint + "/etc") {
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
             _ = try await runner.run("tar", ["--extract", "--gzip", "--file", image.tarball, "--directory", mountPoint])
@@ -140,6 +153,10 @@ struct DirectoryVolumes: HostVolumes {
 
     func grow(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
         VolumeStatus(sizeBytes: size.bytes, device: "/dev/null", filesystem: "directory")
+    }
+
+    func shrink(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
+        throw KennelError(.conflict, "a directory has no size to shrink", field: "disk")
     }
 
     func status(of machine: Hostname) async throws -> VolumeStatus? { nil }

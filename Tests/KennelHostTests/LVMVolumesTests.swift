@@ -45,7 +45,10 @@ struct LVMVolumesTests {
         let commands = await system.commands.filter { $0[0] != "lvs" && $0[0] != "mountpoint" }
         #expect(
             commands == [
-                ["lvcreate", "--quiet", "--snapshot", "--setactivationskip", "n", "--name", "kennel-web-01", "kennel/\(imageLV)"],
+                [
+                    "lvcreate", "--quiet", "--snapshot", "--setactivationskip", "n", "--addtag", "kennel_fs_xfs", "--name", "kennel-web-01",
+                    "kennel/\(imageLV)",
+                ],
                 ["lvextend", "--quiet", "--size", "10737418240b", "kennel/kennel-web-01"],
                 ["lvchange", "--activate", "y", "--ignoreactivationskip", "kennel/kennel-web-01"],
                 ["mount", "-t", "xfs", "-o", "nouuid", "--", "/dev/kennel/kennel-web-01", "/m/web-01/rootfs"],
@@ -61,7 +64,10 @@ struct LVMVolumesTests {
         let status = try await volumes.provision(machine, from: image, size: .gibibytes(2), mountedAt: "/m/web-01/rootfs")
         #expect(status.clone?.method == .copy)
         let commands = await system.commands
-        #expect(commands.contains(["lvcreate", "--quiet", "--yes", "--size", "2147483648b", "--name", "kennel-web-01", "vg0"]))
+        #expect(
+            commands.contains([
+                "lvcreate", "--quiet", "--yes", "--size", "2147483648b", "--addtag", "kennel_fs_xfs", "--name", "kennel-web-01", "vg0",
+            ]))
         #expect(commands.contains(["dd", "if=/dev/vg0/\(imageLV)", "of=/dev/vg0/kennel-web-01", "bs=4M", "conv=sparse,fsync", "status=none"]))
     }
 
@@ -78,6 +84,37 @@ struct LVMVolumesTests {
             commands[1] == ["lvcreate", "--quiet", "--yes", "--thin", "--virtualsize", "536870912b", "--name", "\(imageLV)-partial", "kennel/pool"])
         #expect(commands[2] == ["mkfs.xfs", "-q", "-f", "-m", "reflink=1", "--", "/dev/kennel/\(imageLV)-partial"])
         #expect(commands.contains(["lvrename", "--quiet", "kennel", "\(imageLV)-partial", imageLV]))
+    }
+
+    @Test("an ext4 LV: its own image LV, tagged, grown with resize2fs before its first mount; shrunk offline with resize2fs then lvreduce")
+    func ext4() async throws {
+        let system = FakeVolumeSystem()
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        let status = try await volumes.provision(machine, from: image, size: .gibibytes(2), filesystem: .ext4, mountedAt: "/m/web-01/rootfs")
+        #expect(status.filesystem == "ext4")
+        let commands = await system.commands
+        let ext4Image = imageLV + "-ext4"
+        #expect(commands.contains { $0.first == "mkfs.ext4" && $0.last == "/dev/kennel/\(ext4Image)-partial" })
+        #expect(
+            commands.contains([
+                "lvcreate", "--quiet", "--snapshot", "--setactivationskip", "n", "--addtag", "kennel_fs_ext4", "--name", "kennel-web-01",
+                "kennel/\(ext4Image)",
+            ]))
+        let growth = try #require(commands.firstIndex(of: ["resize2fs", "--", "/dev/kennel/kennel-web-01"]))
+        let mount = try #require(commands.firstIndex(of: ["mount", "-t", "ext4", "--", "/dev/kennel/kennel-web-01", "/m/web-01/rootfs"]))
+        #expect(growth < mount)
+        #expect(try await volumes.status(of: machine)?.filesystem == "ext4")
+
+        let before = commands.count
+        let shrunk = try await volumes.shrink(machine, to: .gibibytes(1), mountedAt: "/m/web-01/rootfs")
+        #expect(shrunk.sizeBytes == 1 << 30)
+        let shrinking = Array(await system.commands.dropFirst(before))
+        let resize = try #require(shrinking.firstIndex(of: ["resize2fs", "--", "/dev/kennel/kennel-web-01", "1048576K"]))
+        let reduce = try #require(
+            shrinking.firstIndex(of: ["lvreduce", "--quiet", "--yes", "--force", "--size", "1073741824b", "kennel/kennel-web-01"]))
+        let verify = try #require(shrinking.firstIndex(of: ["e2fsck", "-f", "-n", "--", "/dev/kennel/kennel-web-01"]))
+        #expect(resize < reduce && reduce < verify, "the filesystem shrinks before its volume, and is checked after")
+        #expect(try await volumes.pruneImages(keeping: []) == [], "the image LV is the origin of a snapshot")
     }
 
     @Test("grow runs lvextend and xfs_growfs; shrinking is refused; remove runs lvremove")

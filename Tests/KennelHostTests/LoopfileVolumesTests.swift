@@ -118,7 +118,7 @@ struct LoopfileVolumesTests {
         #expect(try bench.leftovers().isEmpty)
     }
 
-    @Test("grow extends the file, refreshes the loop device and grows XFS online; a smaller size is refused naming XFS")
+    @Test("grow extends the file, refreshes the loop device and grows XFS online; a smaller size is refused, and XFS never shrinks")
     func grow() async throws {
         let bench = try bench()
         defer { try? FileManager.default.removeItem(atPath: bench.directory) }
@@ -134,9 +134,94 @@ struct LoopfileVolumesTests {
         await #expect {
             _ = try await bench.volumes.grow(machine, to: .gibibytes(1), mountedAt: bench.mountPoint)
         } throws: { error in
-            (error as? KennelError)?.code == .conflict && (error as? KennelError)?.message.contains("XFS cannot shrink") == true
+            (error as? KennelError)?.code == .conflict && (error as? KennelError)?.message.contains("a grow cannot") == true
+        }
+        await #expect {
+            _ = try await bench.volumes.shrink(machine, to: .gibibytes(1), mountedAt: bench.mountPoint)
+        } throws: { error in
+            (error as? KennelError)?.field == "disk" && (error as? KennelError)?.message.contains("xfs, which cannot shrink") == true
         }
         #expect(try await bench.volumes.status(of: machine)?.sizeBytes == 2 << 30)
+        #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop0")
+    }
+
+    @Test("an ext4 volume: its own template (checked after filling), grown with resize2fs before its first mount, mounted as ext4")
+    func ext4Provision() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        let status = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), filesystem: .ext4, mountedAt: bench.mountPoint)
+        #expect(status.filesystem == "ext4" && status.sizeBytes == 1 << 30)
+        let commands = await bench.system.commands
+        let volumes = bench.directory + "/volumes"
+        let template = volumes + "/images/abc123.ext4"
+        #expect(commands.contains { $0.prefix(3) == ["mkfs.ext4", "-q", "-F"] && $0.last?.hasPrefix(template + ".partial-") == true })
+        let fillMount = try #require(commands.firstIndex { $0.prefix(3) == ["mount", "-t", "ext4"] })
+        #expect(commands[(fillMount + 1)...].contains { $0.prefix(3) == ["e2fsck", "-f", "-y"] }, "the template is checked after it is filled")
+        let growth = try #require(commands.firstIndex(of: ["resize2fs", "--", "/dev/loop0"]))
+        let mount = try #require(commands.firstIndex(of: ["mount", "-t", "ext4", "--", "/dev/loop0", bench.mountPoint]))
+        #expect(growth < mount, "a fresh clone grows before its first mount")
+        #expect(!commands.contains { $0[0] == "xfs_growfs" || $0.contains("nouuid") })
+        #expect(try bench.leftovers() == ["web-01.ext4"])
+        #expect(try await bench.volumes.status(of: machine)?.filesystem == "ext4")
+        // Asked again with the other filesystem (a restart), the volume keeps its own.
+        let again = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), filesystem: .xfs, mountedAt: bench.mountPoint)
+        #expect(again.filesystem == "ext4" && again.clone == nil)
+    }
+
+    @Test("an ext4 shrink runs offline: unmount, e2fsck, resize2fs to the size, cut the file, refresh the loop, e2fsck -n, mount back")
+    func ext4Shrink() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(2), filesystem: .ext4, mountedAt: bench.mountPoint)
+        let before = await bench.system.commands.count
+        let shrunk = try await bench.volumes.shrink(machine, to: .gibibytes(1), mountedAt: bench.mountPoint)
+        #expect(shrunk.sizeBytes == 1 << 30 && shrunk.filesystem == "ext4")
+        let commands = Array(await bench.system.commands.dropFirst(before))
+        let file = bench.directory + "/volumes/web-01.ext4"
+        let order = [
+            ["umount", "--", bench.mountPoint], ["e2fsck", "-f", "-y", "--", "/dev/loop0"], ["resize2fs", "-P", "--", "/dev/loop0"],
+            ["resize2fs", "--", "/dev/loop0", "1048576K"], ["truncate", "--size", String(1 << 30), "--", file],
+            ["losetup", "--set-capacity", "/dev/loop0"], ["e2fsck", "-f", "-n", "--", "/dev/loop0"],
+            ["mount", "-t", "ext4", "--", "/dev/loop0", bench.mountPoint],
+        ]
+        let positions = order.map { commands.firstIndex(of: $0) }
+        #expect(positions.allSatisfy { $0 != nil }, "\(commands)")
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+        #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop0")
+    }
+
+    @Test("an ext4 shrink below what its files need is refused naming disk; the volume keeps its size and is mounted back")
+    func ext4ShrinkTooSmall() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(2), filesystem: .ext4, mountedAt: bench.mountPoint)
+        await bench.system.set(smallestBlocks: 300_000)  // ≈ 1.14 GiB
+        await #expect {
+            _ = try await bench.volumes.shrink(machine, to: .gibibytes(1), mountedAt: bench.mountPoint)
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .conflict && error?.field == "disk" && error?.message.contains("need at least 1172M") == true
+        }
+        let commands = await bench.system.commands
+        #expect(!commands.contains { $0.first == "resize2fs" && $0.last == "1048576K" })
+        #expect(try await bench.volumes.status(of: machine)?.sizeBytes == 2 << 30)
+        #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop0")
+    }
+
+    @Test("a failed e2fsck stops a shrink before anything is cut")
+    func ext4CheckFails() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(2), filesystem: .ext4, mountedAt: bench.mountPoint)
+        await bench.system.fail("e2fsck")
+        let before = await bench.system.commands.count
+        await #expect(throws: KennelError.self) {
+            _ = try await bench.volumes.shrink(machine, to: .gibibytes(1), mountedAt: bench.mountPoint)
+        }
+        #expect(try await bench.volumes.status(of: machine)?.sizeBytes == 2 << 30)
+        let programs = await bench.system.programs.dropFirst(before)
+        #expect(!programs.contains("resize2fs") && !programs.contains("truncate"))
+        #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop0")
     }
 
     @Test("remove unmounts, detaches and deletes; a second remove does nothing")
@@ -179,7 +264,9 @@ struct LoopfileVolumesTests {
         _ = try await bench.volumes.provision(
             try Hostname(parsing: "web-02"), from: VolumeImage(tarball: image.tarball, sha256: "def456"), size: .gibibytes(1),
             mountedAt: bench.directory + "/m2")
-        #expect(try await bench.volumes.pruneImages(keeping: ["def456"]) == ["abc123"])
+        _ = try await bench.volumes.provision(
+            try Hostname(parsing: "web-03"), from: image, size: .gibibytes(1), filesystem: .ext4, mountedAt: bench.directory + "/m3")
+        #expect(try await bench.volumes.pruneImages(keeping: ["def456"]) == ["abc123"], "one version, both of its templates")
         #expect(try FileManager.default.contentsOfDirectory(atPath: bench.directory + "/volumes/images") == ["def456.xfs"])
     }
 

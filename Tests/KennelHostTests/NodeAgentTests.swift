@@ -162,7 +162,10 @@ extension NodeAgent {
     /// Provisions a machine as the runtime does: root filesystem, then identity.
     func provisionWhole(_ machine: Hostname, tarball: String, sha256: String) async throws {
         _ = try await handle(
-            .rootfs(.provision(machine: machine, image: .defaultImage, tarball: tarball, sha256: sha256, volumes: .standard, sizeBytes: 1 << 30)))
+            .rootfs(
+                .provision(
+                    machine: machine, image: .defaultImage, tarball: tarball, sha256: sha256, volumes: .standard, sizeBytes: 1 << 30, filesystem: .xfs
+                )))
         _ = try await handle(.identity(.write(machine: machine, files: [])))
     }
 }

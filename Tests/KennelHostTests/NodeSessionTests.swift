@@ -40,6 +40,19 @@ struct NodeSessionTests {
         }
     }
 
+    @Test("a refusal the host decided comes back as a conflict naming its field, not as a host failure")
+    func refusalAnswer() async throws {
+        let session = echoSession(
+            #"while read -r line; do echo "$line" | sed 's/.*"id":\([0-9]*\).*/{"id":\1,"error":"x","refusal":{"message":"files need 3G","field":"disk"}}/'; done"#
+        )
+        await #expect {
+            _ = try await session.send(request)
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .conflict && error?.field == "disk" && error?.message == "files need 3G"
+        }
+    }
+
     @Test("a session that ends before answering fails its requests as lost, and the next request opens a new one")
     func lost() async throws {
         let session = echoSession("read -r line; exit 0")

@@ -19,7 +19,7 @@ actor FileTrackingAgent: HostAgent {
         files.insert(launch.machine.name.value)
         return nil
     }
-    func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
+    func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
         VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop0", filesystem: "xfs")
     }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }

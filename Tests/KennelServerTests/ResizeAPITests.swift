@@ -55,16 +55,59 @@ struct ResizeAPITests {
         }
     }
 
-    @Test("shrinking says why: the machine runs, or its filesystem is XFS")
+    @Test("shrinking an XFS disk says XFS cannot shrink, running or stopped")
     func shrink() async throws {
         try await withAPI { client, _ in
             _ = try await client.postForm("/api/v1/machines", web01)
             var response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "10G")])
-            #expect(try errorBody(response).message?.contains("runs") == true)
+            #expect(response.status == .conflict)
+            #expect(try errorBody(response).message?.contains("XFS") == true)
             _ = try await client.postForm("/api/v1/machines/web-01/stop", [])
             response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "10G"), ("allow_shrink", "1")])
             #expect(response.status == .conflict)
             #expect(try errorBody(response).message?.contains("XFS") == true)
+        }
+    }
+
+    @Test("an ext4 machine shrinks while stopped with allow_shrink=1; refused while it runs, without the flag, and below what its files need")
+    func ext4Shrink() async throws {
+        try await withAPI { client, plane in
+            let created = try await client.postForm("/api/v1/machines", web01 + [("filesystem", "ext4")])
+            #expect(try json(created)["filesystem"] as? String == "ext4")
+            var response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "10G"), ("allow_shrink", "1")])
+            #expect(response.status == .conflict)
+            #expect(try errorBody(response).message?.contains("stopped") == true)
+            _ = try await client.postForm("/api/v1/machines/web-01/stop", [])
+            response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "10G")])
+            #expect(response.status == .conflict)
+            #expect(try errorBody(response).message?.contains("allow_shrink=1") == true)
+
+            let fake = try #require(plane.runtime as? FakeHostRuntime)
+            await fake.setFilesNeed(.gibibytes(12), of: TestSite.value("web-01"))
+            response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "10G"), ("allow_shrink", "1")])
+            #expect(response.status == .conflict, "a refusal from the host is a 409, not a host failure")
+            let refusal = try errorBody(response)
+            #expect(refusal.field == "disk" && refusal.message?.contains("need at least 12G") == true)
+            #expect(try json(try await client.get("/api/v1/machines/web-01"))["disk"] as? String == "20G", "the old size is kept")
+
+            response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "14G"), ("allow_shrink", "1")])
+            #expect(response.status == .ok)
+            #expect(try json(response)["disk"] as? String == "14G")
+            #expect(await fake.resized[TestSite.value("web-01")] == ByteSize.gibibytes(14))
+            let operations = try json(try await client.get("/api/v1/operations?kind=resize"))
+            let steps = (operations["operations"] as? [[String: Any]])?.first?["steps"] as? [[String: Any]]
+            #expect(steps?.first?["name"] as? String == "shrink volume offline")
+        }
+    }
+
+    @Test("filesystem is xfs or ext4, named in the 422 otherwise")
+    func filesystemField() async throws {
+        try await withAPI { client, _ in
+            let response = try await client.postForm("/api/v1/machines", web01 + [("filesystem", "btrfs")])
+            #expect(response.status.code == 422)
+            #expect(try errorBody(response).field == "filesystem")
+            let xfs = try await client.postForm("/api/v1/machines", [("name", "web-02"), ("idc", "dc1")])
+            #expect(try json(xfs)["filesystem"] as? String == "xfs")
         }
     }
 
@@ -112,9 +155,11 @@ struct ResizeAPITests {
     @Test(
         "the grow/shrink decision table",
         arguments: [
-            (10, 10, "xfs", true, false, DiskResize.unchanged), (10, 20, "xfs", true, false, .grow), (10, 20, "ext4", false, false, .grow),
+            (10, 10, FilesystemKind.xfs, true, false, DiskResize.unchanged), (10, 20, .xfs, true, false, .grow),
+            (10, 20, .ext4, false, false, .grow), (10, 20, .ext4, true, false, .grow), (20, 10, .ext4, false, true, .shrink),
+            (20, 20, .ext4, false, true, .unchanged),
         ])
-    func decisions(current: UInt64, requested: UInt64, filesystem: String, running: Bool, allow: Bool, expected: DiskResize) {
+    func decisions(current: UInt64, requested: UInt64, filesystem: FilesystemKind, running: Bool, allow: Bool, expected: DiskResize) {
         #expect(
             DiskResize.decide(
                 from: .gibibytes(current), to: .gibibytes(requested), filesystem: filesystem, running: running, allowShrink: allow)
@@ -124,9 +169,9 @@ struct ResizeAPITests {
     @Test(
         "shrinks are refused for their own reasons",
         arguments: [
-            ("xfs", true, true, "runs"), ("ext4", true, true, "runs"), ("xfs", false, true, "XFS"), ("ext4", false, false, "allow_shrink=1"),
+            (FilesystemKind.xfs, true, true, "XFS"), (.ext4, true, true, "runs"), (.xfs, false, true, "XFS"), (.ext4, false, false, "allow_shrink=1"),
         ])
-    func shrinkReasons(filesystem: String, running: Bool, allow: Bool, reason: String) {
+    func shrinkReasons(filesystem: FilesystemKind, running: Bool, allow: Bool, reason: String) {
         let decision = DiskResize.decide(from: .gibibytes(20), to: .gibibytes(10), filesystem: filesystem, running: running, allowShrink: allow)
         guard case .refused(let text) = decision else {
             Issue.record("a shrink was allowed")

@@ -81,9 +81,16 @@ public actor FakeHostRuntime: HostRuntime {
     /// Disk sizes each resize gave, by machine.
     public private(set) var resized: [Hostname: ByteSize] = [:]
 
+    /// What each machine's files take: a shrink below it is refused as a real host does.
+    public private(set) var filesNeed: [Hostname: ByteSize] = [:]
+    public func setFilesNeed(_ size: ByteSize, of machine: Hostname) { filesNeed[machine] = size }
+
     public func resize(_ machine: Machine, on host: ComputeHost) async throws {
         calls.append("resize \(machine.name)@\(host.name)")
         if failingHosts.contains(host.name) { throw FakeHostError(message: "simulated resize failure on \(host.name)") }
+        if let need = filesNeed[machine.name], machine.spec.disk < need {
+            throw KennelError(.conflict, "the files of \(machine.name) need at least \(need); \(machine.spec.disk) cannot hold them", field: "disk")
+        }
         resized[machine.name] = machine.spec.disk
     }
 

@@ -19,6 +19,8 @@ struct MachineCreate: AsyncParsableCommand {
     @Option(help: "Memory, e.g. 4G (default 1G).", transform: parsed(ByteSize.self)) var memory: ByteSize?
     @Option(help: "Disk, e.g. 20G (default 10G).", transform: parsed(ByteSize.self)) var disk: ByteSize?
     @Option(help: "Image (default debian-12).", transform: parsed(ImageName.self)) var image: ImageName?
+    @Option(help: "Root filesystem: xfs (default; never shrinks) or ext4 (shrinks offline).", transform: parsed(FilesystemKind.self))
+    var filesystem: FilesystemKind?
     @Option(help: "Service (spread group).", transform: parsed(Label.self)) var service: Label?
     @Option(help: "Owner: a free label (person, cost centre).", transform: parsed(Label.self)) var owner: Label?
     @Option(help: "Team it belongs to (default: your only team).", transform: parsed(Hostname.self)) var team: Hostname?
@@ -41,7 +43,7 @@ struct MachineCreate: AsyncParsableCommand {
     /// The form fields this invocation sends, in a stable order.
     var form: [(String, String)] {
         let optional: [(String, (any CustomStringConvertible)?)] = [
-            ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("image", image),
+            ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("image", image), ("filesystem", filesystem),
             ("service", service), ("owner", owner), ("team", team), ("pool", pool), ("ip", ip), ("ingress", ingress), ("egress", egress),
             ("mac", mac), ("spread", spread), ("host_class", hostClass), ("host_labels", hostLabels),
         ]

@@ -44,14 +44,14 @@ struct MachineRestart: AsyncParsableCommand {
 
 struct MachineResize: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resize", abstract: "Grow a machine's disk online, or change its disk IO limits live.",
+        commandName: "resize", abstract: "Grow a machine's disk online, shrink a stopped ext4 one, or change its disk IO limits live.",
         discussion: "kennel machine resize web-01 --disk 40G    (or --disk +10G; 0 lifts an IO limit)")
 
     @OptionGroup var options: APIOptions
     @OptionGroup var operation: OperationOptions
     @Argument(help: "Machine name.", transform: parsed(Hostname.self)) var name: Hostname
     @Option(help: "New disk size (40G) or growth (+10G).", transform: parsed(DiskSizeChange.self)) var disk: DiskSizeChange?
-    @Flag(help: "Accept an offline shrink where the filesystem can shrink (XFS never can).") var allowShrink = false
+    @Flag(help: "Accept an offline shrink of a stopped machine's ext4 disk (XFS never shrinks).") var allowShrink = false
     @Option(help: "Read bytes per second, e.g. 50M.") var diskReadBps: String?
     @Option(help: "Write bytes per second, e.g. 20M.") var diskWriteBps: String?
     @Option(help: "Read operations per second.") var diskReadIops: String?

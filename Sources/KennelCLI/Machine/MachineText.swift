@@ -19,7 +19,7 @@ enum MachineText {
                 ("placement", "\(m.idc) / \(m.zone) / \(m.rack) / \(m.host)"),
                 ("address", "\(m.ip)/\(m.prefix) via \(m.gateway), VLAN \(m.vlan), pool \(m.pool)"),
                 ("mac", m.mac),
-                ("resources", "\(Counted.text(m.cpus, "CPU")), \(m.memory) memory, \(m.disk) disk"),
+                ("resources", "\(Counted.text(m.cpus, "CPU")), \(m.memory) memory, \(m.disk) disk (\(m.filesystem))"),
                 ("bandwidth", "in \(m.ingress ?? "unlimited"), out \(m.egress ?? "unlimited")"),
                 ("image", m.image), ("service", m.service ?? "-"), ("owner", m.owner ?? "-"),
                 ("ssh keys", "\(m.sshKeys.count)"),

@@ -130,7 +130,7 @@ struct UnreachableHostAgent: HostAgent {
     }
 
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? { throw refusal }
-    func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus { throw refusal }
+    func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus { throw refusal }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { throw refusal }
     func writeIdentity(_ launch: MachineLaunch) async throws { throw refusal }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }

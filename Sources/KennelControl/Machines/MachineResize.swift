@@ -23,7 +23,7 @@ extension MachineService {
                 var resized = machine
                 resized.spec = try request.spec(from: machine.spec)
                 let decision = DiskResize.decide(
-                    from: machine.spec.disk, to: resized.spec.disk, filesystem: "xfs", running: machine.state == .running,
+                    from: machine.spec.disk, to: resized.spec.disk, filesystem: machine.spec.filesystem, running: machine.state != .stopped,
                     allowShrink: request.allowShrink)
                 if case .refused(let reason) = decision {
                     throw KennelError(
@@ -47,23 +47,29 @@ extension MachineService {
         return await launcher.launch(.resize, id: operation, machine: name, ticket: ticket) { [self] in
             let host = try await host(named: after.host)
             let runtime = runtime
-            let steps = [LifecycleStep("resize volume", run: { try await runtime.resize(after, on: host) })]
+            let shrinking = after.spec.disk < before.spec.disk
+            let steps = [LifecycleStep(shrinking ? "shrink volume offline" : "resize volume", run: { try await runtime.resize(after, on: host) })]
             try await launcher.start(operation, steps: steps.count)
             let recorder = OperationRecorder(store: store, events: events, environment: environment, logger: logger)
             do {
                 try await StepPipeline(steps).run { event in await recorder.record(event, of: operation, machine: after) }
             } catch let failure as StepFailure {
                 logger.error("machine.resize-failed", metadata: ["machine": "\(name)", "operation": "\(operation)", "cause": "\(failure.cause)"])
+                // A refusal the host decided (a shrink below what the files need) is told as
+                // such; anything else is a host failure whose cause only admins see.
+                let refusal = (failure.cause as? KennelError).flatMap { $0.code == .conflict ? $0 : nil }
                 let reason =
-                    "resizing the volume of \(name) on host \(after.host) failed; its size and limits stay as they were (operation \(operation))"
+                    refusal.map { "the disk of \(name) stays \(before.spec.disk): \($0.message)" }
+                    ?? "resizing the volume of \(name) on host \(after.host) failed; its size and limits stay as they were (operation \(operation))"
+                let code = refusal?.code ?? .hostFailure
                 let finished = environment.now()
                 try await store.transaction { store in
                     try store.setSpec(before.spec, of: name)
                     try store.finishOperation(
-                        operation, state: .failed, failure: OperationFailure(code: .hostFailure, message: reason, cause: "\(failure.cause)"),
+                        operation, state: .failed, failure: OperationFailure(code: code, message: reason, cause: "\(failure.cause)"),
                         at: finished)
                 }
-                throw KennelError(.hostFailure, reason)
+                throw KennelError(code, reason, field: refusal?.field)
             }
             let finished = environment.now()
             try await store.transaction { store in try store.finishOperation(operation, state: .succeeded, failure: nil, at: finished) }

@@ -25,8 +25,9 @@ public protocol RootfsAgent: Sendable {
     /// Gives the machine its volume of `machine.spec.disk` from its image once, attaches
     /// and mounts it every time; nil for a machine made before volumes (a directory).
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus?
-    /// Grows the machine's volume and filesystem to `machine.spec.disk`, online.
-    func grow(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus
+    /// Brings the machine's volume and filesystem to `machine.spec.disk`: grown (online
+    /// while it runs) or, smaller, shrunk offline where its filesystem can.
+    func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus
     /// Removes the machine's volume and files from the host; no-op when gone.
     func remove(_ machine: Machine, volumes: VolumeConfig) async throws
     /// Removes the host's image templates of versions not in `keeping`; answers those removed.

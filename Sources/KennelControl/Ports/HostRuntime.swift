@@ -35,7 +35,8 @@ public protocol HostRuntime: Sendable {
     /// Asks the container to shut down, waits up to `timeout`, then stops it hard; no-op
     /// when it does not run.
     func stop(_ machine: Machine, on host: ComputeHost, timeout: Duration) async throws
-    /// Grows the machine's volume and filesystem to `machine.spec.disk` and applies its IO
+    /// Brings the machine's volume and filesystem to `machine.spec.disk` (grown online, or
+    /// shrunk offline while it is stopped where its filesystem can) and applies its IO
     /// limits, live while it runs (the next start keeps them).
     func resize(_ machine: Machine, on host: ComputeHost) async throws
     /// Removes the host's image templates of versions not in `keeping` (SHA-256s);

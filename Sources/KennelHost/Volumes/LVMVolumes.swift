@@ -4,12 +4,13 @@ import KennelModel
 
 /// Volumes as logical volumes of one volume group.
 ///
-/// Per image version one image LV (`kennel-image-SHA`), formatted XFS and filled once per
-/// host. With a thin pool, each machine's LV (`kennel-NAME`) is a thin snapshot of it
-/// (instant, sharing every block) extended to the machine's size; without one, a thick LV
-/// of the machine's size with the image LV copied in. Mounted at the machine's root
-/// filesystem path and grown with `lvextend` + `xfs_growfs`. Every command goes through
-/// argv; `lvs` answers JSON.
+/// Per image version and filesystem one image LV (`kennel-image-SHA`, `…-ext4`), formatted
+/// and filled once per host. With a thin pool, each machine's LV (`kennel-NAME`, tagged
+/// `kennel_fs_xfs` or `kennel_fs_ext4`) is a thin snapshot of it (instant, sharing every
+/// block) extended to the machine's size; without one, a thick LV of the machine's size
+/// with the image LV copied in. Mounted at the machine's root filesystem path, grown with
+/// `lvextend` + `xfs_growfs`/`resize2fs`; ext4 shrinks offline with `resize2fs` +
+/// `lvreduce`. Every command goes through argv; `lvs` answers JSON.
 public struct LVMVolumes: HostVolumes {
     private let volumeGroup: String
     private let thinPool: String?
@@ -25,35 +26,42 @@ public struct LVMVolumes: HostVolumes {
     }
 
     static func volumeName(of machine: Hostname) -> String { "kennel-\(machine)" }
-    static func imageName(of sha256: String) -> String { "kennel-image-\(sha256.prefix(32))" }
+    static func imageName(of sha256: String, _ kind: FilesystemKind) -> String {
+        "kennel-image-\(sha256.prefix(32))" + (kind == .xfs ? "" : "-\(kind)")
+    }
+    static func tag(_ kind: FilesystemKind) -> String { "kennel_fs_\(kind)" }
     private func path(_ volume: String) -> String { "\(volumeGroup)/\(volume)" }
     private func device(_ volume: String) -> String { "/dev/\(volumeGroup)/\(volume)" }
 
-    public func provision(_ machine: Hostname, from image: VolumeImage, size: ByteSize, mountedAt mountPoint: String) async throws
-        -> VolumeStatus
-    {
+    public func provision(
+        _ machine: Hostname, from image: VolumeImage, size: ByteSize, filesystem requested: FilesystemKind, mountedAt mountPoint: String
+    ) async throws -> VolumeStatus {
         let volume = Self.volumeName(of: machine)
         var clone: VolumeClone?
-        if try await logicalVolumes()[volume] == nil {
-            clone = try await create(volume, from: image, size: size)
+        var kind = requested
+        if let row = try await logicalVolumeRows().first(where: { $0.name == volume }) {
+            kind = row.filesystem
+        } else {
+            clone = try await create(volume, from: image, kind, size: size)
         }
         do {
             _ = try await runner.run("lvchange", ["--activate", "y", "--ignoreactivationskip", path(volume)])
-            try await filesystem.mount(device(volume), at: mountPoint)
-            try await filesystem.grow(mountedAt: mountPoint)
+            if clone != nil { try await filesystem.growUnmounted(device(volume), kind, freshClone: true) }
+            try await filesystem.mount(device(volume), kind, at: mountPoint)
+            if kind == .xfs { try await filesystem.grow(device(volume), kind, mountedAt: mountPoint) }
             guard let bytes = try await logicalVolumes()[volume] else {
                 throw KennelError(.hostFailure, "logical volume \(path(volume)) vanished while it was mounted")
             }
             return VolumeStatus(
-                sizeBytes: bytes, device: device(volume), filesystem: "xfs", clone: clone)
+                sizeBytes: bytes, device: device(volume), filesystem: kind.rawValue, clone: clone)
         } catch {
             if clone != nil { try? await remove(machine, mountedAt: mountPoint) }
             throw error
         }
     }
 
-    private func create(_ volume: String, from image: VolumeImage, size: ByteSize) async throws -> VolumeClone {
-        let template = try await ensureImage(image)
+    private func create(_ volume: String, from image: VolumeImage, _ kind: FilesystemKind, size: ByteSize) async throws -> VolumeClone {
+        let template = try await ensureImage(image, kind)
         guard let templateBytes = try await logicalVolumes()[template], size.bytes >= templateBytes else {
             throw KennelError(.invalidField, "disk \(size) is smaller than the image's filesystem", field: "disk")
         }
@@ -62,10 +70,12 @@ public struct LVMVolumes: HostVolumes {
         let method: CloneMethod
         if thinPool != nil {
             _ = try await runner.run(
-                "lvcreate", ["--quiet", "--snapshot", "--setactivationskip", "n", "--name", volume, path(template)])
+                "lvcreate",
+                ["--quiet", "--snapshot", "--setactivationskip", "n", "--addtag", Self.tag(kind), "--name", volume, path(template)])
             method = .snapshot
         } else {
-            _ = try await runner.run("lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--name", volume, volumeGroup])
+            _ = try await runner.run(
+                "lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--addtag", Self.tag(kind), "--name", volume, volumeGroup])
             method = .copy
         }
         let elapsed = clock.now - started
@@ -87,8 +97,8 @@ public struct LVMVolumes: HostVolumes {
 
     /// The image LV, made once: created under a private name, formatted, filled and
     /// renamed, so a half-filled image LV never carries the image's name.
-    private func ensureImage(_ image: VolumeImage) async throws -> String {
-        let name = Self.imageName(of: image.sha256)
+    private func ensureImage(_ image: VolumeImage, _ kind: FilesystemKind) async throws -> String {
+        let name = Self.imageName(of: image.sha256, kind)
         if try await logicalVolumes()[name] != nil { return name }
         let partial = "\(name)-partial"
         let size = try await filesystem.templateSize(of: image)
@@ -102,8 +112,8 @@ public struct LVMVolumes: HostVolumes {
             _ = try await runner.run("lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--name", partial, volumeGroup])
         }
         do {
-            try await filesystem.format(device(partial))
-            try await filesystem.fill(device(partial), from: image, scratch: "/run/kennel-\(partial)")
+            try await filesystem.format(device(partial), kind)
+            try await filesystem.fill(device(partial), kind, from: image, scratch: "/run/kennel-\(partial)")
             _ = try await runner.run("lvrename", ["--quiet", volumeGroup, partial, name])
         } catch {
             _ = try? await runner.run("lvremove", ["--quiet", "--yes", path(partial)])
@@ -112,25 +122,55 @@ public struct LVMVolumes: HostVolumes {
         return name
     }
 
-    public func grow(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
+    /// The machine's LV as `lvs` reports it.
+    private func row(of machine: Hostname) async throws -> LVSReport.Volume {
         let volume = Self.volumeName(of: machine)
-        guard let current = try await logicalVolumes()[volume] else {
+        guard let row = try await logicalVolumeRows().first(where: { $0.name == volume }) else {
             throw KennelError(.hostFailure, "machine \(machine) has no logical volume in \(volumeGroup)")
         }
-        guard size.bytes >= current else {
-            throw KennelError(.conflict, "the volume is \(ByteSize(bytes: current)); XFS cannot shrink to \(size)", field: "disk")
+        return row
+    }
+
+    public func grow(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
+        let row = try await row(of: machine)
+        guard size.bytes >= row.sizeBytes else {
+            throw KennelError(.conflict, "the volume is \(ByteSize(bytes: row.sizeBytes)); a grow cannot make it \(size)", field: "disk")
         }
-        if size.bytes > current {
-            _ = try await runner.run("lvextend", ["--quiet", "--size", "\(size.bytes)b", path(volume)])
+        if size.bytes > row.sizeBytes {
+            _ = try await runner.run("lvextend", ["--quiet", "--size", "\(size.bytes)b", path(row.name)])
         }
-        if try await filesystem.isMounted(mountPoint) { try await filesystem.grow(mountedAt: mountPoint) }
-        return VolumeStatus(sizeBytes: try await logicalVolumes()[volume] ?? size.bytes, device: device(volume), filesystem: "xfs")
+        if try await filesystem.isMounted(mountPoint) {
+            try await filesystem.grow(device(row.name), row.filesystem, mountedAt: mountPoint)
+        } else {
+            try await filesystem.growUnmounted(device(row.name), row.filesystem, freshClone: false)
+        }
+        return VolumeStatus(
+            sizeBytes: try await logicalVolumes()[row.name] ?? size.bytes, device: device(row.name), filesystem: row.filesystem.rawValue)
+    }
+
+    public func shrink(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
+        let row = try await row(of: machine)
+        let kind = row.filesystem
+        guard kind.canShrink else { throw KennelError(.conflict, "the volume of \(machine) is \(kind), which cannot shrink", field: "disk") }
+        guard size.bytes < row.sizeBytes else { return try await grow(machine, to: size, mountedAt: mountPoint) }
+        let wasMounted = try await filesystem.isMounted(mountPoint)
+        try await filesystem.unmount(mountPoint)
+        do {
+            try await filesystem.shrink(device(row.name), to: size, machine: machine)
+        } catch {
+            if wasMounted { try? await filesystem.mount(device(row.name), kind, at: mountPoint) }
+            throw error
+        }
+        _ = try await runner.run("lvreduce", ["--quiet", "--yes", "--force", "--size", "\(size.bytes)b", path(row.name)])
+        try await filesystem.verify(device(row.name))
+        if wasMounted { try await filesystem.mount(device(row.name), kind, at: mountPoint) }
+        return VolumeStatus(sizeBytes: try await logicalVolumes()[row.name] ?? size.bytes, device: device(row.name), filesystem: kind.rawValue)
     }
 
     public func status(of machine: Hostname) async throws -> VolumeStatus? {
         let volume = Self.volumeName(of: machine)
-        guard let bytes = try await logicalVolumes()[volume] else { return nil }
-        return VolumeStatus(sizeBytes: bytes, device: device(volume), filesystem: "xfs")
+        guard let row = try await logicalVolumeRows().first(where: { $0.name == volume }) else { return nil }
+        return VolumeStatus(sizeBytes: row.sizeBytes, device: device(volume), filesystem: row.filesystem.rawValue)
     }
 
     public func remove(_ machine: Hostname, mountedAt mountPoint: String) async throws {
@@ -145,10 +185,13 @@ public struct LVMVolumes: HostVolumes {
         let origins = Set(volumes.compactMap(\.origin))
         var removed: [String] = []
         for row in volumes where row.name.hasPrefix("kennel-image-") && !row.name.hasSuffix("-partial") {
-            let version = String(row.name.dropFirst("kennel-image-".count))
+            var version = String(row.name.dropFirst("kennel-image-".count))
+            if let kind = FilesystemKind.allCases.first(where: { version.hasSuffix("-\($0)") }) {
+                version = String(version.dropLast(kind.rawValue.count + 1))
+            }
             guard !keeping.contains(where: { $0.hasPrefix(version) }), !origins.contains(row.name) else { continue }
             _ = try await runner.run("lvremove", ["--quiet", "--yes", path(row.name)])
-            removed.append(version)
+            if removed.last != version { removed.append(version) }
         }
         return removed
     }
@@ -160,7 +203,7 @@ public struct LVMVolumes: HostVolumes {
 
     private func logicalVolumeRows() async throws -> [LVSReport.Volume] {
         let output = try await runner.run(
-            "lvs", ["--reportformat", "json", "--units", "b", "--nosuffix", "--options", "lv_name,lv_size,origin", volumeGroup])
+            "lvs", ["--reportformat", "json", "--units", "b", "--nosuffix", "--options", "lv_name,lv_size,origin,lv_tags", volumeGroup])
         return try LVSReport.volumes(in: output)
     }
 }
@@ -172,6 +215,13 @@ enum LVSReport {
         let name: String
         let sizeBytes: UInt64
         let origin: String?
+        var tags: [String] = []
+
+        /// The filesystem its `kennel_fs_…` tag names; XFS when untagged (volumes made
+        /// before ext4 existed).
+        var filesystem: FilesystemKind {
+            FilesystemKind.allCases.first { tags.contains(LVMVolumes.tag($0)) } ?? .xfs
+        }
     }
 
     private struct Document: Decodable {
@@ -186,10 +236,12 @@ enum LVSReport {
         let name: String
         let size: String
         let origin: String?
+        let tags: String?
 
         enum CodingKeys: String, CodingKey {
             case name = "lv_name"
             case size = "lv_size"
+            case tags = "lv_tags"
             case origin
         }
     }
@@ -203,7 +255,9 @@ enum LVSReport {
         }
         return document.report.flatMap { $0.lv ?? [] }.compactMap { row in
             guard let size = UInt64(row.size.trimmingCharacters(in: .whitespaces)) else { return nil }
-            return Volume(name: row.name, sizeBytes: size, origin: row.origin.flatMap { $0.isEmpty ? nil : $0 })
+            return Volume(
+                name: row.name, sizeBytes: size, origin: row.origin.flatMap { $0.isEmpty ? nil : $0 },
+                tags: (row.tags ?? "").split(separator: ",").map(String.init))
         }
     }
 }

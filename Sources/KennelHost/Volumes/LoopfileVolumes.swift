@@ -2,13 +2,15 @@ import Foundation
 import KennelControl
 import KennelModel
 
-/// Volumes as XFS image files in one directory, attached as loop devices.
+/// Volumes as filesystem image files in one directory, attached as loop devices.
 ///
-/// Per image version one template (`images/SHA256.xfs`), formatted and filled once per
-/// host; per machine a `cp --reflink=always` clone of it (`NAME.xfs`, copy-on-write and
-/// instant on an XFS-with-reflink or btrfs directory; a plain copy elsewhere, reported as
-/// `copy`), extended with `truncate`, attached with `losetup`, mounted, and grown with
-/// `xfs_growfs`. The file's length is the machine's quota.
+/// Per image version and filesystem one template (`images/SHA256.xfs` or `.ext4`),
+/// formatted and filled once per host; per machine a `cp --reflink=always` clone of it
+/// (`NAME.xfs` or `NAME.ext4`: the suffix names the filesystem; copy-on-write and instant
+/// on an XFS-with-reflink or btrfs directory; a plain copy elsewhere, reported as `copy`),
+/// extended with `truncate`, attached with `losetup`, mounted, and grown (`xfs_growfs`,
+/// `resize2fs`). An ext4 volume shrinks offline: `e2fsck`, `resize2fs`, `truncate`,
+/// `e2fsck -n`. The file's length is the machine's quota.
 public struct LoopfileVolumes: HostVolumes {
     private let directory: String
     private let runner: any CommandRunner
@@ -21,23 +23,29 @@ public struct LoopfileVolumes: HostVolumes {
         filesystem = VolumeFilesystem(runner: runner)
     }
 
-    func file(of machine: Hostname) -> String { "\(directory)/\(machine).xfs" }
-    func template(of sha256: String) -> String { "\(directory)/images/\(sha256).xfs" }
+    func file(of machine: Hostname, _ kind: FilesystemKind) -> String { "\(directory)/\(machine).\(kind)" }
+    func template(of sha256: String, _ kind: FilesystemKind) -> String { "\(directory)/images/\(sha256).\(kind)" }
 
-    public func provision(_ machine: Hostname, from image: VolumeImage, size: ByteSize, mountedAt mountPoint: String) async throws
-        -> VolumeStatus
-    {
-        let file = file(of: machine)
+    /// The machine's volume file and its filesystem, nil when it has none.
+    private func existing(_ machine: Hostname) -> (file: String, kind: FilesystemKind)? {
+        FilesystemKind.allCases.lazy.map { (self.file(of: machine, $0), $0) }.first { FileManager.default.fileExists(atPath: $0.0) }
+    }
+
+    public func provision(
+        _ machine: Hostname, from image: VolumeImage, size: ByteSize, filesystem kind: FilesystemKind, mountedAt mountPoint: String
+    ) async throws -> VolumeStatus {
         var clone: VolumeClone?
+        let (file, kind) = existing(machine) ?? (file(of: machine, kind), kind)
         if !FileManager.default.fileExists(atPath: file) {
-            clone = try await create(file, from: image, size: size)
+            clone = try await create(file, from: image, kind, size: size)
         }
         do {
             let device = try await attach(file)
-            try await filesystem.mount(device, at: mountPoint)
-            try await filesystem.grow(mountedAt: mountPoint)
+            if clone != nil { try await filesystem.growUnmounted(device, kind, freshClone: true) }
+            try await filesystem.mount(device, kind, at: mountPoint)
+            if kind == .xfs { try await filesystem.grow(device, kind, mountedAt: mountPoint) }
             return VolumeStatus(
-                sizeBytes: try fileSize(file), device: device, filesystem: "xfs", clone: clone)
+                sizeBytes: try fileSize(file), device: device, filesystem: kind.rawValue, clone: clone)
         } catch {
             // A volume made by this call goes again; an existing one keeps its data.
             if clone != nil { try? await remove(machine, mountedAt: mountPoint) }
@@ -47,8 +55,8 @@ public struct LoopfileVolumes: HostVolumes {
 
     /// Clones the template under a private name, sizes it, and renames it into place: a
     /// volume file under its own name is always whole.
-    private func create(_ file: String, from image: VolumeImage, size: ByteSize) async throws -> VolumeClone {
-        let template = try await ensureTemplate(image)
+    private func create(_ file: String, from image: VolumeImage, _ kind: FilesystemKind, size: ByteSize) async throws -> VolumeClone {
+        let template = try await ensureTemplate(image, kind)
         let templateBytes = try fileSize(template)
         guard size.bytes >= templateBytes else {
             throw KennelError(
@@ -78,16 +86,16 @@ public struct LoopfileVolumes: HostVolumes {
 
     /// The image's template, made once: formatted, filled and renamed into place, so a
     /// concurrent provision never clones half a template.
-    private func ensureTemplate(_ image: VolumeImage) async throws -> String {
-        let template = template(of: image.sha256)
+    private func ensureTemplate(_ image: VolumeImage, _ kind: FilesystemKind) async throws -> String {
+        let template = template(of: image.sha256, kind)
         if FileManager.default.fileExists(atPath: template) { return template }
         try FileManager.default.createDirectory(atPath: "\(directory)/images", withIntermediateDirectories: true)
         let partial = "\(template).partial-\(UUID().uuidString)"
         do {
             let size = try await filesystem.templateSize(of: image)
             _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
-            try await filesystem.format(partial)
-            try await filesystem.fill(partial, from: image, scratch: partial)
+            try await filesystem.format(partial, kind)
+            try await filesystem.fill(partial, kind, from: image, scratch: partial)
             try FileManager.default.moveItem(atPath: partial, toPath: template)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
@@ -113,33 +121,58 @@ public struct LoopfileVolumes: HostVolumes {
     }
 
     public func grow(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
-        let file = file(of: machine)
-        guard FileManager.default.fileExists(atPath: file) else {
+        guard let (file, kind) = existing(machine) else {
             throw KennelError(.hostFailure, "machine \(machine) has no volume on this host")
         }
         let current = try fileSize(file)
         guard size.bytes >= current else {
-            throw KennelError(.conflict, "the volume is \(ByteSize(bytes: current)); XFS cannot shrink to \(size)", field: "disk")
+            throw KennelError(.conflict, "the volume is \(ByteSize(bytes: current)); a grow cannot make it \(size)", field: "disk")
         }
         if size.bytes > current {
             _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", file])
         }
         let device = try await attach(file)
         _ = try await runner.run("losetup", ["--set-capacity", device])
-        if try await filesystem.isMounted(mountPoint) { try await filesystem.grow(mountedAt: mountPoint) }
-        return VolumeStatus(sizeBytes: try fileSize(file), device: device, filesystem: "xfs")
+        if try await filesystem.isMounted(mountPoint) {
+            try await filesystem.grow(device, kind, mountedAt: mountPoint)
+        } else {
+            try await filesystem.growUnmounted(device, kind, freshClone: false)
+        }
+        return VolumeStatus(sizeBytes: try fileSize(file), device: device, filesystem: kind.rawValue)
+    }
+
+    public func shrink(_ machine: Hostname, to size: ByteSize, mountedAt mountPoint: String) async throws -> VolumeStatus {
+        guard let (file, kind) = existing(machine) else {
+            throw KennelError(.hostFailure, "machine \(machine) has no volume on this host")
+        }
+        guard kind.canShrink else { throw KennelError(.conflict, "the volume of \(machine) is \(kind), which cannot shrink", field: "disk") }
+        let current = try fileSize(file)
+        guard size.bytes < current else { return try await grow(machine, to: size, mountedAt: mountPoint) }
+        let wasMounted = try await filesystem.isMounted(mountPoint)
+        try await filesystem.unmount(mountPoint)
+        let device = try await attach(file)
+        do {
+            try await filesystem.shrink(device, to: size, machine: machine)
+        } catch {
+            if wasMounted { try? await filesystem.mount(device, kind, at: mountPoint) }
+            throw error
+        }
+        // From here the filesystem fits in `size`: cut the file, tell the loop device, check.
+        _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", file])
+        _ = try await runner.run("losetup", ["--set-capacity", device])
+        try await filesystem.verify(device)
+        if wasMounted { try await filesystem.mount(device, kind, at: mountPoint) }
+        return VolumeStatus(sizeBytes: try fileSize(file), device: device, filesystem: kind.rawValue)
     }
 
     public func status(of machine: Hostname) async throws -> VolumeStatus? {
-        let file = file(of: machine)
-        guard FileManager.default.fileExists(atPath: file) else { return nil }
-        return VolumeStatus(sizeBytes: try fileSize(file), device: try await devices(of: file).first ?? "", filesystem: "xfs")
+        guard let (file, kind) = existing(machine) else { return nil }
+        return VolumeStatus(sizeBytes: try fileSize(file), device: try await devices(of: file).first ?? "", filesystem: kind.rawValue)
     }
 
     public func remove(_ machine: Hostname, mountedAt mountPoint: String) async throws {
-        let file = file(of: machine)
         try await filesystem.unmount(mountPoint)
-        guard FileManager.default.fileExists(atPath: file) else { return }
+        guard let (file, _) = existing(machine) else { return }
         for device in try await devices(of: file) {
             _ = try await runner.run("losetup", ["--detach", device])
         }
@@ -150,13 +183,14 @@ public struct LoopfileVolumes: HostVolumes {
         let folder = "\(directory)/images"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
-        for name in names.sorted() where name.hasSuffix(".xfs") {
-            let version = String(name.dropLast(4))
+        for name in names.sorted() {
+            guard let kind = FilesystemKind.allCases.first(where: { name.hasSuffix(".\($0)") }) else { continue }
+            let version = String(name.dropLast(kind.rawValue.count + 1))
             guard !keeping.contains(version) else { continue }
             // Clones share blocks with the template by reflink, not by reference: removing
             // it frees only what no clone shares.
             try FileManager.default.removeItem(atPath: "\(folder)/\(name)")
-            removed.append(version)
+            if removed.last != version { removed.append(version) }
         }
         return removed
     }

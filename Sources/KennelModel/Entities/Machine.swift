@@ -28,11 +28,14 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     public var egress: Bandwidth?
     /// Throttles on the root volume.
     public var diskIO: DiskIOLimits
+    /// The filesystem on the root volume.
+    public var filesystem: FilesystemKind
 
     /// Creates a spec.
     public init(
         cpus: CPUCount, memory: ByteSize, disk: ByteSize, image: ImageName,
-        ingress: Bandwidth? = nil, egress: Bandwidth? = nil, diskIO: DiskIOLimits = DiskIOLimits()
+        ingress: Bandwidth? = nil, egress: Bandwidth? = nil, diskIO: DiskIOLimits = DiskIOLimits(),
+        filesystem: FilesystemKind = .xfs
     ) {
         self.cpus = cpus
         self.memory = memory
@@ -41,6 +44,7 @@ public struct MachineSpec: Hashable, Sendable, Codable {
         self.ingress = ingress
         self.egress = egress
         self.diskIO = diskIO
+        self.filesystem = filesystem
     }
 
     /// What placement must reserve on a host for this spec.

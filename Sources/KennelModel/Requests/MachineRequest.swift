@@ -33,7 +33,7 @@ public struct MachineRequest: Sendable, Equatable {
     public static let fieldNames: Set<String> = [
         "name", "idc", "zone", "cpus", "memory", "disk", "image",
         "service", "owner", "team", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
-        "disk_read_bps", "disk_write_bps", "disk_read_iops", "disk_write_iops",
+        "disk_read_bps", "disk_write_bps", "disk_read_iops", "disk_write_iops", "filesystem",
     ]
 
     /// The fields a create request may give more than once.
@@ -94,7 +94,8 @@ public struct MachineRequest: Sendable, Equatable {
             image: try fields.value("image", default: Defaults.image),
             ingress: try Self.rate(fields, "ingress"),
             egress: try Self.rate(fields, "egress"),
-            diskIO: try DiskIOLimits().applying(fields)
+            diskIO: try DiskIOLimits().applying(fields),
+            filesystem: try fields.value("filesystem", default: FilesystemKind.xfs)
         )
         service = try fields.optional("service")
         owner = try fields.optional("owner")

@@ -39,23 +39,24 @@ public struct ResizeRequest: Sendable {
 public enum DiskResize: Equatable, Sendable {
     /// Same size: only IO limits change, if any.
     case unchanged
-    /// Grow the volume and its filesystem, online.
+    /// Grow the volume and its filesystem (online when the machine runs).
     case grow
+    /// Shrink the filesystem and then the volume, offline (ext4 only).
+    case shrink
     /// Refused, with the reason as the 409 says it.
     case refused(String)
 
     /// The decision for going from `current` to `requested` on a `filesystem`, with the
-    /// machine running or not. XFS never shrinks; ext4 shrinks only offline, with
-    /// `allow_shrink=1`, and only where the volume driver does it (none does yet: Kennel
-    /// makes XFS volumes).
+    /// machine running or not: XFS never shrinks; ext4 shrinks only while stopped and
+    /// only with `allow_shrink=1`.
     public static func decide(
-        from current: ByteSize, to requested: ByteSize, filesystem: String, running: Bool, allowShrink: Bool
+        from current: ByteSize, to requested: ByteSize, filesystem: FilesystemKind, running: Bool, allowShrink: Bool
     ) -> DiskResize {
         if requested == current { return .unchanged }
         if requested > current { return .grow }
-        if running { return .refused("the machine runs: a disk shrinks only while it is stopped, and only where its filesystem can shrink") }
-        if filesystem == "xfs" { return .refused("its filesystem is XFS, which cannot shrink; \(current) is the smallest it can be") }
-        if !allowShrink { return .refused("shrinking \(filesystem) needs allow_shrink=1 (e2fsck and resize2fs run offline)") }
-        return .refused("no volume driver of Kennel shrinks \(filesystem) volumes yet")
+        if filesystem == .xfs { return .refused("its filesystem is XFS, which cannot shrink; \(current) is the smallest it can be") }
+        if running { return .refused("the machine runs: an ext4 disk shrinks only while the machine is stopped") }
+        if !allowShrink { return .refused("shrinking ext4 needs allow_shrink=1 (e2fsck and resize2fs run offline)") }
+        return .shrink
     }
 }
