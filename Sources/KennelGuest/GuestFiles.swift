@@ -62,8 +62,8 @@ public enum GuestFiles {
             GuestFile(
                 path: "/etc/network/interfaces",
                 contents: """
-                    # Written by Kennel: this machine's address for life. Applied at every start
-                    # by /usr/local/sbin/kennel-network (run by kennel-init and supervisord).
+                    # Written by Kennel: this machine's address for life. The host sets it on eth0
+                    # at every start; the machine cannot change it (no CAP_NET_ADMIN).
                     auto lo
                     iface lo inet loopback
 

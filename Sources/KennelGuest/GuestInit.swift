@@ -1,11 +1,15 @@
 /// How a machine boots: Kennel's own small scripts, written into every machine at every
 /// start (like the identity files), so machines of any image version boot the same way.
 ///
-/// `kennel-init` is the container's PID 1: it applies the static address, starts sshd at
-/// once (Python supervisord needs about a second to start, and a machine counts as up
+/// `kennel-init` is the container's PID 1: it starts sshd at once (Python supervisord needs about a second to start, and a machine counts as up
 /// when sshd answers), then becomes supervisord. supervisord's `sshd` program
 /// (`kennel-sshd`) stands for that first sshd while it lives and, when it dies, exits so
 /// that supervisord starts sshd itself: sshd stays supervised and restarted.
+///
+/// The address, the default route and the MAC are the host's: libvirt sets them on the
+/// container's `eth0` before init starts, and the machine runs without CAP_NET_ADMIN, so
+/// nothing inside can change them. `kennel-network` only reports them, for images whose
+/// supervisord still runs it.
 public enum GuestInit {
     /// The init libvirt starts.
     public static let path = "/usr/local/sbin/kennel-init"
@@ -19,9 +23,9 @@ public enum GuestInit {
 
     static let initScript = """
         #!/bin/sh
-        # Written by Kennel at every start: PID 1 of this machine. Applies the address, starts
-        # sshd before supervisord (whose sshd program then watches it), and becomes supervisord.
-        /usr/local/sbin/kennel-network || echo "kennel-init: the network script failed" >&2
+        # Written by Kennel at every start: PID 1 of this machine. Starts sshd before
+        # supervisord (whose sshd program then watches it) and becomes supervisord. The
+        # address, route and MAC were set by the host before this ran.
         mkdir -p /run/sshd
         /usr/sbin/sshd -o PidFile=/run/sshd.pid || echo "kennel-init: sshd did not start; supervisord will start it" >&2
         exec /usr/bin/supervisord --nodaemon --configuration /etc/supervisor/supervisord.conf
@@ -50,19 +54,15 @@ public enum GuestInit {
 
     static let networkScript = """
         #!/bin/sh
-        # Written by Kennel at every start: applies the address in /etc/kennel/network.env
-        # without dropping it first (sshd may already serve on it) and removes any other.
-        set -eu
+        # Written by Kennel at every start. The host sets this machine's address, default
+        # route and MAC (libvirt, before init starts) and the machine cannot change them (it
+        # runs without CAP_NET_ADMIN): this only says what they are, and whether they match
+        # /etc/kennel/network.env.
         . /etc/kennel/network.env
-        ip link set dev "$INTERFACE" up
-        ip address replace "$ADDRESS" dev "$INTERFACE"
-        for other in $(ip -4 -o address show dev "$INTERFACE" scope global | awk '{print $4}'); do
-            [ "$other" = "$ADDRESS" ] || ip address del "$other" dev "$INTERFACE"
-        done
-        # One default route, through the gateway (libvirt sets one too; two would be one too many).
-        if [ "$(ip route show default | wc -l)" != 1 ] || ! ip route show default | grep -q "^default via $GATEWAY dev $INTERFACE"; then
-            while ip route del default 2>/dev/null; do :; done
-            ip route add default via "$GATEWAY" dev "$INTERFACE"
+        if ip -4 -o address show dev "$INTERFACE" | grep -q " $ADDRESS "; then
+            echo "kennel-network: $INTERFACE has $ADDRESS (set by the host)"
+        else
+            echo "kennel-network: $INTERFACE lacks $ADDRESS; the host sets it at start" >&2
         fi
 
         """

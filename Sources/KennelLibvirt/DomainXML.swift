@@ -19,6 +19,10 @@ public enum DomainXML {
                 <type>exe</type>
                 <init>\(escape(d.initPath))</init>
             \(initArguments)  </os>
+              <features>
+                <capabilities policy='default'>
+            \(capabilityElements)    </capabilities>
+              </features>
               <on_poweroff>destroy</on_poweroff>
               <on_reboot>restart</on_reboot>
               <on_crash>restart</on_crash>
@@ -42,6 +46,16 @@ public enum DomainXML {
             </domain>
 
             """
+    }
+
+    /// Capabilities root in a machine runs without, beyond libvirt's default drops: with
+    /// `net_admin` off the guest cannot change its address, MAC, routes or qdiscs (the host
+    /// sets them: `<ip>`, `<route>`, `<mac>`); `sys_module`, `sys_rawio` and `sys_time`
+    /// would reach the host's kernel, devices and clock.
+    public static let droppedCapabilities = ["net_admin", "sys_module", "sys_rawio", "sys_time"]
+
+    private static var capabilityElements: String {
+        Self.droppedCapabilities.map { "      <\($0) state='off'/>\n" }.joined()
     }
 
     /// `<blkiotune>` throttles on the volume's block device; nothing when it has none or

@@ -111,4 +111,14 @@ struct GuestInitTests {
         #expect(lines.firstIndex { $0.hasPrefix("/usr/sbin/sshd") }! < lines.firstIndex { $0.hasPrefix("exec /usr/bin/supervisord") }!)
         #expect(lines.last?.hasPrefix("exec /usr/bin/supervisord --nodaemon") == true)
     }
+
+    @Test("nothing inside changes the network: the host sets it, and the scripts never run ip to change an address or route")
+    func noNetworkChanges() {
+        for file in GuestInit.files {
+            for verb in ["ip address replace", "ip address add", "ip address del", "ip route add", "ip route del", "ip link set"] {
+                #expect(!file.contents.contains(verb), "\(file.path) runs \(verb)")
+            }
+        }
+        #expect(!GuestInit.initScript.contains("kennel-network"))
+    }
 }

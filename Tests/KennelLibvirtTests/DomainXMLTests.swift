@@ -21,6 +21,14 @@ struct DomainXMLTests {
             <type>exe</type>
             <init>/usr/local/sbin/kennel-init</init>
           </os>
+          <features>
+            <capabilities policy='default'>
+              <net_admin state='off'/>
+              <sys_module state='off'/>
+              <sys_rawio state='off'/>
+              <sys_time state='off'/>
+            </capabilities>
+          </features>
           <on_poweroff>destroy</on_poweroff>
           <on_reboot>restart</on_reboot>
           <on_crash>restart</on_crash>
@@ -52,6 +60,14 @@ struct DomainXMLTests {
     @Test("a machine renders to the golden XML")
     func goldenXML() throws {
         #expect(DomainXML.render(try definition()) == golden)
+    }
+
+    @Test("machines run without CAP_NET_ADMIN, so the guest cannot change what the host set")
+    func capabilities() throws {
+        let xml = DomainXML.render(try definition())
+        #expect(xml.contains("<capabilities policy='default'>") && xml.contains("<net_admin state='off'/>"))
+        #expect(DomainXML.droppedCapabilities.contains("net_admin"))
+        #expect(!DomainXML.droppedCapabilities.contains("net_raw"), "ping needs CAP_NET_RAW")
     }
 
     @Test("CPU shares and quota scale with the CPU count")
