@@ -46,6 +46,10 @@ public struct NodeHostAgent: HostAgent {
             .rootfs(.resize(machine: machine.name, volumes: volumes, sizeBytes: machine.spec.disk.bytes)), answering: VolumeStatus.self)
     }
 
+    public func volume(of machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus? {
+        try await channel.call(.rootfs(.volume(machine: machine.name, volumes: volumes)), answering: VolumeStatus?.self)
+    }
+
     public func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] {
         try await channel.call(.rootfs(.pruneImages(volumes: volumes, keeping: keeping.sorted())), answering: [String].self)
     }

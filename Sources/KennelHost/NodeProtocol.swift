@@ -26,6 +26,8 @@ public enum RootfsRequest: Sendable, Equatable, Codable {
     /// Bring a machine's volume and filesystem to `sizeBytes`: grown (online when mounted),
     /// or shrunk offline where its filesystem can (answers `VolumeStatus`).
     case resize(machine: Hostname, volumes: VolumeConfig, sizeBytes: UInt64)
+    /// A machine's volume as it is (answers `VolumeStatus?`, nil when it has none).
+    case volume(machine: Hostname, volumes: VolumeConfig)
     /// Remove a machine's volume and files (answers `Done`).
     case remove(machine: Hostname, volumes: VolumeConfig)
     /// Remove the image templates of versions not in `keeping` (answers `[String]`, the

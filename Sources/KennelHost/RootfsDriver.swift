@@ -47,6 +47,8 @@ struct RootfsDriver: Sendable {
                 ? try await volumes.shrink(machine, to: ByteSize(bytes: size), mountedAt: mountPoint)
                 : try await volumes.grow(machine, to: ByteSize(bytes: size), mountedAt: mountPoint)
             return try NodeReply.encode(status)
+        case .volume(let machine, let config):
+            return try NodeReply.encode(try await volumeDriver(config, runner).status(of: machine))
         case .remove(let machine, let config):
             try await volumeDriver(config, runner).remove(machine, mountedAt: paths.rootfs(of: machine))
             try MachineFolder(paths: paths).remove(machine)

@@ -7,6 +7,10 @@ public struct DomainDefinition: Sendable, Equatable {
     public var name: String
     public var uuid: UUID
     public var memoryKiB: UInt64
+    /// The memory soft limit, KiB; nil for none.
+    public var memorySoftKiB: UInt64?
+    /// The limit of memory plus swap, KiB (`memory` + `swap`); nil when swap is not limited.
+    public var swapHardKiB: UInt64?
     public var vcpus: Int
     /// Relative CPU weight under contention (`cpu.shares`), 1024 per CPU.
     public var cpuShares: Int
@@ -40,6 +44,8 @@ public struct DomainDefinition: Sendable, Equatable {
         name = machine.name.value
         uuid = machine.uuid
         memoryKiB = machine.spec.memory.kibibytes
+        memorySoftKiB = machine.spec.memoryLimits.soft?.kibibytes
+        swapHardKiB = machine.spec.memoryLimits.swap.map { machine.spec.memory.kibibytes + $0.kibibytes }
         vcpus = cpus
         cpuShares = 1024 * cpus
         cpuPeriod = 100_000

@@ -15,7 +15,7 @@ public enum DomainXML {
                 <period>\(d.cpuPeriod)</period>
                 <quota>\(d.cpuQuota)</quota>
               </cputune>
-            \(blockIOTune(d))  <os>
+            \(memoryTune(d))\(blockIOTune(d))  <os>
                 <type>exe</type>
                 <init>\(escape(d.initPath))</init>
             \(initArguments)  </os>
@@ -56,6 +56,19 @@ public enum DomainXML {
 
     private static var capabilityElements: String {
         Self.droppedCapabilities.map { "      <\($0) state='off'/>\n" }.joined()
+    }
+
+    /// `<memtune>` with the hard limit when a soft limit or a swap limit is set; nothing
+    /// otherwise (`<memory>` is the hard limit then).
+    private static func memoryTune(_ d: DomainDefinition) -> String {
+        guard d.memorySoftKiB != nil || d.swapHardKiB != nil else { return "" }
+        let limits = [("hard_limit", Optional(d.memoryKiB)), ("soft_limit", d.memorySoftKiB), ("swap_hard_limit", d.swapHardKiB)]
+        let elements = limits.compactMap { name, value in value.map { "    <\(name) unit='KiB'>\($0)</\(name)>\n" } }.joined()
+        return """
+              <memtune>
+            \(elements)  </memtune>
+
+            """
     }
 
     /// `<blkiotune>` throttles on the volume's block device; nothing when it has none or

@@ -159,6 +159,43 @@ public final class LibvirtDomain: @unchecked Sendable {
         }
     }
 
+    /// Changes the running domain's CPU weight and cap (`cpu.shares`, the CFS period and
+    /// quota in µs) through its cpu cgroup.
+    public func setCPULimits(shares: UInt64, period: UInt64, quota: Int64) async throws {
+        try await call { domain in
+            var params: virTypedParameterPtr?
+            var count: Int32 = 0
+            var capacity: Int32 = 0
+            defer { virTypedParamsFree(params, count) }
+            guard virTypedParamsAddULLong(&params, &count, &capacity, VIR_DOMAIN_SCHEDULER_CPU_SHARES, shares) == 0,
+                virTypedParamsAddULLong(&params, &count, &capacity, VIR_DOMAIN_SCHEDULER_VCPU_PERIOD, period) == 0,
+                virTypedParamsAddLLong(&params, &count, &capacity, VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, quota) == 0
+            else { throw LibvirtError.last(or: "building CPU parameters failed") }
+            guard virDomainSetSchedulerParametersFlags(domain, params, count, UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)) == 0 else {
+                throw LibvirtError.last(or: "setting CPU limits failed")
+            }
+        }
+    }
+
+    /// Changes the running domain's memory limits through its memory cgroup, in KiB: the
+    /// hard limit, the soft limit and the limit of memory plus swap (nil lifts the last two).
+    public func setMemoryLimits(hardKiB: UInt64, softKiB: UInt64?, swapHardKiB: UInt64?) async throws {
+        try await call { domain in
+            var params: virTypedParameterPtr?
+            var count: Int32 = 0
+            var capacity: Int32 = 0
+            defer { virTypedParamsFree(params, count) }
+            let unlimited = UInt64(VIR_DOMAIN_MEMORY_PARAM_UNLIMITED)
+            guard virTypedParamsAddULLong(&params, &count, &capacity, VIR_DOMAIN_MEMORY_HARD_LIMIT, hardKiB) == 0,
+                virTypedParamsAddULLong(&params, &count, &capacity, VIR_DOMAIN_MEMORY_SOFT_LIMIT, softKiB ?? unlimited) == 0,
+                virTypedParamsAddULLong(&params, &count, &capacity, VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT, swapHardKiB ?? unlimited) == 0
+            else { throw LibvirtError.last(or: "building memory parameters failed") }
+            guard virDomainSetMemoryParameters(domain, params, count, UInt32(VIR_DOMAIN_AFFECT_LIVE.rawValue)) == 0 else {
+                throw LibvirtError.last(or: "setting memory limits failed")
+            }
+        }
+    }
+
     /// CPU time and memory in use, as libvirt reports them (the LXC driver reads the
     /// container's cgroup): nanoseconds of CPU, and KiB of memory.
     public func usage() async throws -> (cpuNanoseconds: UInt64, memoryKiB: UInt64) {

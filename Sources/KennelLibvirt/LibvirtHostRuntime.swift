@@ -96,6 +96,33 @@ public actor LibvirtHostRuntime: HostRuntime {
             metadata: ["machine": "\(machine.name)", "bytes": "\(volume.sizeBytes)", "grow": "\(grown - started)", "total": "\(clock.now - started)"])
     }
 
+    public func applyLimits(_ machine: Machine, on host: ComputeHost) async throws {
+        let connection = try await connection(to: host)
+        guard let domain = try await connection.domain(named: machine.name.value) else { return }
+        if let agent = agentFor(host), volumes[machine.uuid] == nil, let volume = try await agent.volume(of: machine, volumes: host.volumes) {
+            volumes[machine.uuid] = volume
+        }
+        let definition = DomainDefinition(machine: machine, host: host, paths: paths, blockDevice: volumes[machine.uuid]?.device)
+        if agentFor(host) != nil, try await domain.state() == .running {
+            try await domain.setCPULimits(
+                shares: UInt64(definition.cpuShares), period: UInt64(definition.cpuPeriod), quota: Int64(definition.cpuQuota))
+            try await domain.setMemoryLimits(hardKiB: definition.memoryKiB, softKiB: definition.memorySoftKiB, swapHardKiB: definition.swapHardKiB)
+            if let device = definition.blockDevice { try await applyBlockThrottle(machine.spec.diskIO, device: device, to: domain) }
+        }
+        // The persistent definition, for the next start (the running one keeps its live values).
+        _ = try await connection.define(xml: DomainXML.render(definition))
+        logger.info(
+            "domain.limits-applied",
+            metadata: ["machine": "\(machine.name)", "cpus": "\(machine.spec.cpus)", "memory": "\(machine.spec.memory)"])
+    }
+
+    public func memoryInUse(of machine: Machine, on host: ComputeHost) async throws -> ByteSize? {
+        guard agentFor(host) != nil, let domain = try await connection(to: host).domain(named: machine.name.value),
+            try await domain.state() == .running
+        else { return nil }
+        return ByteSize(bytes: try await domain.usage().memoryKiB * 1024)
+    }
+
     private func applyBlockThrottle(_ limits: DiskIOLimits, device: String, to domain: LibvirtDomain) async throws {
         try await domain.setBlockThrottle(
             device: device, readBytes: limits.readBytesPerSecond ?? 0, writeBytes: limits.writeBytesPerSecond ?? 0,

@@ -40,7 +40,10 @@ enum MachineRows {
                 writeBytesPerSecond: try row.decode(Int64?.self, "disk_write_bps").map { UInt64(clamping: $0) },
                 readIOPS: try row.decode(Int64?.self, "disk_read_iops").map { UInt64(clamping: $0) },
                 writeIOPS: try row.decode(Int64?.self, "disk_write_iops").map { UInt64(clamping: $0) }),
-            filesystem: try row.parsed("filesystem")
+            filesystem: try row.parsed("filesystem"),
+            memoryLimits: MemoryLimits(
+                soft: try row.decode(Int64?.self, "memory_soft_bytes").map { ByteSize(bytes: UInt64(clamping: $0)) },
+                swap: try row.decode(Int64?.self, "swap_bytes").map { ByteSize(bytes: UInt64(clamping: $0)) })
         )
         return Machine(
             name: try row.parsed("name"),
@@ -73,18 +76,23 @@ enum MachineRows {
         ]
     }
 
+    private static func memoryArguments(_ limits: MemoryLimits) -> StatementArguments {
+        [limits.soft.map { Int64(clamping: $0.bytes) }, limits.swap.map { Int64(clamping: $0.bytes) }]
+    }
+
     /// Writes a machine's new size and limits.
     static func updateSpec(_ spec: MachineSpec, of name: Hostname, _ db: Database) throws {
         try db.execute(
             sql: """
                 UPDATE machine SET cpus = ?, memory_bytes = ?, disk_bytes = ?, ingress_bps = ?, egress_bps = ?,
-                                   disk_read_bps = ?, disk_write_bps = ?, disk_read_iops = ?, disk_write_iops = ?
+                                   disk_read_bps = ?, disk_write_bps = ?, disk_read_iops = ?, disk_write_iops = ?,
+                                   memory_soft_bytes = ?, swap_bytes = ?
                 WHERE name = ?
                 """,
             arguments: [
                 spec.cpus.value, Int64(spec.memory.bytes), Int64(spec.disk.bytes),
                 spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
-            ] + diskIOArguments(spec.diskIO) + [name.value])
+            ] + diskIOArguments(spec.diskIO) + memoryArguments(spec.memoryLimits) + [name.value])
     }
 
     /// Root's keys are stored one per line (a key never spans lines).
@@ -103,8 +111,9 @@ enum MachineRows {
             sql: """
                 INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
                                      ingress_bps, egress_bps, service, owner, team, ssh_keys, failure, created_at,
-                                     disk_read_bps, disk_write_bps, disk_read_iops, disk_write_iops, filesystem)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     disk_read_bps, disk_write_bps, disk_read_iops, disk_write_iops, filesystem,
+                                     memory_soft_bytes, swap_bytes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 machine.name.value, machine.uuid.uuidString, machine.state.rawValue, machine.host.value,
@@ -112,7 +121,7 @@ enum MachineRows {
                 spec.ingress.map { Int64($0.bitsPerSecond) }, spec.egress.map { Int64($0.bitsPerSecond) },
                 machine.service?.value, machine.owner?.value, machine.team?.value,
                 machine.sshKeys.map(\.description).joined(separator: "\n"), machine.failure, machine.createdAt,
-            ] + diskIOArguments(spec.diskIO) + [spec.filesystem.rawValue])
+            ] + diskIOArguments(spec.diskIO) + [spec.filesystem.rawValue] + memoryArguments(spec.memoryLimits))
         let network = machine.network
         if reusingLease {
             try db.execute(

@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration("v5-access-audit-operations-events", migrate: v5)
         migrator.registerMigration("v6-volumes-disk-io", migrate: v6)
         migrator.registerMigration("v7-machine-filesystem", migrate: v7)
+        migrator.registerMigration("v8-memory-soft-swap", migrate: v8)
         return migrator
     }
 
@@ -288,6 +289,15 @@ enum Migrations {
         try db.execute(
             sql: """
                 ALTER TABLE machine ADD COLUMN filesystem TEXT NOT NULL DEFAULT 'xfs' CHECK (filesystem IN ('xfs', 'ext4'));
+                """)
+    }
+
+    /// A machine's memory soft limit and swap (beyond memory; 0 for none), both optional.
+    static func v8(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE machine ADD COLUMN memory_soft_bytes INTEGER CHECK (memory_soft_bytes > 0);
+                ALTER TABLE machine ADD COLUMN swap_bytes INTEGER CHECK (swap_bytes >= 0);
                 """)
     }
 }

@@ -33,6 +33,10 @@ public struct MachineView: Codable, Sendable, Equatable {
     public let diskWriteIops: UInt64?
     /// The root volume's filesystem: `xfs` or `ext4`.
     public let filesystem: String
+    /// The memory soft limit (`512M`); null for none.
+    public let memorySoft: String?
+    /// Swap allowed beyond memory (`0` for none); null when swap is not limited.
+    public let swap: String?
     public let service: String?
     public let owner: String?
     /// The team whose members reach it; null for a machine only admins reach.
@@ -50,6 +54,8 @@ public struct MachineView: Codable, Sendable, Equatable {
         case cpus, memory, disk, image, ingress, egress, filesystem, service, owner, team, sshd, programs
         case sshKeys = "ssh_keys"
         case memoryBytes = "memory_bytes"
+        case memorySoft = "memory_soft"
+        case swap
         case diskBytes = "disk_bytes"
         case diskReadBps = "disk_read_bps"
         case diskWriteBps = "disk_write_bps"
@@ -87,6 +93,8 @@ public struct MachineView: Codable, Sendable, Equatable {
         diskReadIops = machine.spec.diskIO.readIOPS
         diskWriteIops = machine.spec.diskIO.writeIOPS
         filesystem = machine.spec.filesystem.rawValue
+        memorySoft = machine.spec.memoryLimits.soft?.description
+        swap = machine.spec.memoryLimits.swap.map { $0.bytes == 0 ? "0" : $0.description }
         service = machine.service?.value
         owner = machine.owner?.value
         team = machine.team?.value

@@ -19,6 +19,7 @@ actor FileTrackingAgent: HostAgent {
         files.insert(launch.machine.name.value)
         return nil
     }
+    func volume(of machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus? { nil }
     func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
         VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop0", filesystem: "xfs")
     }

@@ -17,6 +17,7 @@ actor RecordingAgent: HostAgent {
         return VolumeStatus(
             sizeBytes: launch.machine.spec.disk.bytes, device: "/dev/loop7", filesystem: "xfs", clone: VolumeClone(method: .reflink, milliseconds: 1))
     }
+    func volume(of machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus? { nil }
     func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus {
         steps.append("grow \(machine.name) to \(machine.spec.disk)")
         return VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop7", filesystem: "xfs")

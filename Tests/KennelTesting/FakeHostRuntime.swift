@@ -81,6 +81,20 @@ public actor FakeHostRuntime: HostRuntime {
     /// Disk sizes each resize gave, by machine.
     public private(set) var resized: [Hostname: ByteSize] = [:]
 
+    /// Specs each limits change applied, by machine.
+    public private(set) var limited: [Hostname: MachineSpec] = [:]
+    /// Memory each running machine uses, as its host would say.
+    public private(set) var memoryUsed: [Hostname: ByteSize] = [:]
+    public func setMemoryUsed(_ size: ByteSize, of machine: Hostname) { memoryUsed[machine] = size }
+
+    public func applyLimits(_ machine: Machine, on host: ComputeHost) async throws {
+        calls.append("limits \(machine.name)@\(host.name)")
+        if failingHosts.contains(host.name) { throw FakeHostError(message: "simulated limits failure on \(host.name)") }
+        limited[machine.name] = machine.spec
+    }
+
+    public func memoryInUse(of machine: Machine, on host: ComputeHost) async throws -> ByteSize? { memoryUsed[machine.name] }
+
     /// What each machine's files take: a shrink below it is refused as a real host does.
     public private(set) var filesNeed: [Hostname: ByteSize] = [:]
     public func setFilesNeed(_ size: ByteSize, of machine: Hostname) { filesNeed[machine] = size }

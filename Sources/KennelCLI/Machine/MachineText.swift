@@ -20,6 +20,7 @@ enum MachineText {
                 ("address", "\(m.ip)/\(m.prefix) via \(m.gateway), VLAN \(m.vlan), pool \(m.pool)"),
                 ("mac", m.mac),
                 ("resources", "\(Counted.text(m.cpus, "CPU")), \(m.memory) memory, \(m.disk) disk (\(m.filesystem))"),
+                ("memory", "soft \(m.memorySoft ?? "none"), swap \(m.swap.map { $0 == "0" ? "none" : $0 } ?? "unlimited")"),
                 ("bandwidth", "in \(m.ingress ?? "unlimited"), out \(m.egress ?? "unlimited")"),
                 ("image", m.image), ("service", m.service ?? "-"), ("owner", m.owner ?? "-"),
                 ("ssh keys", "\(m.sshKeys.count)"),

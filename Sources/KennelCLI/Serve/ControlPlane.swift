@@ -131,6 +131,7 @@ struct UnreachableHostAgent: HostAgent {
 
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? { throw refusal }
     func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus { throw refusal }
+    func volume(of machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus? { throw refusal }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { throw refusal }
     func writeIdentity(_ launch: MachineLaunch) async throws { throw refusal }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }

@@ -28,6 +28,8 @@ public protocol RootfsAgent: Sendable {
     /// Brings the machine's volume and filesystem to `machine.spec.disk`: grown (online
     /// while it runs) or, smaller, shrunk offline where its filesystem can.
     func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus
+    /// The machine's volume as it is now; nil when it has none.
+    func volume(of machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus?
     /// Removes the machine's volume and files from the host; no-op when gone.
     func remove(_ machine: Machine, volumes: VolumeConfig) async throws
     /// Removes the host's image templates of versions not in `keeping`; answers those removed.

@@ -29,7 +29,7 @@ public protocol OperationRecords {
 
 /// The kinds of asynchronous work Kennel records.
 public enum OperationKind: String, Sendable, Codable, CaseIterable, ParsableValue {
-    case create, delete, reconcile, start, stop, restart, resize
+    case create, delete, reconcile, start, stop, restart, resize, limits
 
     public init(parsing text: String) throws(InvalidValue) {
         guard let kind = OperationKind(rawValue: text) else {

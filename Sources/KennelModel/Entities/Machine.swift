@@ -30,12 +30,14 @@ public struct MachineSpec: Hashable, Sendable, Codable {
     public var diskIO: DiskIOLimits
     /// The filesystem on the root volume.
     public var filesystem: FilesystemKind
+    /// The memory soft limit and swap.
+    public var memoryLimits: MemoryLimits
 
     /// Creates a spec.
     public init(
         cpus: CPUCount, memory: ByteSize, disk: ByteSize, image: ImageName,
         ingress: Bandwidth? = nil, egress: Bandwidth? = nil, diskIO: DiskIOLimits = DiskIOLimits(),
-        filesystem: FilesystemKind = .xfs
+        filesystem: FilesystemKind = .xfs, memoryLimits: MemoryLimits = MemoryLimits()
     ) {
         self.cpus = cpus
         self.memory = memory
@@ -45,6 +47,7 @@ public struct MachineSpec: Hashable, Sendable, Codable {
         self.egress = egress
         self.diskIO = diskIO
         self.filesystem = filesystem
+        self.memoryLimits = memoryLimits
     }
 
     /// What placement must reserve on a host for this spec.

@@ -34,6 +34,7 @@ public struct MachineRequest: Sendable, Equatable {
         "name", "idc", "zone", "cpus", "memory", "disk", "image",
         "service", "owner", "team", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
         "disk_read_bps", "disk_write_bps", "disk_read_iops", "disk_write_iops", "filesystem",
+        "memory_soft", "swap",
     ]
 
     /// The fields a create request may give more than once.
@@ -95,8 +96,10 @@ public struct MachineRequest: Sendable, Equatable {
             ingress: try Self.rate(fields, "ingress"),
             egress: try Self.rate(fields, "egress"),
             diskIO: try DiskIOLimits().applying(fields),
-            filesystem: try fields.value("filesystem", default: FilesystemKind.xfs)
+            filesystem: try fields.value("filesystem", default: FilesystemKind.xfs),
+            memoryLimits: try MemoryLimits().applying(fields)
         )
+        try spec.memoryLimits.check(memory: spec.memory)
         service = try fields.optional("service")
         owner = try fields.optional("owner")
         team = try fields.optional("team")

@@ -11,6 +11,7 @@ enum RouteTable {
         ("api/v1/machines/:name/stop", [.post]),
         ("api/v1/machines/:name/restart", [.post]),
         ("api/v1/machines/:name/resize", [.post]),
+        ("api/v1/machines/:name/limits", [.post]),
         ("api/v1/hosts", [.get, .post]),
         ("api/v1/hosts/:name", [.get, .patch, .delete]),
         ("api/v1/topology", [.get]),

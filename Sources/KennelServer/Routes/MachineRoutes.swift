@@ -4,7 +4,7 @@ import KennelModel
 import KennelWire
 
 /// `/api/v1/machines`: create, list, show (with what runs inside), start, stop, restart,
-/// resize, delete. Changes answer 202 with their operation, or their end with `wait=1`.
+/// resize, limits, delete. Changes answer 202 with their operation, or their end with `wait=1`.
 struct MachineRoutes {
     typealias Context = KennelRequestContext
     let service: MachineService
@@ -19,6 +19,7 @@ struct MachineRoutes {
         group.post("machines/:name/stop", use: stop)
         group.post("machines/:name/restart", use: restart)
         group.post("machines/:name/resize", use: resize)
+        group.post("machines/:name/limits", use: limits)
     }
 
     @Sendable func create(request: Request, context: Context) async throws -> Response {
@@ -56,33 +57,42 @@ struct MachineRoutes {
     }
 
     /// `disk=40G` or `disk=+10G`, `allow_shrink`, and the disk IO limits: checked at once,
-    /// then the volume grows online as operation `resize`.
+    /// then the volume is resized as operation `resize`.
     @Sendable func resize(request: Request, context: Context) async throws -> Response {
-        let requester = try context.requester()
-        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ResizeRequest.fieldNames.union(["wait"]))
-        let wait = try WaitFlag.given(in: request, fields: fields)
-        let handle = try await service.submitResize(
-            named: try context.pathName(of: "machine"), try ResizeRequest(fields: fields), ifMatch: EntityTags.ifMatch(in: request),
-            by: requester)
-        return try await answer.respond(handle, wait: wait, requester: requester) { machine in
-            guard let machine else { throw KennelError(.internal, "resize ended without its machine") }
-            return EntityTags.tagged(JSONResponse.make(MachineView(machine, health: await service.health(of: machine))), machine)
+        try await change(request, context, allowed: ResizeRequest.fieldNames) { fields, name, ifMatch, requester in
+            try await service.submitResize(named: name, try ResizeRequest(fields: fields), ifMatch: ifMatch, by: requester)
         }
     }
 
-    /// A lifecycle action takes no fields but `wait`; waited for, it answers the machine
+    /// `cpus`, `memory`, `memory_soft`, `swap`, `ingress`, `egress`, the disk IO limits and
+    /// `force`: checked at once, then applied live as operation `limits`.
+    @Sendable func limits(request: Request, context: Context) async throws -> Response {
+        try await change(request, context, allowed: Set(LimitsRequest.limitFieldNames + ["force"])) { fields, name, ifMatch, requester in
+            try await service.submitLimits(named: name, try LimitsRequest(fields: fields), ifMatch: ifMatch, by: requester)
+        }
+    }
+
+    /// A change of the machine's spec with its fields; waited for, it answers the machine
     /// as it is afterwards.
-    private func lifecycle(
-        _ request: Request, _ context: Context, _ action: (Hostname, String?, Requester) async throws -> OperationHandle
+    private func change(
+        _ request: Request, _ context: Context, allowed: Set<String>,
+        _ submit: (RequestFields, Hostname, String?, Requester) async throws -> OperationHandle
     ) async throws -> Response {
         let requester = try context.requester()
-        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: ["wait"])
+        let fields = try await RequestFieldsDecoding.fields(of: request, allowed: allowed.union(["wait"]))
         let wait = try WaitFlag.given(in: request, fields: fields)
-        let handle = try await action(try context.pathName(of: "machine"), EntityTags.ifMatch(in: request), requester)
+        let handle = try await submit(fields, try context.pathName(of: "machine"), EntityTags.ifMatch(in: request), requester)
         return try await answer.respond(handle, wait: wait, requester: requester) { machine in
             guard let machine else { throw KennelError(.internal, "operation ended without its machine") }
             return EntityTags.tagged(JSONResponse.make(MachineView(machine, health: await service.health(of: machine))), machine)
         }
+    }
+
+    /// A lifecycle action takes no fields but `wait`.
+    private func lifecycle(
+        _ request: Request, _ context: Context, _ action: (Hostname, String?, Requester) async throws -> OperationHandle
+    ) async throws -> Response {
+        try await change(request, context, allowed: []) { _, name, ifMatch, requester in try await action(name, ifMatch, requester) }
     }
 
     @Sendable func delete(request: Request, context: Context) async throws -> Response {
