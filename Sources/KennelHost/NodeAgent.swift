@@ -31,9 +31,8 @@ public struct NodeAgent: Sendable {
             try MachineFolder(paths: paths).writeFiles(files, for: machine)
             try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
             return try NodeReply.encode(Done())
-        case .network(.attach(let container, let bridge)):
-            try await attach(container, bridge: bridge)
-            return try NodeReply.encode(Done())
+        case .network(let request):
+            return try await NetworkDriver(runner: runner, inspection: inspection).handle(request)
         case .inspection(.waitForSSH(let container, let ip, let timeout)):
             return try NodeReply.encode(try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
         case .inspection(.health(let container, let ip)):
@@ -41,20 +40,6 @@ public struct NodeAgent: Sendable {
         case .facts(.read(let bridge, let volumes)):
             return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge, volumes: volumes))
         }
-    }
-
-    /// On a userspace-datapath (netdev) bridge, TCP needs checksum offload off on both
-    /// ends of the container's veth; kernel-datapath bridges need nothing.
-    private func attach(_ container: ContainerProcess, bridge: String) async throws {
-        let datapath = try await runner.run("ovs-vsctl", ["get", "bridge", bridge, "datapath_type"])
-        guard datapath.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")) == "netdev" else { return }
-        guard let initPID = inspection.initPID(ofController: container.controllerPID) else {
-            throw KennelError(.hostFailure, "container of controller \(container.controllerPID) has no init")
-        }
-        if let device = container.hostInterface {
-            _ = try await runner.run("ethtool", ["-K", device, "tx", "off"])
-        }
-        _ = try await runner.run("nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"])
     }
 
     private func waitForSSH(_ container: ContainerProcess, ip: IPv4Address, timeout: Duration) async throws -> Bool {

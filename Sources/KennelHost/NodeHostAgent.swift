@@ -61,7 +61,17 @@ public struct NodeHostAgent: HostAgent {
     }
 
     public func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
-        _ = try await channel.call(.network(.attach(container: container, bridge: bridge)), answering: Done.self)
+        _ = try await channel.call(
+            .network(.attach(container: container, bridge: bridge, shaping: Shaping(of: machine), portGuard: PortGuard(of: machine))),
+            answering: Done.self)
+    }
+
+    public func release(_ machine: Machine, bridge: String) async throws {
+        _ = try await channel.call(.network(.release(bridge: bridge, portGuard: PortGuard(of: machine))), answering: Done.self)
+    }
+
+    public func shape(_ machine: Machine, container: ContainerProcess) async throws {
+        _ = try await channel.call(.network(.shape(container: container, shaping: Shaping(of: machine))), answering: Done.self)
     }
 
     public func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {

@@ -52,8 +52,31 @@ public enum IdentityRequest: Sendable, Equatable, Codable {
 
 /// Host-side network fixes.
 public enum NetworkRequest: Sendable, Equatable, Codable {
-    /// Apply what the host needs once the container runs (answers `Done`).
-    case attach(container: ContainerProcess, bridge: String)
+    /// Apply what the host needs once the container runs, its bandwidth shaping included
+    /// (answers `Done`).
+    case attach(container: ContainerProcess, bridge: String, shaping: Shaping?, portGuard: PortGuard?)
+    /// Shape the running container's bandwidth both ways again (answers `Done`).
+    case shape(container: ContainerProcess, shaping: Shaping)
+    /// Remove a machine's port rules from the bridge (answers `Done`).
+    case release(bridge: String, portGuard: PortGuard)
+}
+
+/// A machine's bandwidth limits, bits per second each way; nil for none.
+public struct Shaping: Sendable, Equatable, Codable {
+    /// Into the machine.
+    public let ingress: UInt64?
+    /// Out of the machine.
+    public let egress: UInt64?
+
+    public init(ingress: UInt64?, egress: UInt64?) {
+        self.ingress = ingress
+        self.egress = egress
+    }
+
+    /// The limits of `machine`.
+    public init(of machine: Machine) {
+        self.init(ingress: machine.spec.ingress?.bitsPerSecond, egress: machine.spec.egress?.bitsPerSecond)
+    }
 }
 
 /// Looking inside containers.

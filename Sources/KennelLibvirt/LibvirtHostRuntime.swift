@@ -108,6 +108,9 @@ public actor LibvirtHostRuntime: HostRuntime {
                 shares: UInt64(definition.cpuShares), period: UInt64(definition.cpuPeriod), quota: Int64(definition.cpuQuota))
             try await domain.setMemoryLimits(hardKiB: definition.memoryKiB, softKiB: definition.memorySoftKiB, swapHardKiB: definition.swapHardKiB)
             if let device = definition.blockDevice { try await applyBlockThrottle(machine.spec.diskIO, device: device, to: domain) }
+            if let agent = agentFor(host), let container = try await container(of: domain) {
+                try await agent.shape(machine, container: container)
+            }
         }
         // The persistent definition, for the next start (the running one keeps its live values).
         _ = try await connection.define(xml: DomainXML.render(definition))
@@ -195,6 +198,7 @@ public actor LibvirtHostRuntime: HostRuntime {
                 // Undefined concurrently: the goal is reached.
             }
         }
+        try await agentFor(host)?.release(machine, bridge: host.bridge)
         try await agentFor(host)?.remove(machine, volumes: host.volumes)
         volumes[machine.uuid] = nil
     }

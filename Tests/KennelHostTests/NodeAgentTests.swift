@@ -25,7 +25,7 @@ struct NodeAgentTests {
             CommandResult(status: 0, output: argv.first == "ovs-vsctl" ? datapath : "", errorOutput: "")
         }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
-        _ = try await agent.handle(.network(.attach(container: container, bridge: "br0")))
+        _ = try await agent.handle(.network(.attach(container: container, bridge: "br0", shaping: nil, portGuard: nil)))
         let expected =
             [["ovs-vsctl", "get", "bridge", "br0", "datapath_type"]]
             + (fixes
@@ -34,6 +34,100 @@ struct NodeAgentTests {
                     ["nsenter", "--net=/proc/101/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"],
                 ] : [])
         #expect(await runner.commands == expected)
+    }
+
+    @Test("shaping: htb on the host side for traffic in, on the container's eth0 (through its namespace) for traffic out")
+    func shaping() async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let runner = RecordingRunner()
+        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        _ = try await agent.handle(.network(.shape(container: container, shaping: Shaping(ingress: 50_000_000, egress: 100_000_000))))
+        let commands = await runner.commands.filter { !$0.contains("show") }
+        #expect(commands[0] == ["tc", "qdisc", "replace", "dev", "vnet7", "root", "handle", "1:", "htb", "default", "1"])
+        #expect(
+            commands[1].prefix(13) == [
+                "tc", "class", "replace", "dev", "vnet7", "parent", "1:", "classid", "1:1", "htb", "rate", "50000000bit", "ceil",
+            ])
+        let namespace = ["nsenter", "--net=/proc/101/ns/net", "--"]
+        #expect(commands[2] == namespace + ["tc", "qdisc", "replace", "dev", "eth0", "root", "handle", "1:", "htb", "default", "1"])
+        #expect(commands[3].contains("100000000bit"))
+    }
+
+    @Test("a live change of a shaped device changes only its class: htb cannot replace itself")
+    func reshaping() async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let runner = RecordingRunner { argv in
+            CommandResult(status: 0, output: argv.contains("show") ? "qdisc htb 1: root refcnt 2 r2q 10 default 0x1\n" : "", errorOutput: "")
+        }
+        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        _ = try await agent.handle(.network(.shape(container: container, shaping: Shaping(ingress: 50_000_000, egress: 20_000_000))))
+        let changes = await runner.commands.filter { !$0.contains("show") }
+        #expect(changes.count == 2 && changes.allSatisfy { $0.contains("class") })
+        #expect(changes[1].contains("20000000bit"))
+    }
+
+    @Test("a direction without a limit loses Kennel's htb, and only when it has one")
+    func unshaping() async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let runner = RecordingRunner { argv in
+            let shaped = argv.contains("vnet7") && argv.contains("show")
+            return CommandResult(
+                status: 0, output: shaped ? "qdisc htb 1: root refcnt 2 r2q 10 default 0x1\n" : "qdisc noqueue 0: root\n", errorOutput: "")
+        }
+        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        _ = try await agent.handle(.network(.shape(container: container, shaping: Shaping(ingress: nil, egress: nil))))
+        let commands = await runner.commands
+        #expect(commands.contains(["tc", "qdisc", "del", "dev", "vnet7", "root"]))
+        #expect(!commands.contains { $0.last == "root" && $0.contains("del") && $0.contains("eth0") })
+    }
+
+    @Test(
+        "htb burst is 10 ms at the rate and at least ten frames; the quantum a millisecond's worth between a frame and 200,000 bytes",
+        arguments: [
+            (UInt64(1_000_000), UInt64(15_140), UInt64(1514)), (UInt64(100_000_000), UInt64(125_000), UInt64(12_500)),
+            (UInt64(10_000_000_000), UInt64(12_500_000), UInt64(200_000)),
+        ])
+    func htbSizes(rate: UInt64, burst: UInt64, quantum: UInt64) {
+        let shaping = HTBShaping(rate: Bandwidth(bitsPerSecond: rate))
+        #expect(shaping.burst == burst && shaping.quantum == quantum)
+    }
+
+    @Test("attach guards the machine's OVS port: its old rules go, rules for the port it has now let out only its MAC and address")
+    func portGuard() async throws {
+        let proc = try fakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let runner = RecordingRunner { argv in
+            CommandResult(status: 0, output: argv.contains("ofport") ? "12\n" : argv.contains("datapath_type") ? "system\n" : "", errorOutput: "")
+        }
+        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        let portGuard = PortGuard(mac: try MACAddress(parsing: "52:54:0a:64:00:02"), ip: try IPv4Address(parsing: "10.100.0.2"), cookie: 0xabc)
+        _ = try await agent.handle(.network(.attach(container: container, bridge: "br0", shaping: nil, portGuard: portGuard)))
+        let commands = await runner.commands
+        #expect(
+            Array(commands.dropFirst()) == [
+                ["ovs-vsctl", "get", "Interface", "vnet7", "ofport"], ["ovs-ofctl", "del-flows", "br0", "cookie=0xabc/-1"],
+                ["ovs-ofctl", "add-flows", "br0", "-"],
+            ])
+        let flows = portGuard.flows(port: 12).split(separator: "\n")
+        #expect(flows.count == 3 && flows.allSatisfy { $0.hasPrefix("cookie=0xabc,in_port=12,") })
+        #expect(flows[0].contains("dl_src=52:54:0a:64:00:02,arp,arp_spa=10.100.0.2,arp_sha=52:54:0a:64:00:02,actions=NORMAL"))
+        #expect(flows[1].contains("dl_src=52:54:0a:64:00:02,ip,nw_src=10.100.0.2,actions=NORMAL"))
+        #expect(flows[2].hasSuffix("priority=290,actions=drop"))
+
+        _ = try await agent.handle(.network(.release(bridge: "br0", portGuard: portGuard)))
+        #expect(await runner.commands.last == ["ovs-ofctl", "del-flows", "br0", "cookie=0xabc/-1"])
+    }
+
+    @Test("a machine's rule cookie is the first 64 bits of its UUID")
+    func cookie() throws {
+        let uuid = try #require(UUID(uuidString: "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b"))
+        #expect(PortGuard.cookie(of: uuid) == 0x6f1c_2a34_5b6d_4e7f)
+        let portGuard = PortGuard(
+            mac: try MACAddress(parsing: "52:54:0a:64:00:02"), ip: try IPv4Address(parsing: "10.0.0.2"), cookie: 0x6f1c_2a34_5b6d_4e7f)
+        #expect(portGuard.cookieMatch == "cookie=0x6f1c2a345b6d4e7f/-1")
     }
 
     @Test("health reports sshd down when nothing listens, and supervisord's programs even when supervisorctl exits 3")

@@ -24,6 +24,8 @@ actor FileTrackingAgent: HostAgent {
         VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop0", filesystem: "xfs")
     }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }
+    func release(_ machine: Machine, bridge: String) async throws {}
+    func shape(_ machine: Machine, container: ContainerProcess) async throws {}
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {}
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...2_000)))

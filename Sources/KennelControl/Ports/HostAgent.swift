@@ -46,9 +46,13 @@ public protocol IdentityAgent: Sendable {
 
 /// Host-side network fixes once a container runs.
 public protocol NetworkAgent: Sendable {
-    /// Applies what the host needs once the container runs (checksum offload on
-    /// userspace-datapath bridges).
+    /// Applies what the host needs once the container runs: checksum offload off on
+    /// userspace-datapath bridges, and the machine's bandwidth shaped both ways.
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws
+    /// Removes what `attach` put on the host's bridge for the machine (its port rules).
+    func release(_ machine: Machine, bridge: String) async throws
+    /// Shapes the running container's bandwidth both ways to `machine.spec` again.
+    func shape(_ machine: Machine, container: ContainerProcess) async throws
 }
 
 /// Looking inside a running container.

@@ -1,0 +1,96 @@
+import Foundation
+import KennelControl
+import KennelModel
+
+/// The network concern on a host: what a running container's interface needs beyond
+/// what libvirt does — checksum offload off on userspace-datapath bridges, rules on its
+/// OVS port that let out only its own MAC and address (`PortGuard`), and its bandwidth
+/// shaped with htb in both directions.
+///
+/// Traffic into the machine is shaped on the egress of the host side of its veth (`vnetN`);
+/// traffic out of it on the egress of the container's `eth0`, set from the host through
+/// the container's network namespace. The machine runs without CAP_NET_ADMIN, so root
+/// inside cannot remove or change that qdisc; and it works on both OVS datapaths (an
+/// ingress qdisc on the host side would not: the userspace datapath reads packets before
+/// the ingress hook).
+struct NetworkDriver: Sendable {
+    let runner: any CommandRunner
+    let inspection: ContainerInspection
+
+    func handle(_ request: NetworkRequest) async throws -> Data {
+        switch request {
+        case .attach(let container, let bridge, let shaping, let portGuard):
+            try await attach(container, bridge: bridge)
+            if let portGuard { try await install(portGuard, for: container, on: bridge) }
+            if let shaping { try await shape(container, shaping) }
+        case .shape(let container, let shaping):
+            try await shape(container, shaping)
+        case .release(let bridge, let portGuard):
+            _ = try await runner.run("ovs-ofctl", ["del-flows", bridge, portGuard.cookieMatch])
+        }
+        return try NodeReply.encode(Done())
+    }
+
+    /// On a userspace-datapath (netdev) bridge, TCP needs checksum offload off on both
+    /// ends of the container's veth; kernel-datapath bridges need nothing.
+    private func attach(_ container: ContainerProcess, bridge: String) async throws {
+        let datapath = try await runner.run("ovs-vsctl", ["get", "bridge", bridge, "datapath_type"])
+        guard datapath.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")) == "netdev" else { return }
+        let initPID = try self.initPID(of: container)
+        if let device = container.hostInterface {
+            _ = try await runner.run("ethtool", ["-K", device, "tx", "off"])
+        }
+        _ = try await runner.run("nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"])
+    }
+
+    /// Replaces the machine's port rules: the old ones (a previous veth's port) go, the
+    /// new ones name the port the container has now.
+    private func install(_ portGuard: PortGuard, for container: ContainerProcess, on bridge: String) async throws {
+        guard let device = container.hostInterface else {
+            throw KennelError(.hostFailure, "the host side of the container's interface is unknown; its port cannot be guarded")
+        }
+        let answer = try await runner.run("ovs-vsctl", ["get", "Interface", device, "ofport"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let port = Int(answer), port > 0 else { throw KennelError(.hostFailure, "OVS gave \(device) no OpenFlow port ('\(answer)')") }
+        _ = try await runner.run("ovs-ofctl", ["del-flows", bridge, portGuard.cookieMatch])
+        let result = try await runner.execute("ovs-ofctl", ["add-flows", bridge, "-"], input: portGuard.flows(port: port))
+        guard result.succeeded else { throw KennelError(.hostFailure, "ovs-ofctl add-flows on \(bridge) failed: \(result.errorOutput.prefix(300))") }
+    }
+
+    /// Shapes both directions to the machine's limits (a direction without one loses its
+    /// shaping).
+    private func shape(_ container: ContainerProcess, _ shaping: Shaping) async throws {
+        let initPID = try self.initPID(of: container)
+        guard let hostSide = container.hostInterface else {
+            throw KennelError(.hostFailure, "the host side of the container's interface is unknown; its traffic cannot be shaped")
+        }
+        try await apply(shaping.ingress, to: hostSide, namespace: [])
+        try await apply(shaping.egress, to: "eth0", namespace: ["--net=/proc/\(initPID)/ns/net"])
+    }
+
+    /// Runs tc on `device`, on the host (`namespace` empty) or through `nsenter`.
+    private func apply(_ rate: UInt64?, to device: String, namespace: [String]) async throws {
+        func tc(_ argv: [String]) async throws -> CommandResult {
+            namespace.isEmpty
+                ? try await runner.execute(argv[0], Array(argv.dropFirst()), input: nil)
+                : try await runner.execute("nsenter", namespace + ["--"] + argv, input: nil)
+        }
+        let shaped = HTBShaping.isShaped(try await tc(["tc", "qdisc", "show", "dev", device]).output)
+        if let rate {
+            for argv in HTBShaping(rate: Bandwidth(bitsPerSecond: rate)).commands(device: device, shaped: shaped) {
+                let result = try await tc(argv)
+                guard result.succeeded else {
+                    throw KennelError(.hostFailure, "\(argv.prefix(3).joined(separator: " ")) on \(device) failed: \(result.errorOutput.prefix(300))")
+                }
+            }
+        } else if shaped {
+            _ = try await tc(HTBShaping.removal(device: device))
+        }
+    }
+
+    private func initPID(of container: ContainerProcess) throws -> Int32 {
+        guard let initPID = inspection.initPID(ofController: container.controllerPID) else {
+            throw KennelError(.hostFailure, "container of controller \(container.controllerPID) has no init")
+        }
+        return initPID
+    }
+}
