@@ -70,6 +70,11 @@ public struct NodeHostAgent: HostAgent {
         _ = try await channel.call(.network(.release(bridge: bridge, portGuard: PortGuard(of: machine))), answering: Done.self)
     }
 
+    public func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> {
+        let expected = machines.map { PortExpectation(uuid: $0.uuid, portGuard: PortGuard(of: $0), shapedInbound: $0.spec.ingress != nil) }
+        return Set(try await channel.call(.network(.audit(bridge: bridge, expected: expected)), answering: [UUID].self))
+    }
+
     public func shape(_ machine: Machine, container: ContainerProcess) async throws {
         _ = try await channel.call(.network(.shape(container: container, shaping: Shaping(of: machine))), answering: Done.self)
     }

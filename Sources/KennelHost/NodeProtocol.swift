@@ -57,6 +57,9 @@ public enum NetworkRequest: Sendable, Equatable, Codable {
     case attach(container: ContainerProcess, bridge: String, shaping: Shaping?, portGuard: PortGuard?)
     /// Shape the running container's bandwidth both ways again (answers `Done`).
     case shape(container: ContainerProcess, shaping: Shaping)
+    /// Which of these running machines lack their port rules or inbound shaping (answers
+    /// `[UUID]`).
+    case audit(bridge: String, expected: [PortExpectation])
     /// Remove a machine's port rules from the bridge (answers `Done`).
     case release(bridge: String, portGuard: PortGuard)
 }

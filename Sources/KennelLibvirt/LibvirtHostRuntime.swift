@@ -119,6 +119,19 @@ public actor LibvirtHostRuntime: HostRuntime {
             metadata: ["machine": "\(machine.name)", "cpus": "\(machine.spec.cpus)", "memory": "\(machine.spec.memory)"])
     }
 
+    public func driftedNetwork(of machines: [Machine], on host: ComputeHost) async throws -> Set<Hostname> {
+        guard let agent = agentFor(host), !machines.isEmpty else { return [] }
+        let drifted = try await agent.audit(machines, bridge: host.bridge)
+        return Set(machines.filter { drifted.contains($0.uuid) }.map(\.name))
+    }
+
+    public func repairNetwork(of machine: Machine, on host: ComputeHost) async throws {
+        guard let agent = agentFor(host), let domain = try await connection(to: host).domain(named: machine.name.value),
+            let container = try await container(of: domain)
+        else { return }
+        try await agent.attach(machine, container: container, bridge: host.bridge)
+    }
+
     public func memoryInUse(of machine: Machine, on host: ComputeHost) async throws -> ByteSize? {
         guard agentFor(host) != nil, let domain = try await connection(to: host).domain(named: machine.name.value),
             try await domain.state() == .running

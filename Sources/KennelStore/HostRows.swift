@@ -23,7 +23,8 @@ enum HostRows {
             overcommit: Overcommit(
                 cpu: try row.decode(Double.self, "cpu_overcommit"),
                 memory: try row.decode(Double.self, "memory_overcommit"),
-                disk: try row.decode(Double.self, "disk_overcommit")
+                disk: try row.decode(Double.self, "disk_overcommit"),
+                bandwidth: try row.decode(Double.self, "bandwidth_overcommit")
             ),
             bridge: try row.decode(String.self, "bridge"),
             vlans: vlans[name.value] ?? [],
@@ -55,22 +56,23 @@ enum HostRows {
         try db.execute(
             sql: """
                 INSERT INTO host (name, uri, idc, zone, rack, cpus, memory_bytes, disk_bytes,
-                                  cpu_overcommit, memory_overcommit, disk_overcommit, bridge, state, bandwidth_bps, class, labels, volumes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  cpu_overcommit, memory_overcommit, disk_overcommit, bridge, state, bandwidth_bps, class, labels, volumes,
+                                  bandwidth_overcommit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET
                     uri = excluded.uri, idc = excluded.idc, zone = excluded.zone, rack = excluded.rack,
                     cpus = excluded.cpus, memory_bytes = excluded.memory_bytes, disk_bytes = excluded.disk_bytes,
                     cpu_overcommit = excluded.cpu_overcommit, memory_overcommit = excluded.memory_overcommit,
                     disk_overcommit = excluded.disk_overcommit, bridge = excluded.bridge, state = excluded.state,
                     bandwidth_bps = excluded.bandwidth_bps, class = excluded.class, labels = excluded.labels,
-                    volumes = excluded.volumes
+                    volumes = excluded.volumes, bandwidth_overcommit = excluded.bandwidth_overcommit
                 """,
             arguments: [
                 host.name.value, host.uri.text, host.location.idc.value, host.location.zone.value, host.location.rack.value,
                 host.capacity.cpus, Int64(host.capacity.memory.bytes), Int64(host.capacity.disk.bytes),
                 host.overcommit.cpu, host.overcommit.memory, host.overcommit.disk, host.bridge, host.state.rawValue,
                 host.bandwidth.map { Int64(clamping: $0.bitsPerSecond) }, host.hostClass?.value, CommaList(host.labels).description,
-                host.volumes.description,
+                host.volumes.description, host.overcommit.bandwidth,
             ])
         try db.execute(sql: "DELETE FROM host_vlan WHERE host = ?", arguments: [host.name.value])
         for vlan in Set(host.vlans) {

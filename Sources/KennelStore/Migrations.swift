@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v6-volumes-disk-io", migrate: v6)
         migrator.registerMigration("v7-machine-filesystem", migrate: v7)
         migrator.registerMigration("v8-memory-soft-swap", migrate: v8)
+        migrator.registerMigration("v9-bandwidth-overcommit", migrate: v9)
         return migrator
     }
 
@@ -298,6 +299,14 @@ enum Migrations {
             sql: """
                 ALTER TABLE machine ADD COLUMN memory_soft_bytes INTEGER CHECK (memory_soft_bytes > 0);
                 ALTER TABLE machine ADD COLUMN swap_bytes INTEGER CHECK (swap_bytes >= 0);
+                """)
+    }
+
+    /// How far a host's NIC bandwidth may be promised to machines' limits.
+    static func v9(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE host ADD COLUMN bandwidth_overcommit REAL NOT NULL DEFAULT 1.0 CHECK (bandwidth_overcommit > 0);
                 """)
     }
 }

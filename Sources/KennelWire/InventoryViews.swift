@@ -17,6 +17,7 @@ public struct HostView: Codable, Sendable, Equatable {
     public let cpuOvercommit: Double
     public let memoryOvercommit: Double
     public let diskOvercommit: Double
+    public let bandwidthOvercommit: Double
     public let bridge: String
     public let vlans: [Int]
     public let hostClass: String?
@@ -38,6 +39,7 @@ public struct HostView: Codable, Sendable, Equatable {
         case cpuOvercommit = "cpu_overcommit"
         case memoryOvercommit = "memory_overcommit"
         case diskOvercommit = "disk_overcommit"
+        case bandwidthOvercommit = "bandwidth_overcommit"
         case hostClass = "class"
         case usedCpus = "used_cpus"
         case usedMemory = "used_memory"
@@ -60,6 +62,7 @@ public struct HostView: Codable, Sendable, Equatable {
         cpuOvercommit = host.overcommit.cpu
         memoryOvercommit = host.overcommit.memory
         diskOvercommit = host.overcommit.disk
+        bandwidthOvercommit = host.overcommit.bandwidth
         bridge = host.bridge
         vlans = host.vlans.map(\.value)
         hostClass = host.hostClass?.value

@@ -127,6 +127,20 @@ struct RunningReconcileTests {
         #expect(await runtime.domains[parked.host]?[parked.name] == .stopped)
     }
 
+    @Test("a running machine whose port rules or shaping went missing gets them back; a stopped one is not checked")
+    func repairsNetwork() async throws {
+        let runtime = FakeHostRuntime()
+        let plane = try await TestControlPlane.make(runtime: runtime)
+        let web01 = try await plane.services.machines.create(TestSite.request("web-01"))
+        let parked = try await plane.services.machines.create(TestSite.request("web-02"))
+        _ = try await plane.services.machines.stop(named: parked.name)
+        await runtime.setDriftedNetwork([web01.name, parked.name])
+        let report = try await plane.services.reconciler.reconcile(.running)
+        #expect(report.networkRepaired == [web01.name])
+        #expect(await runtime.networkRepairs == [web01.name])
+        #expect(try await plane.services.reconciler.reconcile(.running).networkRepaired.isEmpty, "repaired once, then in line")
+    }
+
     @Test("a pass lists each host once and looks up only the machines that differ")
     func oneListingPerHost() async throws {
         let runtime = FakeHostRuntime()

@@ -24,6 +24,7 @@ actor FileTrackingAgent: HostAgent {
         VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop0", filesystem: "xfs")
     }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }
+    func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { [] }
     func release(_ machine: Machine, bridge: String) async throws {}
     func shape(_ machine: Machine, container: ContainerProcess) async throws {}
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {}

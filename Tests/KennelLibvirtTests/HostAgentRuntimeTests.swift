@@ -25,6 +25,7 @@ actor RecordingAgent: HostAgent {
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }
     func writeIdentity(_ launch: MachineLaunch) async throws { steps.append("identity \(launch.machine.name)") }
     func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { HostFacts(kernel: "recorded") }
+    func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { [] }
     func release(_ machine: Machine, bridge: String) async throws {}
     func shape(_ machine: Machine, container: ContainerProcess) async throws {}
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {

@@ -53,6 +53,17 @@ struct PlacementFilterTests {
         #expect(throws: KennelError.self) { try Placement.choose(Fixture.request(memoryGiB: 3), among: loaded) }
     }
 
+    @Test("bandwidth limits may add up to the NIC's bandwidth × the host's bandwidth overcommit")
+    func bandwidthOvercommit() throws {
+        var host = Fixture.host("h", bandwidthMbit: 1000)
+        host.overcommit.bandwidth = 2
+        let loaded = HostCandidate.make([(host, Resources(cpus: 1, memory: .gibibytes(1), disk: .gibibytes(10), ingress: 1_500_000_000), 0)])
+        #expect(try Placement.choose(Fixture.request(ingressMbit: 500), among: loaded).host.name.value == "h")
+        #expect(throws: KennelError.self) { try Placement.choose(Fixture.request(ingressMbit: 501), among: loaded) }
+        host.overcommit.bandwidth = 1
+        #expect(host.schedulable.ingress == 1_000_000_000 && host.schedulable.egress == 1_000_000_000)
+    }
+
     @Test("a refusal counts hosts per filter and names every host")
     func explanation() {
         let hosts = [Fixture.host("a", state: .down), Fixture.host("b", zone: "z2"), Fixture.host("c", zone: "z2"), Fixture.host("d", cpus: 1)]

@@ -81,6 +81,20 @@ public actor FakeHostRuntime: HostRuntime {
     /// Disk sizes each resize gave, by machine.
     public private(set) var resized: [Hostname: ByteSize] = [:]
 
+    /// Machines whose network the next checks find drifted; the repairs made.
+    public private(set) var driftedNetworks: Set<Hostname> = []
+    public private(set) var networkRepairs: [Hostname] = []
+    public func setDriftedNetwork(_ names: Set<Hostname>) { driftedNetworks = names }
+
+    public func driftedNetwork(of machines: [Machine], on host: ComputeHost) async throws -> Set<Hostname> {
+        driftedNetworks.intersection(machines.map(\.name))
+    }
+
+    public func repairNetwork(of machine: Machine, on host: ComputeHost) async throws {
+        networkRepairs.append(machine.name)
+        driftedNetworks.remove(machine.name)
+    }
+
     /// Specs each limits change applied, by machine.
     public private(set) var limited: [Hostname: MachineSpec] = [:]
     /// Memory each running machine uses, as its host would say.

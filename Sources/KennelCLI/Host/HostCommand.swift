@@ -21,6 +21,8 @@ struct HostSettingsOptions: ParsableArguments {
     @Option(name: .customLong("cpu-overcommit"), help: "CPU overcommit ratio (default 4.0).") var cpuOvercommit: String?
     @Option(name: .customLong("memory-overcommit"), help: "Memory overcommit ratio (default 1.0).") var memoryOvercommit: String?
     @Option(name: .customLong("disk-overcommit"), help: "Disk overcommit ratio (default 1.0).") var diskOvercommit: String?
+    @Option(name: .customLong("bandwidth-overcommit"), help: "Bandwidth overcommit ratio: limits may add up to bandwidth × this (default 1.0).")
+    var bandwidthOvercommit: String?
     @Option(help: "Open vSwitch bridge (default br0).") var bridge: String?
     @Option(help: "VLANs the bridge trunks, comma-separated.") var vlans: String?
     @Option(help: "NIC capacity per direction, e.g. 10G.") var bandwidth: String?
@@ -31,7 +33,8 @@ struct HostSettingsOptions: ParsableArguments {
     var form: [(String, String)] {
         [
             ("uri", uri), ("state", state), ("cpus", cpus), ("memory", memory), ("disk", disk), ("cpu_overcommit", cpuOvercommit),
-            ("memory_overcommit", memoryOvercommit), ("disk_overcommit", diskOvercommit), ("bridge", bridge), ("vlans", vlans),
+            ("memory_overcommit", memoryOvercommit), ("disk_overcommit", diskOvercommit),
+            ("bandwidth_overcommit", bandwidthOvercommit), ("bridge", bridge), ("vlans", vlans),
             ("bandwidth", bandwidth), ("class", hostClass), ("labels", labels), ("volumes", volumes),
         ]
         .compactMap { key, value in value.map { (key, $0) } }

@@ -134,6 +134,7 @@ struct UnreachableHostAgent: HostAgent {
     func volume(of machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus? { throw refusal }
     func shape(_ machine: Machine, container: ContainerProcess) async throws { throw refusal }
     func release(_ machine: Machine, bridge: String) async throws { throw refusal }
+    func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { throw refusal }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { throw refusal }
     func writeIdentity(_ launch: MachineLaunch) async throws { throw refusal }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }

@@ -12,6 +12,8 @@ public struct Reconciler: Sendable {
         public var restored: [Hostname] = []
         /// Machines whose interrupted delete was completed.
         public var finishedDeletes: [Hostname] = []
+        /// Running machines whose port rules or shaping were put back.
+        public var networkRepaired: [Hostname] = []
         /// Machines that could not be repaired, with the reason.
         public var failures: [Hostname: String] = [:]
 
@@ -74,6 +76,9 @@ public struct Reconciler: Sendable {
             for listed in machines where !(listed.state == .running && running?.contains(listed.name.value) == true) {
                 await reconcileOne(listed, on: host, scope: scope, pools: pools, into: &report)
             }
+            if let running {
+                await repairNetworks(of: machines.filter { $0.state == .running && running.contains($0.name.value) }, on: host, into: &report)
+            }
         }
         return report
     }
@@ -100,6 +105,38 @@ public struct Reconciler: Sendable {
     }
 
     private enum Outcome: Sendable { case restored, deleted, unchanged }
+
+    /// One check of the host for running machines whose port rules or shaping went
+    /// missing; each found is repaired under its lock, if it still runs by then.
+    private func repairNetworks(of machines: [Machine], on host: ComputeHost, into report: inout Report) async {
+        guard !machines.isEmpty else { return }
+        let drifted: Set<Hostname>
+        do {
+            drifted = try await runtime.driftedNetwork(of: machines, on: host)
+        } catch {
+            logger.warning("reconcile.network-check-failed", metadata: ["host": "\(host.name)", "error": "\(error)"])
+            return
+        }
+        for name in drifted.sorted(by: { $0.value < $1.value }) {
+            do {
+                let repaired = try await locks.withLock(name) {
+                    guard let machine = try await store.machine(named: name), machine.state == .running else { return false }
+                    try await runtime.repairNetwork(of: machine, on: host)
+                    Counter(label: "kennel_reconcile_drift_total", dimensions: [("found", "network")]).increment()
+                    Counter(label: "kennel_reconcile_repaired_total").increment()
+                    await events?.publish("machine.drift", machine: name, team: machine.team, data: ["found": "network", "host": host.name.value])
+                    return true
+                }
+                if repaired {
+                    report.networkRepaired.append(name)
+                    logger.notice("reconcile.network-repaired", metadata: ["machine": "\(name)", "host": "\(host.name)"])
+                }
+            } catch {
+                report.failures[name] = "\(error)"
+                logger.error("reconcile.network-repair-failed", metadata: ["machine": "\(name)", "error": "\(error)"])
+            }
+        }
+    }
 
     private func reconcile(_ machine: Machine, on host: ComputeHost, pool: Pool?) async throws -> Outcome {
         switch machine.state {

@@ -1,3 +1,4 @@
+import Foundation
 import KennelModel
 
 /// A running container as its host sees it.
@@ -49,6 +50,8 @@ public protocol NetworkAgent: Sendable {
     /// Applies what the host needs once the container runs: checksum offload off on
     /// userspace-datapath bridges, and the machine's bandwidth shaped both ways.
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws
+    /// The UUIDs of the running `machines` whose port rules or inbound shaping are missing.
+    func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID>
     /// Removes what `attach` put on the host's bridge for the machine (its port rules).
     func release(_ machine: Machine, bridge: String) async throws
     /// Shapes the running container's bandwidth both ways to `machine.spec` again.

@@ -27,6 +27,8 @@ struct NetworkDriver: Sendable {
             try await shape(container, shaping)
         case .release(let bridge, let portGuard):
             _ = try await runner.run("ovs-ofctl", ["del-flows", bridge, portGuard.cookieMatch])
+        case .audit(let bridge, let expected):
+            return try NodeReply.encode(try await audit(expected, on: bridge))
         }
         return try NodeReply.encode(Done())
     }
@@ -41,6 +43,18 @@ struct NetworkDriver: Sendable {
             _ = try await runner.run("ethtool", ["-K", device, "tx", "off"])
         }
         _ = try await runner.run("nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"])
+    }
+
+    /// The running machines among `expected` whose rules or inbound shaping drifted: three
+    /// listings for the whole host, whatever the number of machines.
+    private func audit(_ expected: [PortExpectation], on bridge: String) async throws -> [UUID] {
+        guard !expected.isEmpty else { return [] }
+        let interfaces = try await runner.run("ovs-vsctl", ["--format=json", "--columns=name,ofport,external_ids", "list", "Interface"])
+        let flows = try await runner.run("ovs-ofctl", ["--no-names", "dump-flows", bridge])
+        let qdiscs = try await runner.run("tc", ["qdisc", "show"])
+        return NetworkAudit.drifted(
+            expected, ports: NetworkAudit.ports(inInterfaceListing: interfaces), rules: NetworkAudit.rules(inFlowDump: flows),
+            shaped: NetworkAudit.shapedDevices(inQdiscListing: qdiscs))
     }
 
     /// Replaces the machine's port rules: the old ones (a previous veth's port) go, the

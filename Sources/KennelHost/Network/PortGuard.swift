@@ -42,5 +42,5 @@ public struct PortGuard: Sendable, Equatable, Codable {
         ].joined(separator: "\n") + "\n"
     }
 
-    static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+    public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 }

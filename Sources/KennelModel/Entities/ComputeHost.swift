@@ -62,7 +62,13 @@ extension ComputeHost {
             cpus: Int((Double(capacity.cpus) * overcommit.cpu).rounded(.down)),
             memory: ByteSize(bytes: UInt64((Double(capacity.memory.bytes) * overcommit.memory).rounded(.down))),
             disk: ByteSize(bytes: UInt64((Double(capacity.disk.bytes) * overcommit.disk).rounded(.down))),
-            ingress: bandwidth?.bitsPerSecond ?? .max, egress: bandwidth?.bitsPerSecond ?? .max)
+            ingress: bandwidth.map { Self.scaled($0.bitsPerSecond, by: overcommit.bandwidth) } ?? .max,
+            egress: bandwidth.map { Self.scaled($0.bitsPerSecond, by: overcommit.bandwidth) } ?? .max)
+    }
+
+    private static func scaled(_ bits: UInt64, by ratio: Double) -> UInt64 {
+        let scaled = (Double(bits) * ratio).rounded(.down)
+        return scaled >= Double(UInt64.max) ? .max : UInt64(scaled)
     }
 
     /// What is left to promise once machines reserve `used`: `schedulable` less `used`,

@@ -39,11 +39,28 @@ public struct Overcommit: Hashable, Sendable, Codable {
     public var memory: Double
     /// Disk ratio.
     public var disk: Double
+    /// Bandwidth ratio: the machines' `ingress` (and `egress`) limits on a host may add up
+    /// to its NIC's `bandwidth` times this (machines rarely all use their limit at once).
+    public var bandwidth: Double
 
-    /// Creates ratios; the defaults are those of the placement design (CPU 4, memory 1, disk 1).
-    public init(cpu: Double = 4.0, memory: Double = 1.0, disk: Double = 1.0) {
+    /// Creates ratios; the defaults are those of the placement design (CPU 4, memory 1,
+    /// disk 1, bandwidth 1).
+    public init(cpu: Double = 4.0, memory: Double = 1.0, disk: Double = 1.0, bandwidth: Double = 1.0) {
         self.cpu = cpu
         self.memory = memory
         self.disk = disk
+        self.bandwidth = bandwidth
     }
+
+    /// Reads the ratios a site file gives; the others keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Overcommit()
+        cpu = try container.decodeIfPresent(Double.self, forKey: .cpu) ?? defaults.cpu
+        memory = try container.decodeIfPresent(Double.self, forKey: .memory) ?? defaults.memory
+        disk = try container.decodeIfPresent(Double.self, forKey: .disk) ?? defaults.disk
+        bandwidth = try container.decodeIfPresent(Double.self, forKey: .bandwidth) ?? defaults.bandwidth
+    }
+
+    private enum CodingKeys: String, CodingKey { case cpu, memory, disk, bandwidth }
 }

@@ -3,7 +3,7 @@ public enum HostRequest {
     /// The fields an update may change.
     public static let updateFields: Set<String> = [
         "uri", "state", "cpus", "memory", "disk", "cpu_overcommit", "memory_overcommit", "disk_overcommit",
-        "bridge", "vlans", "bandwidth", "class", "labels", "volumes", "force",
+        "bandwidth_overcommit", "bridge", "vlans", "bandwidth", "class", "labels", "volumes", "force",
     ]
 
     /// The field names a create request may carry.
@@ -35,6 +35,7 @@ public enum HostRequest {
         if let ratio = try fields.optional("cpu_overcommit", as: Ratio.self) { updated.overcommit.cpu = ratio.value }
         if let ratio = try fields.optional("memory_overcommit", as: Ratio.self) { updated.overcommit.memory = ratio.value }
         if let ratio = try fields.optional("disk_overcommit", as: Ratio.self) { updated.overcommit.disk = ratio.value }
+        if let ratio = try fields.optional("bandwidth_overcommit", as: Ratio.self) { updated.overcommit.bandwidth = ratio.value }
         if let bridge = try fields.optional("bridge", as: Hostname.self) { updated.bridge = bridge.value }
         if fields.isGiven("vlans") { updated.vlans = try fields.optional("vlans", as: CommaList<VLANID>.self)?.items ?? [] }
         if fields.isGiven("bandwidth") { updated.bandwidth = try fields.optional("bandwidth", as: RequestedRate.self)?.rate }
