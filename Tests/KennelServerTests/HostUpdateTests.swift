@@ -37,6 +37,20 @@ struct HostUpdateTests {
         }
     }
 
+    @Test("bandwidth_overcommit is a number in JSON and a ratio in forms; the machines' limits may then add up to bandwidth × it")
+    func bandwidthOvercommit() async throws {
+        try await withAPI { client, _ in
+            var response = try await client.executeRequest(
+                uri: "/api/v1/hosts/z1-r1-h1", method: .patch, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"bandwidth": "1G", "bandwidth_overcommit": 2}"#))
+            #expect(response.status == .ok)
+            #expect(try json(response)["bandwidth_overcommit"] as? Double == 2)
+            response = try await patch(client, "z1-r1-h1", "bandwidth_overcommit=lots")
+            #expect(response.status.code == 422)
+            #expect(try errorBody(response).field == "bandwidth_overcommit")
+        }
+    }
+
     @Test("force=1 is only for a host being drained, and then lets the change through")
     func forceWhileDraining() async throws {
         try await withAPI { client, _ in

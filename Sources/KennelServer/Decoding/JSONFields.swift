@@ -21,7 +21,7 @@ enum JSONFieldType: Equatable {
     /// refused as unknown by the request's own field list).
     static let byField: [String: JSONFieldType] = [
         "cpus": .count, "vlan": .count,
-        "cpu_overcommit": .ratio, "memory_overcommit": .ratio, "disk_overcommit": .ratio,
+        "cpu_overcommit": .ratio, "memory_overcommit": .ratio, "disk_overcommit": .ratio, "bandwidth_overcommit": .ratio,
         "zones": .list(of: .text), "ranges": .list(of: .text), "exclude": .list(of: .text), "dns": .list(of: .text),
         "labels": .list(of: .text), "host_labels": .list(of: .text), "vlans": .list(of: .count),
         "ssh_key": .repeatable,
