@@ -112,6 +112,20 @@ struct LimitsAPITests {
         }
     }
 
+    @Test("a change that fails half-way on the host is undone there: the old limits are applied again")
+    func undoneHalfway() async throws {
+        try await withAPI { client, plane in
+            _ = try await client.postForm("/api/v1/machines", web01)
+            let fake = try #require(plane.runtime as? FakeHostRuntime)
+            await fake.failLimitsOnce()
+            let response = try await client.postForm("/api/v1/machines/web-01/limits", [("cpus", "2"), ("memory", "2G")])
+            #expect(response.status.code == 502)
+            let onHost = try #require(await fake.limited[TestSite.value("web-01")])
+            #expect(onHost.cpus.value == 1 && onHost.memory == .gibibytes(1), "the host was given the old limits back")
+            #expect(try json(try await client.get("/api/v1/machines/web-01"))["cpus"] as? Int == 1)
+        }
+    }
+
     @Test("a host that fails to apply them keeps the old limits")
     func hostFailure() async throws {
         try await withAPI { client, plane in

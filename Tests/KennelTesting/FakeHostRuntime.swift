@@ -101,9 +101,18 @@ public actor FakeHostRuntime: HostRuntime {
     public private(set) var memoryUsed: [Hostname: ByteSize] = [:]
     public func setMemoryUsed(_ size: ByteSize, of machine: Hostname) { memoryUsed[machine] = size }
 
+    /// Whether the next limits change fails (after the host took half of it).
+    public private(set) var failNextLimits = false
+    public func failLimitsOnce() { failNextLimits = true }
+
     public func applyLimits(_ machine: Machine, on host: ComputeHost) async throws {
         calls.append("limits \(machine.name)@\(host.name)")
         if failingHosts.contains(host.name) { throw FakeHostError(message: "simulated limits failure on \(host.name)") }
+        if failNextLimits {
+            failNextLimits = false
+            limited[machine.name] = machine.spec
+            throw FakeHostError(message: "simulated failure half-way through the limits on \(host.name)")
+        }
         limited[machine.name] = machine.spec
     }
 

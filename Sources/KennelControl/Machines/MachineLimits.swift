@@ -31,7 +31,7 @@ extension MachineService {
                 return spec
             },
             stepName: { _, _ in "apply limits" },
-            apply: { machine, host in try await runtime.applyLimits(machine, on: host) })
+            apply: { machine, host in try await runtime.applyLimits(machine, on: host) }, undoable: true)
         return try await submit(change, named: name, ifMatch: ifMatch, by: requester)
     }
 

@@ -20,6 +20,10 @@ struct SpecChange: Sendable {
     let stepName: @Sendable (Machine, Machine) -> String
     /// The host step: makes the host match the new spec.
     let apply: @Sendable (Machine, ComputeHost) async throws -> Void
+    /// Whether a failed host step is undone by applying the old spec again (limits: a
+    /// change that failed half-way, say after the CPU and before the memory, must not
+    /// leave the kernel enforcing half of it; a volume grown is not shrunk back).
+    var undoable = false
 }
 
 extension MachineService {
@@ -58,7 +62,9 @@ extension MachineService {
         let (operation, before, after) = accepted
         return await launcher.launch(change.kind, id: operation, machine: name, ticket: ticket) { [self] in
             let host = try await host(named: after.host)
-            let steps = [LifecycleStep(change.stepName(before, after), run: { try await change.apply(after, host) })]
+            var undo: (@Sendable () async throws -> Void)?
+            if change.undoable { undo = { try await change.apply(before, host) } }
+            let steps = [LifecycleStep(change.stepName(before, after), run: { try await change.apply(after, host) }, undo: undo)]
             try await launcher.start(operation, steps: steps.count)
             let recorder = OperationRecorder(store: store, events: events, environment: environment, logger: logger)
             do {
