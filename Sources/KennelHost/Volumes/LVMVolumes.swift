@@ -153,17 +153,9 @@ public struct LVMVolumes: HostVolumes {
         let kind = row.filesystem
         guard kind.canShrink else { throw KennelError(.conflict, "the volume of \(machine) is \(kind), which cannot shrink", field: "disk") }
         guard size.bytes < row.sizeBytes else { return try await grow(machine, to: size, mountedAt: mountPoint) }
-        let wasMounted = try await filesystem.isMounted(mountPoint)
-        try await filesystem.unmount(mountPoint)
-        do {
-            try await filesystem.shrink(device(row.name), to: size, machine: machine)
-        } catch {
-            if wasMounted { try? await filesystem.mount(device(row.name), kind, at: mountPoint) }
-            throw error
+        try await filesystem.shrinkOffline(device(row.name), kind, to: size, machine: machine, mountedAt: mountPoint) {
+            _ = try await runner.run("lvreduce", ["--quiet", "--yes", "--force", "--size", "\(size.bytes)b", path(row.name)])
         }
-        _ = try await runner.run("lvreduce", ["--quiet", "--yes", "--force", "--size", "\(size.bytes)b", path(row.name)])
-        try await filesystem.verify(device(row.name))
-        if wasMounted { try await filesystem.mount(device(row.name), kind, at: mountPoint) }
         return VolumeStatus(sizeBytes: try await logicalVolumes()[row.name] ?? size.bytes, device: device(row.name), filesystem: kind.rawValue)
     }
 

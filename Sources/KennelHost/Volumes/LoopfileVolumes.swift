@@ -148,20 +148,11 @@ public struct LoopfileVolumes: HostVolumes {
         guard kind.canShrink else { throw KennelError(.conflict, "the volume of \(machine) is \(kind), which cannot shrink", field: "disk") }
         let current = try fileSize(file)
         guard size.bytes < current else { return try await grow(machine, to: size, mountedAt: mountPoint) }
-        let wasMounted = try await filesystem.isMounted(mountPoint)
-        try await filesystem.unmount(mountPoint)
         let device = try await attach(file)
-        do {
-            try await filesystem.shrink(device, to: size, machine: machine)
-        } catch {
-            if wasMounted { try? await filesystem.mount(device, kind, at: mountPoint) }
-            throw error
+        try await filesystem.shrinkOffline(device, kind, to: size, machine: machine, mountedAt: mountPoint) {
+            _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", file])
+            _ = try await runner.run("losetup", ["--set-capacity", device])
         }
-        // From here the filesystem fits in `size`: cut the file, tell the loop device, check.
-        _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", file])
-        _ = try await runner.run("losetup", ["--set-capacity", device])
-        try await filesystem.verify(device)
-        if wasMounted { try await filesystem.mount(device, kind, at: mountPoint) }
         return VolumeStatus(sizeBytes: try fileSize(file), device: device, filesystem: kind.rawValue)
     }
 

@@ -89,6 +89,27 @@ struct VolumeFilesystem: Sendable {
         _ = try await runner.run("resize2fs", ["--", device, "\(size.bytes / 1024)K"])
     }
 
+    /// The offline shrink both drivers run: unmounted, the filesystem shrunk (mounted back
+    /// when that is refused or fails), the volume cut by `cut`, checked read-only, and
+    /// mounted back if it was.
+    func shrinkOffline(
+        _ device: String, _ kind: FilesystemKind, to size: ByteSize, machine: Hostname, mountedAt mountPoint: String,
+        cut: () async throws -> Void
+    ) async throws {
+        let wasMounted = try await isMounted(mountPoint)
+        try await unmount(mountPoint)
+        do {
+            try await shrink(device, to: size, machine: machine)
+        } catch {
+            if wasMounted { try? await mount(device, kind, at: mountPoint) }
+            throw error
+        }
+        // From here the filesystem fits in `size`: cut the volume, then check.
+        try await cut()
+        try await verify(device)
+        if wasMounted { try await mount(device, kind, at: mountPoint) }
+    }
+
     /// After a shrink: a read-only `e2fsck -f -n` must find the filesystem clean.
     func verify(_ device: String) async throws {
         let result = try await runner.execute("e2fsck", ["-f", "-n", "--", device], input: nil)
