@@ -4,6 +4,8 @@ import Logging
 /// The services the edges (HTTP API, CLI) call, built once over one store and runtime.
 public struct KennelServices: Sendable {
     public let machines: MachineService
+    /// Bandwidth self-tests of running machines.
+    public let bandwidth: BandwidthCheckService
     public let operations: OperationService
     public let events: EventService
     public let access: AccessService
@@ -30,6 +32,10 @@ public struct KennelServices: Sendable {
         let log = EventLog(store: store, environment: environment, logger: logger)
         machines = MachineService(
             store: store, runtime: runtime, images: images, locks: locks, tracker: tracker, events: log, timeouts: timeouts,
+            environment: environment, logger: logger)
+        bandwidth = BandwidthCheckService(
+            store: store, meter: runtime,
+            launcher: OperationLauncher(store: store, locks: locks, tracker: tracker, events: log, environment: environment, logger: logger),
             environment: environment, logger: logger)
         operations = OperationService(store: store, tracker: tracker, events: log, environment: environment)
         events = EventService(store: store, log: log)

@@ -79,6 +79,18 @@ public struct NodeHostAgent: HostAgent {
         _ = try await channel.call(.network(.shape(container: container, shaping: Shaping(of: machine))), answering: Done.self)
     }
 
+    public func measureBandwidth(
+        _ machine: Machine, container: ContainerProcess, bridge: String, peer: IPv4Address, seconds: Int
+    ) async throws -> BandwidthSample {
+        let network = machine.network
+        let probe = ProbeSpec(address: peer, prefix: network.prefix, vlan: network.vlan, machineAddress: network.ip, seconds: seconds)
+        return try await channel.call(.network(.measure(container: container, bridge: bridge, probe: probe)), answering: BandwidthSample.self)
+    }
+
+    public func removeProbes(bridge: String) async throws -> Int {
+        try await channel.call(.network(.removeProbes(bridge: bridge)), answering: Int.self)
+    }
+
     public func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
         return try await channel.call(
             .inspection(.waitForSSH(container: container, ip: machine.network.ip, timeoutMilliseconds: timeout.wholeMilliseconds)),

@@ -62,6 +62,12 @@ public enum NetworkRequest: Sendable, Equatable, Codable {
     case audit(bridge: String, expected: [PortExpectation])
     /// Remove a machine's port rules from the bridge (answers `Done`).
     case release(bridge: String, portGuard: PortGuard)
+    /// Measure TCP both ways between the running container and a probe on its VLAN, then
+    /// remove the probe (answers `BandwidthSample`).
+    case measure(container: ContainerProcess, bridge: String, probe: ProbeSpec)
+    /// Remove every bandwidth probe on the host, its bridge port included (answers `Int`,
+    /// how many).
+    case removeProbes(bridge: String)
 }
 
 /// A machine's bandwidth limits, bits per second each way; nil for none.

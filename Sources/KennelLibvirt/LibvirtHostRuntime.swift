@@ -132,6 +132,20 @@ public actor LibvirtHostRuntime: HostRuntime {
         try await agent.attach(machine, container: container, bridge: host.bridge)
     }
 
+    public func measureBandwidth(of machine: Machine, on host: ComputeHost, peer: IPv4Address, seconds: Int) async throws -> BandwidthSample {
+        guard let agent = agentFor(host) else {
+            throw KennelError(.conflict, "host \(host.name) runs simulated machines: there is no traffic to measure")
+        }
+        guard let domain = try await connection(to: host).domain(named: machine.name.value), let container = try await container(of: domain)
+        else { throw KennelError(.conflict, "\(machine.name) does not run on \(host.name); start it to measure its bandwidth") }
+        return try await agent.measureBandwidth(machine, container: container, bridge: host.bridge, peer: peer, seconds: seconds)
+    }
+
+    public func removeLeftoverProbes(on host: ComputeHost) async throws -> Int {
+        guard let agent = agentFor(host) else { return 0 }
+        return try await agent.removeProbes(bridge: host.bridge)
+    }
+
     public func memoryInUse(of machine: Machine, on host: ComputeHost) async throws -> ByteSize? {
         guard agentFor(host) != nil, let domain = try await connection(to: host).domain(named: machine.name.value),
             try await domain.state() == .running

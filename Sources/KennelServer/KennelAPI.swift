@@ -26,6 +26,7 @@ public enum KennelAPI {
         let api = router.group("api/v1")
         let answer = OperationAnswer(operations: services.operations)
         MachineRoutes(service: services.machines, answer: answer).register(on: api)
+        BandwidthRoutes(service: services.bandwidth, answer: answer).register(on: api)
         OperationRoutes(service: services.operations).register(on: api)
         AccessRoutes(service: services.access).register(on: api)
         AuditRoutes(service: services.audit).register(on: api)

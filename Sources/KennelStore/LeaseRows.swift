@@ -5,10 +5,13 @@ import KennelModel
 
 /// Reads and writes the `lease` table.
 enum LeaseRows {
-    /// Every leased address of a pool, active or quarantined, ascending.
+    /// Every address of a pool that is not free: leased (active or quarantined) or
+    /// borrowed by a bandwidth probe, ascending.
     static func addresses(in pool: Hostname, _ db: Database) throws -> [IPv4Address] {
-        try Int64.fetchAll(db, sql: "SELECT address FROM lease WHERE pool = ? ORDER BY address", arguments: [pool.value])
-            .map { IPv4Address(UInt32(truncatingIfNeeded: $0)) }
+        try Int64.fetchAll(
+            db, sql: "SELECT address FROM lease WHERE pool = ? UNION SELECT address FROM probe_address WHERE pool = ? ORDER BY address",
+            arguments: [pool.value, pool.value]
+        ).map { IPv4Address(UInt32(truncatingIfNeeded: $0)) }
     }
 
     static func fetch(_ db: Database, pool: Hostname, address: IPv4Address? = nil) throws -> [Lease] {

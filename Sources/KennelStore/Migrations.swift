@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration("v7-machine-filesystem", migrate: v7)
         migrator.registerMigration("v8-memory-soft-swap", migrate: v8)
         migrator.registerMigration("v9-bandwidth-overcommit", migrate: v9)
+        migrator.registerMigration("v10-probe-addresses-operation-results", migrate: v10)
         return migrator
     }
 
@@ -307,6 +308,22 @@ enum Migrations {
         try db.execute(
             sql: """
                 ALTER TABLE host ADD COLUMN bandwidth_overcommit REAL NOT NULL DEFAULT 1.0 CHECK (bandwidth_overcommit > 0);
+                """)
+    }
+
+    /// Addresses a bandwidth self-test borrows from a pool for its probe while it runs
+    /// (taken from the free addresses, given back at its end or at start-up), and what an
+    /// operation produced (its JSON: a bandwidth report).
+    static func v10(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE probe_address (
+                    pool TEXT NOT NULL REFERENCES pool(name),
+                    address INTEGER NOT NULL,
+                    operation INTEGER NOT NULL UNIQUE,
+                    PRIMARY KEY (pool, address)
+                ) STRICT;
+                ALTER TABLE operation ADD COLUMN result TEXT;
                 """)
     }
 }

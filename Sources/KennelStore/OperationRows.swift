@@ -28,6 +28,11 @@ extension SQLiteTransaction {
             arguments: [state.rawValue, cause, failure?.code.rawValue, failure?.message, time, id])
     }
 
+    func setResult(_ result: OperationResult, of id: Int64) throws {
+        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        try db.execute(sql: "UPDATE operation SET result = ? WHERE id = ?", arguments: [json, id])
+    }
+
     func cancelOperation(_ id: Int64, at time: Date) throws -> Bool {
         try db.execute(
             sql: "UPDATE operation SET state = 'cancelled', finished_at = ? WHERE id = ? AND state = 'pending'", arguments: [time, id])
@@ -85,8 +90,14 @@ extension SQLiteTransaction {
                 id: id, kind: try row.parsed("kind"), machine: try row.parsed("machine"), team: try row.parsedIfPresent("team"),
                 state: state, requestedBy: try row.decode(String.self, "requested_by"), createdAt: try row.decode(Date.self, "started_at"),
                 finishedAt: try row.decode(Date?.self, "finished_at"), failure: failure, steps: try steps(of: id),
-                totalSteps: try row.decode(Int.self, "total_steps"))
+                totalSteps: try row.decode(Int.self, "total_steps"), result: try Self.result(row))
         }
+    }
+
+    /// The operation's stored result; one that no longer decodes is left out.
+    private static func result(_ row: Row) throws -> OperationResult? {
+        guard let json = try row.decode(String?.self, "result") else { return nil }
+        return try? JSONDecoder().decode(OperationResult.self, from: Data(json.utf8))
     }
 
     func beginStep(of operation: Int64, position: Int, name: String, at time: Date) throws {

@@ -22,11 +22,13 @@ public struct OperationView: Codable, Sendable, Equatable {
     public let requestedBy: String
     public let createdAt: Date
     public let finishedAt: Date?
+    /// What it produced beyond its machine (a bandwidth report), once it succeeded.
+    public let result: OperationResultView?
     /// Where to read it.
     public let url: String
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, target, state, steps, error, cause, url
+        case id, kind, target, state, steps, error, cause, url, result
         case currentStep = "current_step"
         case stepsDone = "steps_done"
         case stepsTotal = "steps_total"
@@ -50,6 +52,7 @@ public struct OperationView: Codable, Sendable, Equatable {
         requestedBy = operation.requestedBy
         createdAt = operation.createdAt
         finishedAt = operation.finishedAt
+        result = OperationResultView(operation)
         url = "/api/v1/operations/\(operation.id)"
     }
 }

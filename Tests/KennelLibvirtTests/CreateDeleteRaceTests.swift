@@ -27,6 +27,10 @@ actor FileTrackingAgent: HostAgent {
     func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { [] }
     func release(_ machine: Machine, bridge: String) async throws {}
     func shape(_ machine: Machine, container: ContainerProcess) async throws {}
+    func measureBandwidth(_ machine: Machine, container: ContainerProcess, bridge: String, peer: IPv4Address, seconds: Int) async throws
+        -> BandwidthSample
+    { BandwidthSample(egressBitsPerSecond: 0, ingressBitsPerSecond: 0) }
+    func removeProbes(bridge: String) async throws -> Int { 0 }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {}
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...2_000)))

@@ -28,6 +28,16 @@ actor RecordingAgent: HostAgent {
     func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { [] }
     func release(_ machine: Machine, bridge: String) async throws {}
     func shape(_ machine: Machine, container: ContainerProcess) async throws {}
+    func measureBandwidth(_ machine: Machine, container: ContainerProcess, bridge: String, peer: IPv4Address, seconds: Int) async throws
+        -> BandwidthSample
+    {
+        steps.append("measure \(machine.name) against \(peer) on \(bridge) for \(seconds) s")
+        return BandwidthSample(egressBitsPerSecond: 96_000_000, ingressBitsPerSecond: 48_000_000)
+    }
+    func removeProbes(bridge: String) async throws -> Int {
+        steps.append("removeProbes \(bridge)")
+        return 0
+    }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {
         steps.append("attach \(machine.name)")
         containers.append(container)

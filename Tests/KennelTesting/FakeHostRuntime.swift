@@ -118,6 +118,33 @@ public actor FakeHostRuntime: HostRuntime {
 
     public func memoryInUse(of machine: Machine, on host: ComputeHost) async throws -> ByteSize? { memoryUsed[machine.name] }
 
+    /// Bandwidth self-tests asked for: machine, peer address and seconds, in order.
+    public private(set) var measurements: [(machine: Hostname, peer: IPv4Address, seconds: Int)] = []
+    /// What a measurement achieves each way, as fractions of the machine's limits (1 G
+    /// assumed where it has none).
+    public var achievedFraction = 0.96
+    /// When set, the next measurement waits for this long (a slow iperf3).
+    public var measurementDelay: Duration?
+    public func setMeasurementDelay(_ delay: Duration?) { measurementDelay = delay }
+
+    /// Probes each host still has (left by a test a crash interrupted).
+    public private(set) var leftoverProbes: [Hostname: Int] = [:]
+    public func leaveProbes(_ count: Int, on host: Hostname) { leftoverProbes[host] = count }
+
+    public func removeLeftoverProbes(on host: ComputeHost) async throws -> Int {
+        calls.append("removeProbes @\(host.name)")
+        return leftoverProbes.removeValue(forKey: host.name) ?? 0
+    }
+
+    public func measureBandwidth(of machine: Machine, on host: ComputeHost, peer: IPv4Address, seconds: Int) async throws -> BandwidthSample {
+        calls.append("measure \(machine.name)@\(host.name)")
+        measurements.append((machine.name, peer, seconds))
+        if let measurementDelay { try await Task.sleep(for: measurementDelay) }
+        if failingHosts.contains(host.name) { throw FakeHostError(message: "simulated iperf3 failure on \(host.name)") }
+        func achieved(_ limit: Bandwidth?) -> UInt64 { UInt64(Double(limit?.bitsPerSecond ?? 1_000_000_000) * achievedFraction) }
+        return BandwidthSample(egressBitsPerSecond: achieved(machine.spec.egress), ingressBitsPerSecond: achieved(machine.spec.ingress))
+    }
+
     /// What each machine's files take: a shrink below it is refused as a real host does.
     public private(set) var filesNeed: [Hostname: ByteSize] = [:]
     public func setFilesNeed(_ size: ByteSize, of machine: Hostname) { filesNeed[machine] = size }

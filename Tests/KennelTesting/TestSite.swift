@@ -104,11 +104,14 @@ public final class TestClock: @unchecked Sendable {
 }
 
 /// A thread-safe counter.
-final class Counter: @unchecked Sendable {
+public final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
 
-    func next() -> Int {
+    public init() {}
+
+    /// One more: 1 the first time.
+    public func next() -> Int {
         lock.lock()
         defer { lock.unlock() }
         value += 1

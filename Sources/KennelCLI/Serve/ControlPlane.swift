@@ -67,6 +67,7 @@ struct ControlPlane: Sendable {
                 "operation.interrupted",
                 metadata: ["operation": "\(operation.id)", "kind": "\(operation.kind)", "machine": "\(operation.machine)"])
         }
+        _ = try await services.bandwidth.removeLeftoverProbes()
         if let secret = try await services.access.bootstrap() {
             try AdminTokenFile.write(secret, to: settings.adminTokenPath)
             logger.notice("access.first-admin", metadata: ["user": "\(AccessService.firstAdmin)", "token_file": "\(settings.adminTokenPath)"])
@@ -133,6 +134,10 @@ struct UnreachableHostAgent: HostAgent {
     func resize(_ machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus { throw refusal }
     func volume(of machine: Machine, volumes: VolumeConfig) async throws -> VolumeStatus? { throw refusal }
     func shape(_ machine: Machine, container: ContainerProcess) async throws { throw refusal }
+    func measureBandwidth(_ machine: Machine, container: ContainerProcess, bridge: String, peer: IPv4Address, seconds: Int) async throws
+        -> BandwidthSample
+    { throw refusal }
+    func removeProbes(bridge: String) async throws -> Int { throw refusal }
     func release(_ machine: Machine, bridge: String) async throws { throw refusal }
     func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { throw refusal }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { throw refusal }

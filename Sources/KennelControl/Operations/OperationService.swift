@@ -102,10 +102,14 @@ public struct OperationService: Sendable {
     }
 
     /// At start-up: every operation left pending or running by the previous process is
-    /// failed, "interrupted by restart"; the reconciler then brings its machine in line.
+    /// failed, "interrupted by restart", and the probe addresses of bandwidth self-tests it
+    /// left are freed; the reconciler then brings each machine in line.
     public func interruptUnfinished() async throws -> [OperationRecord] {
         let now = environment.now()
-        return try await store.transaction { store in try store.interruptUnfinishedOperations(at: now) }
+        return try await store.transaction { store in
+            _ = try store.releaseAllProbeAddresses()
+            return try store.interruptUnfinishedOperations(at: now)
+        }
     }
 }
 

@@ -56,6 +56,12 @@ public protocol NetworkAgent: Sendable {
     func release(_ machine: Machine, bridge: String) async throws
     /// Shapes the running container's bandwidth both ways to `machine.spec` again.
     func shape(_ machine: Machine, container: ContainerProcess) async throws
+    /// Measures TCP both ways between the running container and a probe the host sets up
+    /// at `peer` on the machine's VLAN for `seconds` each, then removes the probe.
+    func measureBandwidth(_ machine: Machine, container: ContainerProcess, bridge: String, peer: IPv4Address, seconds: Int) async throws
+        -> BandwidthSample
+    /// Removes every bandwidth probe on the host; answers how many there were.
+    func removeProbes(bridge: String) async throws -> Int
 }
 
 /// Looking inside a running container.

@@ -88,6 +88,14 @@ public protocol AddressRecords {
     func takeFreeAddress(_ address: IPv4Address, in pool: Hostname) throws -> Bool
     /// Whether `pool` has any free address (after releasing expired quarantine).
     func hasFreeAddress(in pool: Hostname) throws -> Bool
+    /// Takes the lowest free address of `pool` for the probe of operation `operation` (the
+    /// peer of a bandwidth self-test, held only while it runs); nil when none is free.
+    func takeProbeAddress(in pool: Hostname, for operation: Int64) throws -> IPv4Address?
+    /// Gives back the probe address operation `operation` holds, if any.
+    func releaseProbeAddress(of operation: Int64) throws
+    /// Gives back every probe address (at start-up: their operations ended with the
+    /// process before); answers how many.
+    func releaseAllProbeAddresses() throws -> Int
 }
 
 /// Hosts, their usage, and what placement sees of them.

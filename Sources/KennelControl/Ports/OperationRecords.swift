@@ -12,6 +12,8 @@ public protocol OperationRecords {
     func startOperation(_ id: Int64, steps: Int, at time: Date) throws -> Bool
     /// Records the end of an operation.
     func finishOperation(_ id: Int64, state: OperationState, failure: OperationFailure?, at time: Date) throws
+    /// Keeps what an operation produced (a bandwidth report), shown with it.
+    func setResult(_ result: OperationResult, of id: Int64) throws
     /// Cancels a pending operation; false when it is not pending any more.
     func cancelOperation(_ id: Int64, at time: Date) throws -> Bool
     func operation(id: Int64) throws -> OperationRecord?
@@ -30,6 +32,8 @@ public protocol OperationRecords {
 /// The kinds of asynchronous work Kennel records.
 public enum OperationKind: String, Sendable, Codable, CaseIterable, ParsableValue {
     case create, delete, reconcile, start, stop, restart, resize, limits
+    /// A bandwidth self-test (`verify-bandwidth`): its report is the operation's result.
+    case verifyBandwidth = "verify-bandwidth"
 
     public init(parsing text: String) throws(InvalidValue) {
         guard let kind = OperationKind(rawValue: text) else {
@@ -90,12 +94,15 @@ public struct OperationRecord: Sendable, Equatable {
     public var steps: [OperationStep]
     /// How many steps it runs (0 until it starts).
     public var totalSteps: Int
+    /// What it produced beyond its machine (a bandwidth report), if anything.
+    public var result: OperationResult?
 
     public init(
         id: Int64, kind: OperationKind, machine: Hostname, team: Hostname?, state: OperationState, requestedBy: String, createdAt: Date,
-        finishedAt: Date?, failure: OperationFailure?, steps: [OperationStep], totalSteps: Int
+        finishedAt: Date?, failure: OperationFailure?, steps: [OperationStep], totalSteps: Int, result: OperationResult? = nil
     ) {
         self.totalSteps = totalSteps
+        self.result = result
         self.id = id
         self.kind = kind
         self.machine = machine

@@ -29,6 +29,14 @@ struct NetworkDriver: Sendable {
             _ = try await runner.run("ovs-ofctl", ["del-flows", bridge, portGuard.cookieMatch])
         case .audit(let bridge, let expected):
             return try NodeReply.encode(try await audit(expected, on: bridge))
+        case .measure(let container, let bridge, let probe):
+            let namespace = "--net=/proc/\(try initPID(of: container))/ns/net"
+            let measurement = BandwidthProbe(
+                runner: runner, bridge: bridge, spec: probe, machineNamespace: namespace,
+                userspaceDatapath: try await isUserspace(bridge))
+            return try NodeReply.encode(try await measurement.measure())
+        case .removeProbes(let bridge):
+            return try NodeReply.encode(try await BandwidthProbe.removeAll(on: bridge, runner: runner))
         }
         return try NodeReply.encode(Done())
     }
@@ -36,13 +44,18 @@ struct NetworkDriver: Sendable {
     /// On a userspace-datapath (netdev) bridge, TCP needs checksum offload off on both
     /// ends of the container's veth; kernel-datapath bridges need nothing.
     private func attach(_ container: ContainerProcess, bridge: String) async throws {
-        let datapath = try await runner.run("ovs-vsctl", ["get", "bridge", bridge, "datapath_type"])
-        guard datapath.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")) == "netdev" else { return }
+        guard try await isUserspace(bridge) else { return }
         let initPID = try self.initPID(of: container)
         if let device = container.hostInterface {
             _ = try await runner.run("ethtool", ["-K", device, "tx", "off"])
         }
         _ = try await runner.run("nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ethtool", "-K", "eth0", "tx", "off"])
+    }
+
+    /// Whether `bridge` runs OVS's userspace datapath (`netdev`).
+    private func isUserspace(_ bridge: String) async throws -> Bool {
+        let datapath = try await runner.run("ovs-vsctl", ["get", "bridge", bridge, "datapath_type"])
+        return datapath.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")) == "netdev"
     }
 
     /// The running machines among `expected` whose rules or inbound shaping drifted: three

@@ -20,7 +20,7 @@ enum JSONFieldType: Equatable {
     /// Every field of every request body, by name; a name not here is `text` (and is
     /// refused as unknown by the request's own field list).
     static let byField: [String: JSONFieldType] = [
-        "cpus": .count, "vlan": .count,
+        "cpus": .count, "vlan": .count, "seconds": .count,
         "cpu_overcommit": .ratio, "memory_overcommit": .ratio, "disk_overcommit": .ratio, "bandwidth_overcommit": .ratio,
         "zones": .list(of: .text), "ranges": .list(of: .text), "exclude": .list(of: .text), "dns": .list(of: .text),
         "labels": .list(of: .text), "host_labels": .list(of: .text), "vlans": .list(of: .count),

@@ -4,7 +4,11 @@ import Hummingbird
 /// method answers 405 with `Allow` (the router alone says 404). `HEAD` is served wherever
 /// `GET` is. A test holds this table and the router together.
 enum RouteTable {
-    static let routes: [(pattern: [String], methods: [HTTPRequest.Method])] = [
+    static let routes: [(pattern: [String], methods: [HTTPRequest.Method])] = table.map { path, methods in
+        (pattern: path.split(separator: "/").map(String.init), methods: methods)
+    }
+
+    private static let table: [(String, [HTTPRequest.Method])] = [
         ("api/v1/machines", [.get, .post]),
         ("api/v1/machines/:name", [.get, .delete]),
         ("api/v1/machines/:name/start", [.post]),
@@ -12,6 +16,7 @@ enum RouteTable {
         ("api/v1/machines/:name/restart", [.post]),
         ("api/v1/machines/:name/resize", [.post]),
         ("api/v1/machines/:name/limits", [.post]),
+        ("api/v1/machines/:name/verify-bandwidth", [.post]),
         ("api/v1/hosts", [.get, .post]),
         ("api/v1/hosts/:name", [.get, .patch, .delete]),
         ("api/v1/topology", [.get]),
@@ -40,7 +45,7 @@ enum RouteTable {
         ("api/v1/openapi.json", [.get]),
         ("healthz", [.get]),
         ("metrics", [.get]),
-    ].map { (pattern: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
+    ]
 
     /// The methods `path` is served with (HEAD included where GET is); empty when the
     /// path is unknown.

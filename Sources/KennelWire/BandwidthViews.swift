@@ -1,0 +1,38 @@
+import KennelControl
+import KennelModel
+
+/// The answer of a waited `POST /api/v1/machines/{name}/verify-bandwidth`: each
+/// direction's limit beside what TCP achieved against a probe on the machine's VLAN.
+public struct BandwidthReportView: Codable, Sendable, Equatable {
+    public let machine: String
+    /// The operation that measured it (`/api/v1/operations/{id}` keeps the report).
+    public let operation: Int64
+    public let peer: String
+    public let vlan: Int
+    public let seconds: Int
+    /// Out of the machine.
+    public let egress: BandwidthResult
+    /// Into the machine.
+    public let ingress: BandwidthResult
+
+    public init(machine: Hostname, operation: Int64, report: BandwidthReport) {
+        self.machine = machine.value
+        self.operation = operation
+        peer = report.peer.description
+        vlan = report.vlan.value
+        seconds = report.seconds
+        egress = report.egress
+        ingress = report.ingress
+    }
+}
+
+/// What an operation produced, as `GET /api/v1/operations/{id}` shows it.
+public struct OperationResultView: Codable, Sendable, Equatable {
+    /// A bandwidth self-test's report.
+    public let bandwidth: BandwidthReportView?
+
+    public init?(_ operation: OperationRecord) {
+        guard let report = operation.result?.bandwidth else { return nil }
+        bandwidth = BandwidthReportView(machine: operation.machine, operation: operation.id, report: report)
+    }
+}
