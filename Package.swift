@@ -119,7 +119,7 @@ let package = Package(
             ],
             path: "Tests/KennelTesting"
         ),
-        .testTarget(name: "KennelModelTests", dependencies: ["KennelModel"]),
+        .testTarget(name: "KennelModelTests", dependencies: ["KennelModel", "KennelTesting"]),
         .testTarget(name: "KennelIPAMTests", dependencies: ["KennelIPAM"]),
         .testTarget(name: "KennelPlacementTests", dependencies: ["KennelPlacement"]),
         .testTarget(name: "KennelGuestTests", dependencies: ["KennelGuest", "KennelTesting"]),

@@ -9,6 +9,10 @@ public struct KennelServices: Sendable {
     public let operations: OperationService
     public let events: EventService
     public let access: AccessService
+    /// Users' SSH keys.
+    public let sshKeys: SSHKeyService
+    /// Pushes who may log in to running machines when keys or membership change.
+    public let accessSync: AccessSync
     public let audit: AuditService
     public let inventory: InventoryService
     public let pools: PoolService
@@ -39,7 +43,9 @@ public struct KennelServices: Sendable {
             environment: environment, logger: logger)
         operations = OperationService(store: store, tracker: tracker, events: log, environment: environment)
         events = EventService(store: store, log: log)
-        access = AccessService(store: store, environment: environment, logger: logger)
+        accessSync = AccessSync(store: store, writer: runtime, locks: locks, logger: logger)
+        access = AccessService(store: store, environment: environment, logger: logger, sync: accessSync)
+        sshKeys = SSHKeyService(store: store, sync: accessSync, environment: environment)
         audit = AuditService(store: store)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)

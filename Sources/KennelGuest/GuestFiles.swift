@@ -86,13 +86,36 @@ public enum GuestFiles {
                     """),
         ]
         files += GuestInit.files
-        if !identity.authorizedKeys.isEmpty {
-            files.append(
-                GuestFile(
-                    path: "/root/.ssh/authorized_keys",
-                    contents: identity.authorizedKeys.map(\.description).joined(separator: "\n") + "\n", mode: 0o600))
-        }
+        files += access(authorizedKeys: identity.authorizedKeys)
         return files
+    }
+
+    /// Where Kennel's list of keys allowed in as root lives: beside root's own
+    /// `~/.ssh/authorized_keys`, which stays the guest's to edit and Kennel never writes.
+    public static let authorizedKeysPath = "/etc/ssh/kennel/authorized_keys"
+
+    /// Who may log in: an sshd drop-in that reads Kennel's key list too, and the list
+    /// (written even when empty, so a removed key goes). Written at every start, and the
+    /// list again while the machine runs whenever its keys change (sshd reads it at each
+    /// login).
+    public static func access(authorizedKeys: [SSHPublicKey]) -> [GuestFile] {
+        [
+            GuestFile(
+                path: "/etc/ssh/sshd_config.d/kennel-access.conf",
+                contents: """
+                    # Written by Kennel at every start: the keys Kennel allows (its users' and the
+                    # machine request's) are read beside root's own.
+                    AuthorizedKeysFile .ssh/authorized_keys \(authorizedKeysPath)
+
+                    """),
+            authorizedKeysFile(authorizedKeys),
+        ]
+    }
+
+    /// Kennel's key list alone, as a running machine's key change writes it.
+    public static func authorizedKeysFile(_ keys: [SSHPublicKey]) -> GuestFile {
+        let lines = ["# Written by Kennel: its users' keys and the machine request's. Changes are overwritten."] + keys.map(\.description)
+        return GuestFile(path: authorizedKeysPath, contents: lines.joined(separator: "\n") + "\n", mode: 0o644)
     }
 
     private static func resolvConf(_ identity: GuestIdentity) -> String {

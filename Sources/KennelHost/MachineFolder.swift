@@ -17,13 +17,15 @@ public struct MachineFolder: Sendable {
         FileManager.default.fileExists(atPath: paths.directory(of: machine) + "/image.sha256")
     }
 
-    /// Writes `files` into the machine's root filesystem, which must be provisioned.
+    /// Writes `files` into the machine's root filesystem, which must be provisioned,
+    /// never following a link the guest made (`GuestRoot`): safe while it runs.
     public func writeFiles(_ files: [GuestFile], for machine: Hostname) throws {
-        let rootfs = URL(fileURLWithPath: paths.rootfs(of: machine))
-        guard FileManager.default.fileExists(atPath: rootfs.path) else {
+        let rootfs = paths.rootfs(of: machine)
+        guard FileManager.default.fileExists(atPath: rootfs) else {
             throw KennelError(.hostFailure, "machine \(machine) has no root filesystem on this host yet")
         }
-        for file in files { try write(file, under: rootfs) }
+        let root = GuestRoot(path: rootfs)
+        for file in files { try root.write(file) }
     }
 
     /// Removes the machine's folder (its volume unmounted first); nothing to do when it
@@ -32,19 +34,5 @@ public struct MachineFolder: Sendable {
         let directory = paths.directory(of: machine)
         guard FileManager.default.fileExists(atPath: directory) else { return }
         try FileManager.default.removeItem(atPath: directory)
-    }
-
-    private func write(_ file: GuestFile, under rootfs: URL) throws {
-        guard file.path.hasPrefix("/"), !file.path.split(separator: "/").contains("..") else {
-            throw KennelError(.internal, "guest file path \(file.path) escapes the root filesystem")
-        }
-        let target = rootfs.appendingPathComponent(String(file.path.dropFirst()))
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // A symlink planted inside the guest must not redirect the write to the host.
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: target.path)) != nil {
-            try FileManager.default.removeItem(at: target)
-        }
-        try Data(file.contents.utf8).write(to: target, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: Int(file.mode)], ofItemAtPath: target.path)
     }
 }

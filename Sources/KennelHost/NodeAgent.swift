@@ -31,6 +31,9 @@ public struct NodeAgent: Sendable {
             try MachineFolder(paths: paths).writeFiles(files, for: machine)
             try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
             return try NodeReply.encode(Done())
+        case .identity(.writeAccess(let machine, let files)):
+            try MachineFolder(paths: paths).writeFiles(files, for: machine)
+            return try NodeReply.encode(Done())
         case .network(let request):
             return try await NetworkDriver(runner: runner, inspection: inspection).handle(request)
         case .inspection(.waitForSSH(let container, let ip, let timeout)):

@@ -56,8 +56,13 @@ public struct NodeHostAgent: HostAgent {
 
     public func writeIdentity(_ launch: MachineLaunch) async throws {
         let machine = launch.machine
-        let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: machine.sshKeys)
+        let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: launch.authorizedKeys)
         _ = try await channel.call(.identity(.write(machine: machine.name, files: GuestFiles.render(identity))), answering: Done.self)
+    }
+
+    public func writeAccess(_ access: MachineAccess) async throws {
+        let file = GuestFiles.authorizedKeysFile(access.authorizedKeys)
+        _ = try await channel.call(.identity(.writeAccess(machine: access.machine.name, files: [file])), answering: Done.self)
     }
 
     public func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {

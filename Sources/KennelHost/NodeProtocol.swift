@@ -48,6 +48,8 @@ public enum RootfsRequest: Sendable, Equatable, Codable {
 public enum IdentityRequest: Sendable, Equatable, Codable {
     /// Write the machine's identity files and make its SSH host keys once (answers `Done`).
     case write(machine: Hostname, files: [GuestFile])
+    /// Write who may log in into a running machine; nothing else is touched (answers `Done`).
+    case writeAccess(machine: Hostname, files: [GuestFile])
 }
 
 /// Host-side network fixes.

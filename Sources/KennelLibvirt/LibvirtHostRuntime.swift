@@ -141,6 +141,11 @@ public actor LibvirtHostRuntime: HostRuntime {
         return try await agent.measureBandwidth(machine, container: container, bridge: host.bridge, peer: peer, seconds: seconds)
     }
 
+    public func writeAccess(_ access: MachineAccess, on host: ComputeHost) async throws {
+        guard let agent = agentFor(host) else { return }
+        try await agent.writeAccess(access)
+    }
+
     public func removeLeftoverProbes(on host: ComputeHost) async throws -> Int {
         guard let agent = agentFor(host) else { return 0 }
         return try await agent.removeProbes(bridge: host.bridge)

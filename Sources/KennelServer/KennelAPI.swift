@@ -29,6 +29,7 @@ public enum KennelAPI {
         BandwidthRoutes(service: services.bandwidth, answer: answer).register(on: api)
         OperationRoutes(service: services.operations).register(on: api)
         AccessRoutes(service: services.access).register(on: api)
+        SSHRoutes(keys: services.sshKeys).register(on: api)
         AuditRoutes(service: services.audit).register(on: api)
         ImageRoutes(service: services.images).register(on: api)
         EventRoutes(service: services.events).register(on: api)

@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration("v8-memory-soft-swap", migrate: v8)
         migrator.registerMigration("v9-bandwidth-overcommit", migrate: v9)
         migrator.registerMigration("v10-probe-addresses-operation-results", migrate: v10)
+        migrator.registerMigration("v11-user-keys-host-keys", migrate: v11)
         return migrator
     }
 
@@ -324,6 +325,27 @@ enum Migrations {
                     PRIMARY KEY (pool, address)
                 ) STRICT;
                 ALTER TABLE operation ADD COLUMN result TEXT;
+                """)
+    }
+
+    /// Users' SSH public keys (one user per key: a key names a person), and each machine's
+    /// SSH host public keys as its host made them, gone with the machine.
+    static func v11(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE user_key (
+                    fingerprint TEXT PRIMARY KEY NOT NULL,
+                    user TEXT NOT NULL REFERENCES api_user(name) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    bits INTEGER NOT NULL,
+                    created_at TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX user_key_by_user ON user_key(user);
+                CREATE TABLE machine_host_key (
+                    machine TEXT NOT NULL REFERENCES machine(name) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    PRIMARY KEY (machine, key)
+                ) STRICT;
                 """)
     }
 }

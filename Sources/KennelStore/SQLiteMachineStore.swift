@@ -116,6 +116,7 @@ enum StoreErrors {
         ["machine.uuid"]: KennelError(.conflict, "a machine with that UUID exists already"),
         ["lease.pool", "lease.address"]: KennelError(.ipInUse, "that address is leased already", field: "ip"),
         ["lease.mac"]: KennelError(.macInUse, "that MAC address is used by another machine", field: "mac"),
+        ["user_key.fingerprint"]: KennelError(.conflict, "that key is registered already", field: "key"),
     ]
 
     static func translate(_ error: DatabaseError) -> any Error {

@@ -147,3 +147,41 @@ public struct AuditList: Codable, Sendable {
         count = entries.count
     }
 }
+
+/// A user's registered SSH key: `POST`/`GET /api/v1/users/{name}/keys`.
+public struct SSHKeyView: Codable, Sendable, Equatable {
+    public let user: String
+    public let fingerprint: String
+    public let type: String
+    public let bits: Int
+    public let comment: String?
+    /// The whole public key line.
+    public let key: String
+    public let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case user, fingerprint, type, bits, comment, key
+        case createdAt = "created_at"
+    }
+
+    public init(_ key: UserKey) {
+        user = key.user.value
+        fingerprint = key.fingerprint
+        type = key.key.type
+        bits = key.bits
+        comment = key.key.comment
+        self.key = key.key.description
+        createdAt = key.createdAt
+    }
+}
+
+/// `GET /api/v1/users/{name}/keys`.
+public struct SSHKeyList: Codable, Sendable {
+    public let keys: [SSHKeyView]
+    public let count: Int
+
+    public init(_ keys: [SSHKeyView]) {
+        self.keys = keys
+        count = keys.count
+    }
+}

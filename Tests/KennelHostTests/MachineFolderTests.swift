@@ -41,6 +41,41 @@ struct MachineFolderTests {
         #expect(try String(contentsOfFile: hostname, encoding: .utf8) == "web-01\n")
     }
 
+    @Test("a directory on the way swapped for a link (/root/.ssh -> a host directory) is refused, and the host file is untouched")
+    func directoryLinkInGuest() throws {
+        let (directory, paths) = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let hostDirectory = directory.appendingPathComponent("host-etc")
+        try FileManager.default.createDirectory(at: hostDirectory, withIntermediateDirectories: true)
+        let hostFile = hostDirectory.appendingPathComponent("authorized_keys")
+        try Data("host\n".utf8).write(to: hostFile)
+        try FileManager.default.createDirectory(atPath: paths.rootfs(of: name) + "/root", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: paths.rootfs(of: name) + "/root/.ssh", withDestinationPath: hostDirectory.path)
+        #expect(throws: KennelError.self) {
+            try MachineFolder(paths: paths).writeFiles([GuestFile(path: "/root/.ssh/authorized_keys", contents: "key\n", mode: 0o600)], for: name)
+        }
+        #expect(try String(contentsOf: hostFile, encoding: .utf8) == "host\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: hostDirectory.path) == ["authorized_keys"], "no temporary file either")
+    }
+
+    @Test("reads never follow a link: a host key swapped for a link to a host secret is refused; a missing file is nil")
+    func reads() throws {
+        let (directory, paths) = try folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = GuestRoot(path: paths.rootfs(of: name))
+        try root.write(GuestFile(path: "/etc/ssh/ssh_host_ed25519_key.pub", contents: "ssh-ed25519 AAAA root@web-01\n"))
+        #expect(try root.read("/etc/ssh/ssh_host_ed25519_key.pub") == "ssh-ed25519 AAAA root@web-01\n")
+        #expect(try root.read("/etc/ssh/ssh_host_rsa_key.pub") == nil)
+        #expect(try root.read("/nowhere/at/all") == nil)
+        let secret = directory.appendingPathComponent("shadow")
+        try Data("root:secret\n".utf8).write(to: secret)
+        let planted = paths.rootfs(of: name) + "/etc/ssh/ssh_host_ecdsa_key.pub"
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: secret.path)
+        #expect(throws: KennelError.self) { try root.read("/etc/ssh/ssh_host_ecdsa_key.pub") }
+        #expect(throws: KennelError.self) { try root.read("/etc/../etc/hostname") }
+        #expect(throws: KennelError.self) { try root.read("/etc/ssh/ssh_host_ed25519_key.pub", limit: 8) }
+    }
+
     @Test("a machine made before volumes is recognised by its image marker; remove deletes the folder, twice safely")
     func legacyAndRemove() throws {
         let (directory, paths) = try folder()

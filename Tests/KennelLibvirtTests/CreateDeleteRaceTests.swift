@@ -30,6 +30,7 @@ actor FileTrackingAgent: HostAgent {
     func measureBandwidth(_ machine: Machine, container: ContainerProcess, bridge: String, peer: IPv4Address, seconds: Int) async throws
         -> BandwidthSample
     { BandwidthSample(egressBitsPerSecond: 0, ingressBitsPerSecond: 0) }
+    func writeAccess(_ access: MachineAccess) async throws {}
     func removeProbes(bridge: String) async throws -> Int { 0 }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {}
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {

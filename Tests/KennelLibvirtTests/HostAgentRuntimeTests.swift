@@ -34,6 +34,7 @@ actor RecordingAgent: HostAgent {
         steps.append("measure \(machine.name) against \(peer) on \(bridge) for \(seconds) s")
         return BandwidthSample(egressBitsPerSecond: 96_000_000, ingressBitsPerSecond: 48_000_000)
     }
+    func writeAccess(_ access: MachineAccess) async throws {}
     func removeProbes(bridge: String) async throws -> Int {
         steps.append("removeProbes \(bridge)")
         return 0

@@ -127,6 +127,14 @@ public actor FakeHostRuntime: HostRuntime {
     public var measurementDelay: Duration?
     public func setMeasurementDelay(_ delay: Duration?) { measurementDelay = delay }
 
+    /// The key lists written into running machines, by machine (the last one wins).
+    public private(set) var accessWritten: [Hostname: [SSHPublicKey]] = [:]
+
+    public func writeAccess(_ access: MachineAccess, on host: ComputeHost) async throws {
+        calls.append("writeAccess \(access.machine.name)@\(host.name)")
+        accessWritten[access.machine.name] = access.authorizedKeys
+    }
+
     /// Probes each host still has (left by a test a crash interrupted).
     public private(set) var leftoverProbes: [Hostname: Int] = [:]
     public func leaveProbes(_ count: Int, on host: Hostname) { leftoverProbes[host] = count }

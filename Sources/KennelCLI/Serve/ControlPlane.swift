@@ -142,6 +142,7 @@ struct UnreachableHostAgent: HostAgent {
     func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { throw refusal }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { throw refusal }
     func writeIdentity(_ launch: MachineLaunch) async throws { throw refusal }
+    func writeAccess(_ access: MachineAccess) async throws { throw refusal }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool { throw refusal }
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { throw refusal }

@@ -8,6 +8,8 @@ public struct AccessService: Sendable {
     private let store: any MachineStore
     private let environment: ServiceEnvironment
     private let logger: Logger
+    /// Pushes key lists to running machines when membership changes.
+    private let sync: AccessSync?
 
     /// How long a token lives when its request names no lifetime.
     public static let defaultTokenLifetime = Period.day.times(90)
@@ -16,10 +18,11 @@ public struct AccessService: Sendable {
     /// The name of the first admin, made on an empty database.
     public static let firstAdmin = Hostname(verified: "admin")
 
-    public init(store: any MachineStore, environment: ServiceEnvironment = .live, logger: Logger) {
+    public init(store: any MachineStore, environment: ServiceEnvironment = .live, logger: Logger, sync: AccessSync? = nil) {
         self.store = store
         self.environment = environment
         self.logger = logger
+        self.sync = sync
     }
 
     // MARK: Authentication
@@ -124,12 +127,15 @@ public struct AccessService: Sendable {
     public func deleteUser(named name: Hostname, by requester: Requester) async throws {
         try requester.principal.requireAdmin("removing users")
         let now = environment.now()
-        try await store.transaction { store in
+        let teams = try await store.transaction { store in
             let before = try existingUser(name, store)
             if before.role == .admin { try keepOneAdmin(besides: name, store) }
             try store.deleteUser(named: name)
             try AuditTrail(requester: requester, at: now).record("user.delete", "user", name.value, before: before, in: store)
+            return before.teams
         }
+        // Their keys went with them: their teams' machines stop accepting them.
+        await sync?.teamsChanged(Set(teams))
     }
 
     private func keepOneAdmin(besides name: Hostname, _ store: any StoreTransaction) throws {
@@ -211,13 +217,16 @@ public struct AccessService: Sendable {
     ) async throws -> Team {
         try requester.principal.requireAdmin("changing team membership")
         let now = environment.now()
-        return try await store.transaction { store in
+        let (team, changed) = try await store.transaction { store in
             let before = try existingTeam(name, store)
-            guard try change(store) else { return before }
+            guard try change(store) else { return (before, false) }
             let after = try existingTeam(name, store)
             try AuditTrail(requester: requester, at: now).record("team.members", "team", name.value, before: before, after: after, in: store)
-            return after
+            return (after, true)
         }
+        // A member's keys open the team's machines: push the new list to those running.
+        if changed { await sync?.teamsChanged([name]) }
+        return team
     }
 
     private func existingTeam(_ name: Hostname, _ store: any StoreTransaction) throws -> Team {

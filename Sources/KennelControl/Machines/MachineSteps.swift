@@ -17,7 +17,7 @@ struct MachineSteps: Sendable {
         let runtime = runtime
         let timeouts = timeouts
         let logger = logger
-        let launch = MachineLaunch(machine: machine, pool: try await store.pools().first { $0.name == machine.network.pool })
+        let launch = try await store.launch(of: machine)
         let prepare: @Sendable () async throws -> Void = { try await runtime.prepareFiles(launch, on: host) }
         let start: @Sendable () async throws -> Void = { try await runtime.startContainer(launch, on: host) }
         let remove: @Sendable () async throws -> Void = { try await runtime.remove(machine, from: host) }

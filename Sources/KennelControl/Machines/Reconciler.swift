@@ -57,7 +57,6 @@ public struct Reconciler: Sendable {
     /// one, under their lock.
     public func reconcile(_ scope: Scope = .startup) async throws -> Report {
         let hosts = Dictionary(uniqueKeysWithValues: try await store.hosts().map { ($0.name, $0) })
-        let pools = Dictionary(uniqueKeysWithValues: try await store.pools().map { ($0.name, $0) })
         let inScope = try await store.machines().filter { scope == .startup || $0.state == .running }
         var report = Report()
         Counter(label: "kennel_reconcile_passes_total", dimensions: [("scope", scope == .startup ? "startup" : "running")]).increment()
@@ -74,7 +73,7 @@ public struct Reconciler: Sendable {
                 running = nil
             }
             for listed in machines where !(listed.state == .running && running?.contains(listed.name.value) == true) {
-                await reconcileOne(listed, on: host, scope: scope, pools: pools, into: &report)
+                await reconcileOne(listed, on: host, scope: scope, into: &report)
             }
             if let running {
                 await repairNetworks(of: machines.filter { $0.state == .running && running.contains($0.name.value) }, on: host, into: &report)
@@ -84,14 +83,14 @@ public struct Reconciler: Sendable {
     }
 
     /// Looks at one machine that differs from its host, under its lock.
-    private func reconcileOne(_ listed: Machine, on host: ComputeHost, scope: Scope, pools: [Hostname: Pool], into report: inout Report) async {
+    private func reconcileOne(_ listed: Machine, on host: ComputeHost, scope: Scope, into report: inout Report) async {
         do {
             let outcome = try await locks.withLock(listed.name) {
                 // Read again under the lock: a request may have changed it meanwhile.
                 guard let machine = try await store.machine(named: listed.name),
                     scope == .startup || machine.state == .running
                 else { return Outcome.unchanged }
-                return try await reconcile(machine, on: host, pool: pools[machine.network.pool])
+                return try await reconcile(machine, on: host)
             }
             switch outcome {
             case .restored: report.restored.append(listed.name)
@@ -138,7 +137,7 @@ public struct Reconciler: Sendable {
         }
     }
 
-    private func reconcile(_ machine: Machine, on host: ComputeHost, pool: Pool?) async throws -> Outcome {
+    private func reconcile(_ machine: Machine, on host: ComputeHost) async throws -> Outcome {
         switch machine.state {
         case .running, .provisioning, .pending:
             let presence = try await runtime.presence(of: machine, on: host)
@@ -152,7 +151,7 @@ public struct Reconciler: Sendable {
                     presence == .absent ? "machine.drift" : "machine.crashed", machine: machine.name, team: machine.team,
                     data: ["found": presence.rawValue, "host": host.name.value])
             }
-            try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: pool), on: host)
+            try await runtime.ensureRunning(try await store.launch(of: machine), on: host)
             try await setState(.running, of: machine.name)
             logger.notice("reconcile.restored", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
             await events?.publish("machine.restarted", machine: machine.name, team: machine.team, data: ["host": host.name.value])

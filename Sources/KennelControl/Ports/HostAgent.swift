@@ -43,6 +43,9 @@ public protocol IdentityAgent: Sendable {
     /// Writes the identity files (every time, so a start repairs them) and makes the
     /// SSH host keys once.
     func writeIdentity(_ launch: MachineLaunch) async throws
+    /// Rewrites who may log in while the machine runs: its key list only, never
+    /// following a link the guest made.
+    func writeAccess(_ access: MachineAccess) async throws
 }
 
 /// Host-side network fixes once a container runs.

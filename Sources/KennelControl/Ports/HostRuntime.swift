@@ -12,19 +12,54 @@ public struct MachineLaunch: Sendable, Equatable {
     /// DNS servers and search domain of the machine's pool.
     public let dns: [IPv4Address]
     public let searchDomain: DomainName?
+    /// The keys allowed in as root: the machine request's, then its team members'.
+    public let authorizedKeys: [SSHPublicKey]
 
-    /// Creates a launch of `machine` on `pool`'s settings (none when the pool is gone).
-    public init(machine: Machine, pool: Pool?) {
+    /// Creates a launch of `machine` on `pool`'s settings (none when the pool is gone),
+    /// letting in its request's keys and `memberKeys`.
+    public init(machine: Machine, pool: Pool?, memberKeys: [SSHPublicKey] = []) {
         self.machine = machine
         dns = pool?.dns ?? []
         searchDomain = pool?.searchDomain
+        authorizedKeys = MachineAccess.keys(of: machine, memberKeys: memberKeys)
     }
+}
+
+/// Who may log in to a running machine: what a change of users' keys or of team
+/// membership rewrites inside it, live.
+public struct MachineAccess: Sendable, Equatable {
+    public let machine: Machine
+    public let authorizedKeys: [SSHPublicKey]
+
+    public init(machine: Machine, memberKeys: [SSHPublicKey]) {
+        self.machine = machine
+        authorizedKeys = Self.keys(of: machine, memberKeys: memberKeys)
+    }
+
+    /// Who may log in as a start of the machine lets them.
+    public init(_ launch: MachineLaunch) {
+        machine = launch.machine
+        authorizedKeys = launch.authorizedKeys
+    }
+
+    /// The request's keys, then the members' not already there.
+    static func keys(of machine: Machine, memberKeys: [SSHPublicKey]) -> [SSHPublicKey] {
+        var seen = Set(machine.sshKeys.map(\.body))
+        return machine.sshKeys + memberKeys.filter { seen.insert($0.body).inserted }
+    }
+}
+
+/// Rewrites who may log in to a running machine.
+public protocol GuestAccess: Sendable {
+    /// Writes the machine's key list inside it while it runs (sshd reads it at each login);
+    /// nothing for hosts that run no real machines, or a machine that has no files there.
+    func writeAccess(_ access: MachineAccess, on host: ComputeHost) async throws
 }
 
 /// Runs machines on hosts (libvirt's LXC driver in production, its test driver in demo
 /// mode, a fake in unit tests). Every call is idempotent, so a step can be retried or
 /// resumed after a crash.
-public protocol HostRuntime: LiveLimits, NetworkUpkeep, BandwidthMeter {
+public protocol HostRuntime: LiveLimits, NetworkUpkeep, BandwidthMeter, GuestAccess {
     /// Gives the machine its files on `host`: its root filesystem from its image when it
     /// has none yet (a leftover of another machine of that name is removed first), and
     /// its identity files every time.

@@ -38,7 +38,7 @@ public protocol MachineStore: Sendable {
 /// The reads and writes one store transaction offers the services: one protocol per
 /// aggregate, so that a service names the part it uses and a new table does not grow
 /// one list of forty methods.
-public typealias StoreTransaction = MachineRecords & AddressRecords & HostRecords & OperationRecords & SiteRecords & AccessRecords
+public typealias StoreTransaction = MachineRecords & AddressRecords & HostRecords & OperationRecords & SiteRecords & AccessRecords & SSHRecords
     & AuditRecords & EventRecords
 
 /// Machines: rows, states, and where a service's machines stand.
@@ -135,4 +135,16 @@ public protocol SiteRecords {
     func zones() throws -> [ZoneKey]
     /// Every IDC, by name.
     func idcs() throws -> [Hostname]
+}
+
+extension MachineStore {
+    /// What a start of `machine` needs from the store: its pool's DNS settings and the keys
+    /// of its team's members, read together.
+    public func launch(of machine: Machine) async throws -> MachineLaunch {
+        try await snapshot { store in
+            let pool = try store.pool(named: machine.network.pool)
+            let memberKeys = try machine.team.map { try store.memberKeys(of: $0).map(\.key) } ?? []
+            return MachineLaunch(machine: machine, pool: pool, memberKeys: memberKeys)
+        }
+    }
 }

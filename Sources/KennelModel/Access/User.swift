@@ -59,3 +59,22 @@ public struct APIToken: Sendable, Hashable, Codable {
     /// Whether it may authenticate a request at `now`.
     public func isValid(at now: Date) -> Bool { revokedAt == nil && now < expiresAt }
 }
+
+/// A user's registered SSH public key: checked (`SSHKeyBlob`), named by its SHA256
+/// fingerprint, written into `authorized_keys` of their teams' machines.
+public struct UserKey: Sendable, Hashable, Codable {
+    public let user: Hostname
+    public let key: SSHPublicKey
+    /// `SHA256:` and the unpadded base64 of the body's SHA-256, as `ssh-keygen -l` shows it.
+    public let fingerprint: String
+    public let bits: Int
+    public let createdAt: Date
+
+    public init(user: Hostname, key: SSHPublicKey, fingerprint: String, bits: Int, createdAt: Date) {
+        self.user = user
+        self.key = key
+        self.fingerprint = fingerprint
+        self.bits = bits
+        self.createdAt = createdAt
+    }
+}

@@ -33,6 +33,7 @@ enum RouteTable {
         ("api/v1/whoami", [.get]),
         ("api/v1/users", [.get, .post]),
         ("api/v1/users/:name", [.get, .patch, .delete]),
+        ("api/v1/users/:name/keys", [.get, .post, .delete]),
         ("api/v1/teams", [.get, .post]),
         ("api/v1/teams/:name", [.get, .delete]),
         ("api/v1/teams/:name/members", [.post]),
