@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt"]),
         .testTarget(
             name: "KennelServerTests",
-            dependencies: ["KennelServer", "KennelWire", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["KennelServer", "KennelWire", "KennelTesting", "KennelHost", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "KennelCLITests",

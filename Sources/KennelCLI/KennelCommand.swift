@@ -9,7 +9,8 @@ public struct KennelCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MachineCommand.self, ImageCommand.self, NodeCommand.self, PoolCommand.self, HostCommand.self, TopologyCommand.self,
             PlacementCommand.self, ServiceCommand.self, OperationCommand.self, AuditCommand.self, LoginCommand.self, LogoutCommand.self,
-            WhoamiCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, APICommand.self,
+            WhoamiCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, SSHCommand.self, GrantCommand.self, BastionCommand.self,
+            APICommand.self,
         ]
     )
 

@@ -11,6 +11,12 @@ public struct KennelServices: Sendable {
     public let access: AccessService
     /// Users' SSH keys.
     public let sshKeys: SSHKeyService
+    /// Short-lived SSH user certificates.
+    public let sshCertificates: SSHCertificateService
+    /// Access beyond teams.
+    public let grants: GrantService
+    /// The bastion's configuration.
+    public let bastion: BastionService
     /// Pushes who may log in to running machines when keys or membership change.
     public let accessSync: AccessSync
     public let audit: AuditService
@@ -29,7 +35,7 @@ public struct KennelServices: Sendable {
     public init(
         store: any MachineStore, runtime: any HostRuntime, images: any ImageCatalog, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
         environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, usageReader: (any UsageReader)? = nil,
-        logger: Logger
+        certificateAuthority: (any CertificateAuthority)? = nil, bastionFile: (@Sendable (String) throws -> Void)? = nil, logger: Logger
     ) {
         let locks = MachineLocks()
         let tracker = OperationTracker()
@@ -43,9 +49,12 @@ public struct KennelServices: Sendable {
             environment: environment, logger: logger)
         operations = OperationService(store: store, tracker: tracker, events: log, environment: environment)
         events = EventService(store: store, log: log)
-        accessSync = AccessSync(store: store, writer: runtime, locks: locks, logger: logger)
+        bastion = BastionService(store: store, environment: environment, logger: logger, write: bastionFile)
+        accessSync = AccessSync(store: store, writer: runtime, locks: locks, logger: logger, bastion: bastion)
+        grants = GrantService(store: store, sync: accessSync, environment: environment)
         access = AccessService(store: store, environment: environment, logger: logger, sync: accessSync)
         sshKeys = SSHKeyService(store: store, sync: accessSync, environment: environment)
+        sshCertificates = SSHCertificateService(store: store, authority: certificateAuthority, environment: environment, logger: logger)
         audit = AuditService(store: store)
         inventory = InventoryService(store: store)
         pools = PoolService(store: store, environment: environment)

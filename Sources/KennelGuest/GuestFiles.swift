@@ -23,12 +23,20 @@ public struct GuestIdentity: Sendable, Equatable {
     public let searchDomain: DomainName?
     /// Keys allowed to log in as root.
     public let authorizedKeys: [SSHPublicKey]
+    /// Certificate principals allowed in as root, and the CA whose certificates count.
+    public let principals: [String]
+    public let userCA: SSHPublicKey?
 
-    public init(machine: Machine, dns: [IPv4Address], searchDomain: DomainName?, authorizedKeys: [SSHPublicKey]) {
+    public init(
+        machine: Machine, dns: [IPv4Address], searchDomain: DomainName?, authorizedKeys: [SSHPublicKey], principals: [String] = [],
+        userCA: SSHPublicKey? = nil
+    ) {
         self.machine = machine
         self.dns = dns
         self.searchDomain = searchDomain
         self.authorizedKeys = authorizedKeys
+        self.principals = principals
+        self.userCA = userCA
     }
 
     /// The identity of `machine` on `pool`.
@@ -86,7 +94,7 @@ public enum GuestFiles {
                     """),
         ]
         files += GuestInit.files
-        files += access(authorizedKeys: identity.authorizedKeys)
+        files += access(authorizedKeys: identity.authorizedKeys, principals: identity.principals, userCA: identity.userCA)
         return files
     }
 
@@ -94,22 +102,42 @@ public enum GuestFiles {
     /// `~/.ssh/authorized_keys`, which stays the guest's to edit and Kennel never writes.
     public static let authorizedKeysPath = "/etc/ssh/kennel/authorized_keys"
 
-    /// Who may log in: an sshd drop-in that reads Kennel's key list too, and the list
-    /// (written even when empty, so a removed key goes). Written at every start, and the
-    /// list again while the machine runs whenever its keys change (sshd reads it at each
-    /// login).
-    public static func access(authorizedKeys: [SSHPublicKey]) -> [GuestFile] {
-        [
-            GuestFile(
-                path: "/etc/ssh/sshd_config.d/kennel-access.conf",
-                contents: """
-                    # Written by Kennel at every start: the keys Kennel allows (its users' and the
-                    # machine request's) are read beside root's own.
-                    AuthorizedKeysFile .ssh/authorized_keys \(authorizedKeysPath)
+    /// Where the certificate principals allowed in as root, and the CA trusted, live.
+    public static let principalsPath = "/etc/ssh/kennel/principals"
+    public static let userCAPath = "/etc/ssh/kennel/user_ca.pub"
 
-                    """),
-            authorizedKeysFile(authorizedKeys),
-        ]
+    /// Who may log in: an sshd drop-in that reads Kennel's key list too (and, once Kennel
+    /// has a CA, trusts its certificates for the principals listed), and the lists
+    /// (written even when empty, so a removed key or member goes). Written at every start,
+    /// and the lists again while the machine runs whenever they change (sshd reads them
+    /// at each login).
+    public static func access(authorizedKeys: [SSHPublicKey], principals: [String] = [], userCA: SSHPublicKey? = nil) -> [GuestFile] {
+        var config = """
+            # Written by Kennel at every start: the keys Kennel allows (its users' and the
+            # machine request's) are read beside root's own
+            AuthorizedKeysFile .ssh/authorized_keys \(authorizedKeysPath)
+
+            """
+        if userCA != nil {
+            config += """
+                # and certificates from Kennel's CA, for the principals its team's members are.
+                TrustedUserCAKeys \(userCAPath)
+                AuthorizedPrincipalsFile \(principalsPath)
+
+                """
+        }
+        return [GuestFile(path: "/etc/ssh/sshd_config.d/kennel-access.conf", contents: config)]
+            + lists(authorizedKeys: authorizedKeys, principals: principals, userCA: userCA)
+    }
+
+    /// The lists alone, as a running machine's access change writes them.
+    public static func lists(authorizedKeys: [SSHPublicKey], principals: [String], userCA: SSHPublicKey?) -> [GuestFile] {
+        var files = [authorizedKeysFile(authorizedKeys)]
+        if let userCA {
+            files.append(GuestFile(path: principalsPath, contents: principals.map { $0 + "\n" }.joined(), mode: 0o644))
+            files.append(GuestFile(path: userCAPath, contents: userCA.description + "\n", mode: 0o644))
+        }
+        return files
     }
 
     /// Kennel's key list alone, as a running machine's key change writes it.

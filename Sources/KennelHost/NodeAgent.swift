@@ -29,8 +29,9 @@ public struct NodeAgent: Sendable {
             return try await RootfsDriver(paths: paths, runner: runner, volumeDriver: volumeDriver).handle(request)
         case .identity(.write(let machine, let files)):
             try MachineFolder(paths: paths).writeFiles(files, for: machine)
-            try await HostKeys(runner: runner).ensure(in: paths.rootfs(of: machine), for: machine)
-            return try NodeReply.encode(Done())
+            let keys = HostKeys(runner: runner)
+            try await keys.ensure(in: paths.rootfs(of: machine), for: machine)
+            return try NodeReply.encode(IdentityWritten(hostKeys: try keys.publicKeys(in: paths.rootfs(of: machine))))
         case .identity(.writeAccess(let machine, let files)):
             try MachineFolder(paths: paths).writeFiles(files, for: machine)
             return try NodeReply.encode(Done())
@@ -94,6 +95,18 @@ struct HostKeys {
             let key = "\(directory)/ssh_host_\(type)_key"
             guard !FileManager.default.fileExists(atPath: key) else { continue }
             _ = try await runner.run("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "root@\(machine)", "-f", key])
+        }
+    }
+
+    /// The public halves, read without following a link the guest made (what Kennel
+    /// publishes must be the machine's keys, never a host file); comments left out.
+    func publicKeys(in rootfs: String) throws -> [SSHPublicKey] {
+        let root = GuestRoot(path: rootfs)
+        return try Self.types.compactMap { type in
+            guard let text = try root.read("/etc/ssh/ssh_host_\(type)_key.pub", limit: 16_384) else { return nil }
+            let parts = text.split(whereSeparator: \.isWhitespace)
+            guard parts.count >= 2 else { return nil }
+            return try? SSHPublicKey(parsing: "\(parts[0]) \(parts[1])")
         }
     }
 }

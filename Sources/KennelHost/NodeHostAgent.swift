@@ -54,15 +54,19 @@ public struct NodeHostAgent: HostAgent {
         try await channel.call(.rootfs(.pruneImages(volumes: volumes, keeping: keeping.sorted())), answering: [String].self)
     }
 
-    public func writeIdentity(_ launch: MachineLaunch) async throws {
+    public func writeIdentity(_ launch: MachineLaunch) async throws -> [SSHPublicKey]? {
         let machine = launch.machine
-        let identity = GuestIdentity(machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: launch.authorizedKeys)
-        _ = try await channel.call(.identity(.write(machine: machine.name, files: GuestFiles.render(identity))), answering: Done.self)
+        let identity = GuestIdentity(
+            machine: machine, dns: launch.dns, searchDomain: launch.searchDomain, authorizedKeys: launch.authorizedKeys,
+            principals: launch.principals, userCA: launch.userCA)
+        let written = try await channel.call(
+            .identity(.write(machine: machine.name, files: GuestFiles.render(identity))), answering: IdentityWritten.self)
+        return written.hostKeys
     }
 
     public func writeAccess(_ access: MachineAccess) async throws {
-        let file = GuestFiles.authorizedKeysFile(access.authorizedKeys)
-        _ = try await channel.call(.identity(.writeAccess(machine: access.machine.name, files: [file])), answering: Done.self)
+        let files = GuestFiles.lists(authorizedKeys: access.authorizedKeys, principals: access.principals, userCA: access.userCA)
+        _ = try await channel.call(.identity(.writeAccess(machine: access.machine.name, files: files)), answering: Done.self)
     }
 
     public func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {

@@ -46,7 +46,8 @@ public enum RootfsRequest: Sendable, Equatable, Codable {
 
 /// The machine's identity inside its root filesystem.
 public enum IdentityRequest: Sendable, Equatable, Codable {
-    /// Write the machine's identity files and make its SSH host keys once (answers `Done`).
+    /// Write the machine's identity files and make its SSH host keys once (answers
+    /// `IdentityWritten`).
     case write(machine: Hostname, files: [GuestFile])
     /// Write who may log in into a running machine; nothing else is touched (answers `Done`).
     case writeAccess(machine: Hostname, files: [GuestFile])
@@ -104,6 +105,14 @@ public enum FactsRequest: Sendable, Equatable, Codable {
     /// (`volumes`' directory for loop files, the machines directory otherwise) (answers
     /// `HostFacts`).
     case read(bridge: String, volumes: VolumeConfig)
+}
+
+/// What writing a machine's identity answers: its SSH host public keys. An older node
+/// answers `{}` (nil here), which a newer control plane reads as "not said".
+public struct IdentityWritten: Sendable, Equatable, Codable {
+    public let hostKeys: [SSHPublicKey]?
+
+    public init(hostKeys: [SSHPublicKey]?) { self.hostKeys = hostKeys }
 }
 
 /// The answer of a verb that returns nothing but success.

@@ -51,7 +51,7 @@ public actor LibvirtHostRuntime: HostRuntime {
         return try await opening.value
     }
 
-    public func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+    public func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws -> [SSHPublicKey] {
         let machine = launch.machine
         let agent = agentFor(host)
         let clock = ContinuousClock()
@@ -75,8 +75,9 @@ public actor LibvirtHostRuntime: HostRuntime {
                 }
             }
         }
-        try await agent?.writeIdentity(launch)
+        let hostKeys = try await agent?.writeIdentity(launch) ?? []
         logger.debug("domain.files-ready", metadata: ["machine": "\(machine.name)", "provision": "\(clock.now - started)"])
+        return hostKeys
     }
 
     public func resize(_ machine: Machine, on host: ComputeHost) async throws {

@@ -16,6 +16,7 @@ enum Migrations {
         migrator.registerMigration("v9-bandwidth-overcommit", migrate: v9)
         migrator.registerMigration("v10-probe-addresses-operation-results", migrate: v10)
         migrator.registerMigration("v11-user-keys-host-keys", migrate: v11)
+        migrator.registerMigration("v12-access-grants", migrate: v12)
         return migrator
     }
 
@@ -345,6 +346,23 @@ enum Migrations {
                     machine TEXT NOT NULL REFERENCES machine(name) ON DELETE CASCADE,
                     key TEXT NOT NULL,
                     PRIMARY KEY (machine, key)
+                ) STRICT;
+                """)
+    }
+
+    /// Access to machines beyond a user's teams: a user or team → a machine or a service.
+    static func v12(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE access_grant (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('user', 'team')),
+                    subject TEXT NOT NULL,
+                    target_kind TEXT NOT NULL CHECK (target_kind IN ('machine', 'service')),
+                    target TEXT NOT NULL,
+                    expires_at TEXT,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL
                 ) STRICT;
                 """)
     }

@@ -21,20 +21,24 @@ extension SQLiteTransaction {
         return db.changesCount == 1
     }
 
-    func memberKeys(of team: Hostname) throws -> [UserKey] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT k.* FROM user_key k JOIN team_member m ON m.user = k.user
-                WHERE m.team = ? ORDER BY k.user, k.created_at, k.fingerprint
-                """, arguments: [team.value]
-        ).map(Self.userKey)
-    }
-
     func setHostKeys(_ keys: [SSHPublicKey], of machine: Hostname) throws {
         try db.execute(sql: "DELETE FROM machine_host_key WHERE machine = ?", arguments: [machine.value])
         for key in Set(keys) {
             try db.execute(sql: "INSERT INTO machine_host_key (machine, key) VALUES (?, ?)", arguments: [machine.value, key.description])
+        }
+    }
+
+    func reachTargets() throws -> [BastionPolicy.Target] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT m.name, m.team, m.service, l.address FROM machine m
+                JOIN lease l ON l.machine = m.name AND l.state = 'active' ORDER BY m.name
+                """
+        ).map { row in
+            BastionPolicy.Target(
+                name: try row.parsed("name"), ip: try row.address("address"), team: try row.parsedIfPresent("team"),
+                service: try row.parsedIfPresent("service"))
         }
     }
 
@@ -60,9 +64,61 @@ extension SQLiteTransaction {
         return found
     }
 
+    func userCAKey() throws -> SSHPublicKey? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'ssh.user_ca'").flatMap { try? SSHPublicKey(parsing: $0) }
+    }
+
+    func setUserCAKey(_ key: SSHPublicKey) throws {
+        try db.execute(
+            sql: "INSERT INTO setting (key, value) VALUES ('ssh.user_ca', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            arguments: [key.description])
+    }
+
     private static func userKey(_ row: Row) throws -> UserKey {
         UserKey(
             user: try row.parsed("user"), key: try row.parsed("key"), fingerprint: try row.decode(String.self, "fingerprint"),
             bits: try row.decode(Int.self, "bits"), createdAt: try row.decode(Date.self, "created_at"))
+    }
+}
+
+/// Grants (`access_grant`).
+extension SQLiteTransaction {
+    func insertGrant(_ grant: Grant) throws -> Grant {
+        let (subjectKind, subject): (String, String) =
+            switch grant.subject {
+            case .user(let name): ("user", name.value)
+            case .team(let name): ("team", name.value)
+            }
+        let (targetKind, target): (String, String) =
+            switch grant.target {
+            case .machine(let name): ("machine", name.value)
+            case .service(let name): ("service", name.value)
+            }
+        try db.execute(
+            sql: """
+                INSERT INTO access_grant (subject_kind, subject, target_kind, target, expires_at, created_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [subjectKind, subject, targetKind, target, grant.expiresAt, grant.createdBy.value, grant.createdAt])
+        return Grant(
+            id: db.lastInsertedRowID, subject: grant.subject, target: grant.target, expiresAt: grant.expiresAt, createdBy: grant.createdBy,
+            createdAt: grant.createdAt)
+    }
+
+    func allGrants() throws -> [Grant] {
+        try Row.fetchAll(db, sql: "SELECT * FROM access_grant ORDER BY id DESC").map { row in
+            let subject: Grant.Subject =
+                try row.decode(String.self, "subject_kind") == "user" ? .user(try row.parsed("subject")) : .team(try row.parsed("subject"))
+            let target: Grant.Target =
+                try row.decode(String.self, "target_kind") == "machine"
+                ? .machine(try row.parsed("target")) : .service(try row.parsed("target"))
+            return Grant(
+                id: try row.decode(Int64.self, "id"), subject: subject, target: target, expiresAt: try row.decode(Date?.self, "expires_at"),
+                createdBy: try row.parsed("created_by"), createdAt: try row.decode(Date.self, "created_at"))
+        }
+    }
+
+    func deleteGrant(id: Int64) throws -> Bool {
+        try db.execute(sql: "DELETE FROM access_grant WHERE id = ?", arguments: [id])
+        return db.changesCount == 1
     }
 }

@@ -185,3 +185,71 @@ public struct SSHKeyList: Codable, Sendable {
         count = keys.count
     }
 }
+
+/// A signed SSH user certificate: `POST /api/v1/ssh/certificates`.
+public struct SSHCertificateView: Codable, Sendable, Equatable {
+    /// The certificate line, to save as `KEY-cert.pub` beside the private key.
+    public let certificate: String
+    public let keyID: String
+    public let serial: UInt64
+    public let principals: [String]
+    public let validAfter: Date
+    public let validBefore: Date
+
+    enum CodingKeys: String, CodingKey {
+        case certificate, serial, principals
+        case keyID = "key_id"
+        case validAfter = "valid_after"
+        case validBefore = "valid_before"
+    }
+
+    public init(_ certificate: SSHCertificate) {
+        self.certificate = certificate.line
+        keyID = certificate.keyID
+        serial = certificate.serial
+        principals = certificate.principals
+        validAfter = certificate.validAfter
+        validBefore = certificate.validBefore
+    }
+}
+
+/// A grant: `POST`/`GET /api/v1/grants`.
+public struct GrantView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let user: String?
+    public let team: String?
+    public let machine: String?
+    public let service: String?
+    public let expiresAt: Date?
+    public let createdBy: String
+    public let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, user, team, machine, service
+        case expiresAt = "expires_at"
+        case createdBy = "created_by"
+        case createdAt = "created_at"
+    }
+
+    public init(_ grant: Grant) {
+        id = grant.id
+        if case .user(let name) = grant.subject { user = name.value } else { user = nil }
+        if case .team(let name) = grant.subject { team = name.value } else { team = nil }
+        if case .machine(let name) = grant.target { machine = name.value } else { machine = nil }
+        if case .service(let name) = grant.target { service = name.value } else { service = nil }
+        expiresAt = grant.expiresAt
+        createdBy = grant.createdBy.value
+        createdAt = grant.createdAt
+    }
+}
+
+/// `GET /api/v1/grants`.
+public struct GrantList: Codable, Sendable {
+    public let grants: [GrantView]
+    public let count: Int
+
+    public init(_ grants: [GrantView]) {
+        self.grants = grants
+        count = grants.count
+    }
+}

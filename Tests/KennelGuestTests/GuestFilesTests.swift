@@ -71,4 +71,19 @@ struct GuestFilesTests {
             files()["/etc/ssh/sshd_config.d/kennel-access.conf"]?.contents.contains(
                 "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/kennel/authorized_keys\n") == true)
     }
+
+    @Test("with a CA, sshd trusts it for the principals listed; without one, no certificate line at all")
+    func certificates() throws {
+        let ca = try SSHPublicKey(parsing: TestKeys.ed25519)
+        let files = Dictionary(
+            uniqueKeysWithValues: GuestFiles.access(authorizedKeys: [], principals: ["user:alice", "user:bob"], userCA: ca).map { ($0.path, $0) })
+        let config = try #require(files["/etc/ssh/sshd_config.d/kennel-access.conf"]).contents
+        #expect(
+            config.contains("TrustedUserCAKeys /etc/ssh/kennel/user_ca.pub\n")
+                && config.contains("AuthorizedPrincipalsFile /etc/ssh/kennel/principals\n"))
+        #expect(files["/etc/ssh/kennel/principals"]?.contents == "user:alice\nuser:bob\n")
+        #expect(files["/etc/ssh/kennel/user_ca.pub"]?.contents == ca.description + "\n")
+        let plain = GuestFiles.access(authorizedKeys: [])
+        #expect(!plain.contains { $0.contents.contains("TrustedUserCAKeys") } && plain.count == 2)
+    }
 }

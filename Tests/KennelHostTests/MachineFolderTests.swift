@@ -1,6 +1,6 @@
 import Foundation
 import KennelGuest
-import KennelHost
+@testable import KennelHost
 import KennelModel
 import KennelTesting
 import Testing
@@ -97,5 +97,20 @@ struct MachineFolderTests {
             (error as? KennelError)?.code == .hostFailure
                 && (error as? KennelError)?.message.hasPrefix("tar --extract --file failed (exit status 2)") == true
         }
+    }
+}
+
+@Suite("Host keys as published")
+struct HostKeyPublishingTests {
+    @Test("the public halves are read without their comments, and an older node's {} answer reads as 'not said'")
+    func publicKeys() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-hostkeys-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = GuestRoot(path: directory.path)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try root.write(GuestFile(path: "/etc/ssh/ssh_host_ed25519_key.pub", contents: TestKeys.ed25519 + "\n"))
+        let keys = try HostKeys(runner: RecordingRunner()).publicKeys(in: directory.path)
+        #expect(keys.map(\.description) == [TestKeys.ed25519.split(separator: " ").prefix(2).joined(separator: " ")])
+        #expect(try JSONDecoder().decode(IdentityWritten.self, from: Data("{}".utf8)).hostKeys == nil)
     }
 }

@@ -12,7 +12,7 @@ import Testing
 actor FileTrackingAgent: HostAgent {
     private(set) var files: Set<String> = []
 
-    func writeIdentity(_ launch: MachineLaunch) async throws {}
+    func writeIdentity(_ launch: MachineLaunch) async throws -> [SSHPublicKey]? { nil }
     func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { HostFacts() }
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...3_000)))

@@ -23,7 +23,10 @@ actor RecordingAgent: HostAgent {
         return VolumeStatus(sizeBytes: machine.spec.disk.bytes, device: "/dev/loop7", filesystem: "xfs")
     }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { [] }
-    func writeIdentity(_ launch: MachineLaunch) async throws { steps.append("identity \(launch.machine.name)") }
+    func writeIdentity(_ launch: MachineLaunch) async throws -> [SSHPublicKey]? {
+        steps.append("identity \(launch.machine.name)")
+        return nil
+    }
     func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { HostFacts(kernel: "recorded") }
     func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { [] }
     func release(_ machine: Machine, bridge: String) async throws {}

@@ -10,9 +10,10 @@ import Logging
 func withAPI<Value>(
     site: Site = TestSite.make(),
     waitingForOperations: Bool = true,
+    certificateAuthority: (any CertificateAuthority)? = nil,
     _ body: @Sendable (AuthorizedTestClient, TestControlPlane) async throws -> Value
 ) async throws -> Value {
-    let plane = try await TestControlPlane.make(site: site)
+    let plane = try await TestControlPlane.make(site: site, certificateAuthority: certificateAuthority)
     let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
     return try await app.test(.router) { client in
         try await body(try await plane.authorized(client, waitingForOperations: waitingForOperations), plane)

@@ -125,3 +125,27 @@ struct SSHKeyAPITests {
         }
     }
 }
+
+@Suite("Known hosts: machines' host keys published, pinned before the first login, gone with the machine")
+struct KnownHostsAPITests {
+    @Test("each machine's host keys as NAME,IP lines, for the machines the caller may see; a deleted machine's are gone")
+    func knownHosts() async throws {
+        try await withAPI { admin, plane in
+            _ = try await plane.services.access.createTeam(named: TestSite.value("web"), by: .system)
+            let created = try json(try await admin.postForm("/api/v1/machines", [("name", "web-01"), ("idc", "dc1"), ("team", "web")]))
+            _ = try await admin.postForm("/api/v1/machines", [("name", "db-01"), ("idc", "dc1")])
+            let machine = try await plane.services.machines.machine(named: TestSite.value("web-01"))
+            let key = try FakeHostRuntime.hostKey(of: machine)
+            let text = String(buffer: try await admin.get("/api/v1/known_hosts").body)
+            #expect(text.contains("web-01,\(try #require(created["ip"] as? String)) ssh-ed25519 \(key.body)\n"))
+            #expect(text.split(separator: "\n").count == 2)
+
+            let viewer = admin.with(token: try await plane.token(forNew: "vera", role: try Role(parsing: "viewer"), teams: ["web"]))
+            let seen = String(buffer: try await viewer.get("/api/v1/known_hosts").body)
+            #expect(seen.hasPrefix("web-01,") && !seen.contains("db-01"), "only the machines the caller may read")
+
+            #expect(try await admin.executeRequest(uri: "/api/v1/machines/web-01", method: .delete, headers: [:], body: nil).status == .noContent)
+            #expect(!String(buffer: try await admin.get("/api/v1/known_hosts").body).contains("web-01"))
+        }
+    }
+}

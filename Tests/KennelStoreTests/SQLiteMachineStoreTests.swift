@@ -35,6 +35,7 @@ struct SQLiteMachineStoreTests {
                 "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic", "v4-operation-steps",
                 "v5-access-audit-operations-events", "v6-volumes-disk-io", "v7-machine-filesystem",
                 "v8-memory-soft-swap", "v9-bandwidth-overcommit", "v10-probe-addresses-operation-results", "v11-user-keys-host-keys",
+                "v12-access-grants",
             ])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import KennelControl
 import KennelModel
 
@@ -45,8 +46,15 @@ public actor FakeHostRuntime: HostRuntime {
     /// Every machine defined anywhere.
     public var definedMachines: [Hostname] { domains.values.flatMap(\.keys).sorted() }
 
-    public func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws {
+    public func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws -> [SSHPublicKey] {
         calls.append("prepareFiles \(launch.machine.name)@\(host.name)")
+        return [try FakeHostRuntime.hostKey(of: launch.machine)]
+    }
+
+    /// The host key the fake makes for a machine: an Ed25519 key line whose body names it.
+    public static func hostKey(of machine: Machine) throws -> SSHPublicKey {
+        let body = Data(("\u{0}\u{0}\u{0}\u{b}ssh-ed25519\u{0}\u{0}\u{0}\u{20}" + machine.uuid.uuidString.prefix(32)).utf8).base64EncodedString()
+        return try SSHPublicKey(parsing: "ssh-ed25519 \(body)")
     }
 
     public func startContainer(_ launch: MachineLaunch, on host: ComputeHost) async throws {
@@ -129,10 +137,13 @@ public actor FakeHostRuntime: HostRuntime {
 
     /// The key lists written into running machines, by machine (the last one wins).
     public private(set) var accessWritten: [Hostname: [SSHPublicKey]] = [:]
+    /// The certificate principals written into running machines, by machine.
+    public private(set) var accessPrincipals: [Hostname: [String]] = [:]
 
     public func writeAccess(_ access: MachineAccess, on host: ComputeHost) async throws {
         calls.append("writeAccess \(access.machine.name)@\(host.name)")
         accessWritten[access.machine.name] = access.authorizedKeys
+        accessPrincipals[access.machine.name] = access.principals
     }
 
     /// Probes each host still has (left by a test a crash interrupted).

@@ -13,12 +13,14 @@ public struct TestControlPlane: Sendable {
     /// Services over an in-memory store (or `store`), `runtime` (a fake by default), and `site`.
     public static func make(
         site: Site = TestSite.make(), store: SQLiteMachineStore? = nil, runtime: (any HostRuntime)? = nil,
-        clock: TestClock = TestClock(), images: any ImageCatalog = FixedImageCatalog.simulated, usageReader: (any UsageReader)? = nil
+        clock: TestClock = TestClock(), images: any ImageCatalog = FixedImageCatalog.simulated, usageReader: (any UsageReader)? = nil,
+        certificateAuthority: (any CertificateAuthority)? = nil
     ) async throws -> TestControlPlane {
         let store = try store ?? SQLiteMachineStore.inMemory()
         let runtime = runtime ?? FakeHostRuntime()
         let services = KennelServices(
-            store: store, runtime: runtime, images: images, environment: .fixed(clock), usageReader: usageReader, logger: Logger.silent)
+            store: store, runtime: runtime, images: images, environment: .fixed(clock), usageReader: usageReader,
+            certificateAuthority: certificateAuthority, logger: Logger.silent)
         try await services.inventory.apply(site)
         return TestControlPlane(store: store, runtime: runtime, services: services)
     }

@@ -15,10 +15,14 @@ struct ServeSettings: Sendable {
     /// The kennel binary on remote hosts (installed by `kennel host prepare`).
     var remoteKennel = "/usr/local/bin/kennel"
     var timeouts = LifecycleTimeouts()
+    /// Where to keep the bastion's authorized_keys up to date, if anywhere.
+    var bastionKeys: String?
 
     var databasePath: String { dataDirectory.appendingPathComponent("kennel.sqlite").path }
     /// The first admin's token, written on the first start (0600).
     var adminTokenPath: String { dataDirectory.appendingPathComponent("admin-token").path }
+    /// Where the SSH user CA's key lives (0700; the key 0600).
+    var sshDirectory: String { dataDirectory.appendingPathComponent("ssh").path }
     var simulatedHostsDirectory: URL { dataDirectory.appendingPathComponent("simulated-hosts").standardizedFileURL }
 
     /// Host URIs this control plane connects to: test-driver URIs only on a simulated
@@ -52,7 +56,9 @@ struct ControlPlane: Sendable {
             config.simulated
             ? FixedImageCatalog.simulated : StoredImageCatalog(store: ImageStore(root: settings.imagesDirectory))
         let services = KennelServices(
-            store: store, runtime: runtime, images: images, timeouts: settings.timeouts, uriPolicy: policy, usageReader: runtime, logger: logger)
+            store: store, runtime: runtime, images: images, timeouts: settings.timeouts, uriPolicy: policy, usageReader: runtime,
+            certificateAuthority: OpenSSHCertificateAuthority(directory: settings.sshDirectory),
+            bastionFile: settings.bastionKeys.map(BastionKeysFile.writer), logger: logger)
         try await services.inventory.apply(site)
         for refused in try await services.hosts.setAsideRefusedURIs() {
             logger.error(
@@ -68,6 +74,8 @@ struct ControlPlane: Sendable {
                 metadata: ["operation": "\(operation.id)", "kind": "\(operation.kind)", "machine": "\(operation.machine)"])
         }
         _ = try await services.bandwidth.removeLeftoverProbes()
+        await services.sshCertificates.publishAuthority()
+        await services.bastion.refresh()
         if let secret = try await services.access.bootstrap() {
             try AdminTokenFile.write(secret, to: settings.adminTokenPath)
             logger.notice("access.first-admin", metadata: ["user": "\(AccessService.firstAdmin)", "token_file": "\(settings.adminTokenPath)"])
@@ -85,6 +93,20 @@ struct ControlPlane: Sendable {
             logger.error("reconcile.failure", metadata: ["machine": "\(machine)", "reason": "\(reason)"])
         }
         return ControlPlane(store: store, runtime: runtime, services: services)
+    }
+}
+
+/// The bastion's authorized_keys file: replaced whole (a temporary file renamed over it),
+/// 0644, so the bastion's sshd never reads half of it.
+enum BastionKeysFile {
+    static func writer(_ path: String) -> @Sendable (String) throws -> Void {
+        { text in
+            let temporary = path + ".kennel-new"
+            guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
+                throw KennelError(.internal, "cannot write the bastion's keys to \(temporary)")
+            }
+            guard rename(temporary, path) == 0 else { throw KennelError(.internal, "cannot put the bastion's keys in place at \(path)") }
+        }
     }
 }
 
@@ -141,7 +163,7 @@ struct UnreachableHostAgent: HostAgent {
     func release(_ machine: Machine, bridge: String) async throws { throw refusal }
     func audit(_ machines: [Machine], bridge: String) async throws -> Set<UUID> { throw refusal }
     func pruneImages(volumes: VolumeConfig, keeping: Set<String>) async throws -> [String] { throw refusal }
-    func writeIdentity(_ launch: MachineLaunch) async throws { throw refusal }
+    func writeIdentity(_ launch: MachineLaunch) async throws -> [SSHPublicKey]? { throw refusal }
     func writeAccess(_ access: MachineAccess) async throws { throw refusal }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws { throw refusal }
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool { throw refusal }

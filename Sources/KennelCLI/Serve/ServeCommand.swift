@@ -62,6 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Seconds operations under way may take to finish after SIGTERM or SIGINT.", valueName: "seconds"))
     var drainTimeout: Int = 60
 
+    @Option(
+        name: .customLong("bastion-keys"),
+        help: ArgumentHelp(
+            "Keep the bastion's authorized_keys here (who may forward to which machines; see Ops/bastion).", valueName: "path"))
+    var bastionKeys: String?
+
     @Flag(name: .customLong("open-metrics"), help: "Serve /metrics without a token (e.g. to a Prometheus on a trusted network).")
     var openMetrics = false
 
@@ -83,7 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: data ?? "kennel-data"),
             imagesDirectory: images,
             remoteKennel: remoteKennel,
-            timeouts: LifecycleTimeouts(sshd: .seconds(sshTimeout), shutdown: .seconds(shutdownTimeout))
+            timeouts: LifecycleTimeouts(sshd: .seconds(sshTimeout), shutdown: .seconds(shutdownTimeout)),
+            bastionKeys: bastionKeys
         )
         KennelMetrics.bootstrap()
         let control = try await ControlPlane.start(settings, logger: logger)
@@ -102,7 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(
                 .init(
                     service: ReconcileLoopService(
-                        reconciler: control.services.reconciler, interval: .milliseconds(Int(reconcileEvery * 1000)), logger: logger),
+                        reconciler: control.services.reconciler, bastion: control.services.bastion,
+                        interval: .milliseconds(Int(reconcileEvery * 1000)), logger: logger),
                     successTerminationBehavior: .ignore))
         }
         services.append(.init(service: app))

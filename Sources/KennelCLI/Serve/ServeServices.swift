@@ -7,6 +7,8 @@ import ServiceLifecycle
 /// (a container that died is started again), until the service group shuts down.
 struct ReconcileLoopService: Service {
     let reconciler: Reconciler
+    /// Refreshed after each pass: machines created or deleted since reach the bastion.
+    let bastion: BastionService
     let interval: Duration
     let logger: Logger
 
@@ -28,6 +30,7 @@ struct ReconcileLoopService: Service {
                 } catch {
                     logger.error("reconcile.pass-failed", metadata: ["error": "\(error)"])
                 }
+                await bastion.refresh()
             }
         }
     }

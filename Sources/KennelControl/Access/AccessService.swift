@@ -52,7 +52,7 @@ public struct AccessService: Sendable {
                 logger.warning("token.last-use-unrecorded", metadata: ["token": "\(token.id)", "error": "\(error)"])
             }
         }
-        return user.principal
+        return user.principal.expiring(at: token.expiresAt)
     }
 
     /// On a database without users: makes the first admin and a token for them, and

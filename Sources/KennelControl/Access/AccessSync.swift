@@ -1,3 +1,4 @@
+import Foundation
 import KennelModel
 import Logging
 
@@ -12,23 +13,32 @@ public actor AccessSync {
     private let writer: any GuestAccess
     private let locks: MachineLocks
     private let logger: Logger
+    /// The bastion's configuration, refreshed after each push.
+    private let bastion: BastionService?
     private var pushes: [Int: Task<Void, Never>] = [:]
     private var nextPush = 0
 
-    init(store: any MachineStore, writer: any GuestAccess, locks: MachineLocks, logger: Logger) {
+    init(store: any MachineStore, writer: any GuestAccess, locks: MachineLocks, logger: Logger, bastion: BastionService? = nil) {
         self.store = store
         self.writer = writer
         self.locks = locks
         self.logger = logger
+        self.bastion = bastion
     }
 
-    /// Rewrites the key lists of the running machines of `teams`, in the background.
+    /// Rewrites the access lists of the running machines of `teams`, in the background.
     func teamsChanged(_ teams: Set<Hostname>) {
-        guard !teams.isEmpty else { return }
+        machinesChanged { machine in machine.team.map(teams.contains) ?? false }
+    }
+
+    /// Rewrites the access lists of the running machines `matching`, in the background,
+    /// then the bastion's configuration.
+    func machinesChanged(_ matching: @escaping @Sendable (Machine) -> Bool) {
         let id = nextPush
         nextPush += 1
         pushes[id] = Task {
-            await push(to: teams)
+            await push(to: matching)
+            await bastion?.refresh()
             finish(id)
         }
     }
@@ -42,12 +52,12 @@ public actor AccessSync {
 
     private func finish(_ id: Int) { pushes[id] = nil }
 
-    private func push(to teams: Set<Hostname>) async {
+    private func push(to matching: @Sendable (Machine) -> Bool) async {
         let machines: [Machine]
         do {
-            machines = try await store.machines().filter { machine in machine.team.map(teams.contains) ?? false && machine.state == .running }
+            machines = try await store.machines().filter { machine in matching(machine) && machine.state == .running }
         } catch {
-            logger.error("access.push-failed", metadata: ["teams": "\(teams.map(\.value).sorted())", "cause": "\(error)"])
+            logger.error("access.push-failed", metadata: ["cause": "\(error)"])
             return
         }
         await withTaskGroup(of: Void.self) { group in
@@ -65,7 +75,7 @@ public actor AccessSync {
                 guard let machine = try await store.machine(named: name), machine.state == .running,
                     let host = try await store.host(named: machine.host)
                 else { return }
-                let launch = try await store.launch(of: machine)
+                let launch = try await store.launch(of: machine, at: Date())
                 try await writer.writeAccess(MachineAccess(launch), on: host)
                 logger.info("access.pushed", metadata: ["machine": "\(name)", "keys": "\(launch.authorizedKeys.count)"])
             }

@@ -18,7 +18,12 @@ struct MachineSteps: Sendable {
         let timeouts = timeouts
         let logger = logger
         let launch = try await store.launch(of: machine)
-        let prepare: @Sendable () async throws -> Void = { try await runtime.prepareFiles(launch, on: host) }
+        let store = store
+        let prepare: @Sendable () async throws -> Void = {
+            let hostKeys = try await runtime.prepareFiles(launch, on: host)
+            // Made once per machine: what known_hosts publishes for it.
+            if !hostKeys.isEmpty { try await store.transaction { store in try store.setHostKeys(hostKeys, of: machine.name) } }
+        }
         let start: @Sendable () async throws -> Void = { try await runtime.startContainer(launch, on: host) }
         let remove: @Sendable () async throws -> Void = { try await runtime.remove(machine, from: host) }
         let stop: @Sendable () async throws -> Void = { try await runtime.stop(machine, on: host, timeout: timeouts.shutdown) }

@@ -42,7 +42,8 @@ public protocol RootfsAgent: Sendable {
 public protocol IdentityAgent: Sendable {
     /// Writes the identity files (every time, so a start repairs them) and makes the
     /// SSH host keys once.
-    func writeIdentity(_ launch: MachineLaunch) async throws
+    /// Answers the machine's SSH host public keys (nil from a node too old to say).
+    func writeIdentity(_ launch: MachineLaunch) async throws -> [SSHPublicKey]?
     /// Rewrites who may log in while the machine runs: its key list only, never
     /// following a link the guest made.
     func writeAccess(_ access: MachineAccess) async throws

@@ -14,14 +14,21 @@ public struct MachineLaunch: Sendable, Equatable {
     public let searchDomain: DomainName?
     /// The keys allowed in as root: the machine request's, then its team members'.
     public let authorizedKeys: [SSHPublicKey]
+    /// The certificate principals allowed in as root (`user:NAME` of its team's members).
+    public let principals: [String]
+    /// Kennel's SSH user CA, trusted for certificates; nil until Kennel has one.
+    public let userCA: SSHPublicKey?
 
     /// Creates a launch of `machine` on `pool`'s settings (none when the pool is gone),
-    /// letting in its request's keys and `memberKeys`.
-    public init(machine: Machine, pool: Pool?, memberKeys: [SSHPublicKey] = []) {
+    /// letting in its request's keys and `memberKeys`, and certificates of `members`
+    /// signed by `userCA`.
+    public init(machine: Machine, pool: Pool?, memberKeys: [SSHPublicKey] = [], members: [Hostname] = [], userCA: SSHPublicKey? = nil) {
         self.machine = machine
         dns = pool?.dns ?? []
         searchDomain = pool?.searchDomain
         authorizedKeys = MachineAccess.keys(of: machine, memberKeys: memberKeys)
+        principals = members.map { "user:\($0)" }.sorted()
+        self.userCA = userCA
     }
 }
 
@@ -30,16 +37,15 @@ public struct MachineLaunch: Sendable, Equatable {
 public struct MachineAccess: Sendable, Equatable {
     public let machine: Machine
     public let authorizedKeys: [SSHPublicKey]
-
-    public init(machine: Machine, memberKeys: [SSHPublicKey]) {
-        self.machine = machine
-        authorizedKeys = Self.keys(of: machine, memberKeys: memberKeys)
-    }
+    public let principals: [String]
+    public let userCA: SSHPublicKey?
 
     /// Who may log in as a start of the machine lets them.
     public init(_ launch: MachineLaunch) {
         machine = launch.machine
         authorizedKeys = launch.authorizedKeys
+        principals = launch.principals
+        userCA = launch.userCA
     }
 
     /// The request's keys, then the members' not already there.
@@ -63,7 +69,10 @@ public protocol HostRuntime: LiveLimits, NetworkUpkeep, BandwidthMeter, GuestAcc
     /// Gives the machine its files on `host`: its root filesystem from its image when it
     /// has none yet (a leftover of another machine of that name is removed first), and
     /// its identity files every time.
-    func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws
+    /// Answers the machine's SSH host public keys (made once, at its first prepare; none on
+    /// hosts that run no real machines, or an older node that does not say).
+    @discardableResult
+    func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws -> [SSHPublicKey]
     /// Defines the container (replacing an older definition), marks it autostart, starts
     /// it unless it runs, and applies the host-side network fixes.
     func startContainer(_ launch: MachineLaunch, on host: ComputeHost) async throws

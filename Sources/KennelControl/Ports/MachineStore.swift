@@ -138,13 +138,25 @@ public protocol SiteRecords {
 }
 
 extension MachineStore {
-    /// What a start of `machine` needs from the store: its pool's DNS settings and the keys
-    /// of its team's members, read together.
-    public func launch(of machine: Machine) async throws -> MachineLaunch {
+    /// What a start of `machine` needs from the store, read together: its pool's DNS
+    /// settings; who may log in at `now` — its team's members and the users its active
+    /// grants name, with their keys; and the SSH user CA.
+    public func launch(of machine: Machine, at now: Date = Date()) async throws -> MachineLaunch {
         try await snapshot { store in
             let pool = try store.pool(named: machine.network.pool)
-            let memberKeys = try machine.team.map { try store.memberKeys(of: $0).map(\.key) } ?? []
-            return MachineLaunch(machine: machine, pool: pool, memberKeys: memberKeys)
+            let users = try store.allUsers()
+            let grants = try store.allGrants()
+            // Its team's members, and the users its grants name (admins reach it through the
+            // bastion, but log in as members or with a grant like anyone).
+            let allowed = users.filter { user in
+                (machine.team.map(user.teams.contains) ?? false)
+                    || grants.contains {
+                        $0.isActive(at: now) && $0.gives(user.name, teams: Set(user.teams), machine: machine.name, service: machine.service)
+                    }
+            }.map(\.name)
+            var memberKeys: [SSHPublicKey] = []
+            for user in allowed { memberKeys += try store.userKeys(of: user).map(\.key) }
+            return MachineLaunch(machine: machine, pool: pool, memberKeys: memberKeys, members: allowed, userCA: try store.userCAKey())
         }
     }
 }

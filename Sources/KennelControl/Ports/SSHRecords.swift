@@ -8,12 +8,21 @@ public protocol SSHRecords {
     func userKeys(of user: Hostname) throws -> [UserKey]
     /// Removes `user`'s key with `fingerprint`; false when they have none such.
     func deleteUserKey(of user: Hostname, fingerprint: String) throws -> Bool
-    /// The keys of every member of `team`, by user then age.
-    func memberKeys(of team: Hostname) throws -> [UserKey]
     /// Replaces the machine's published host keys.
     func setHostKeys(_ keys: [SSHPublicKey], of machine: Hostname) throws
+    /// Every machine with an address, as the bastion policy sees it, by name.
+    func reachTargets() throws -> [BastionPolicy.Target]
     /// Every machine's host keys with its address, by machine name.
     func allHostKeys() throws -> [MachineHostKeys]
+    /// Records a grant (its id is assigned); answers it.
+    func insertGrant(_ grant: Grant) throws -> Grant
+    /// Every grant, newest first.
+    func allGrants() throws -> [Grant]
+    /// Removes a grant; false when there is none such.
+    func deleteGrant(id: Int64) throws -> Bool
+    /// The SSH user CA's public key machines are told to trust, once Kennel has one.
+    func userCAKey() throws -> SSHPublicKey?
+    func setUserCAKey(_ key: SSHPublicKey) throws
 }
 
 /// A machine's SSH host public keys and the address they answer on.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who is asking: an authenticated user with their role and teams. Pure: decides what
 /// they may see and change; the services and routes ask it.
 public struct Principal: Sendable, Hashable {
@@ -6,11 +8,19 @@ public struct Principal: Sendable, Hashable {
     public let role: Role
     /// The teams the user belongs to.
     public let teams: Set<Hostname>
+    /// When the credential it came with (an API token) expires; nil for Kennel itself.
+    public let credentialExpiresAt: Date?
 
-    public init(user: Hostname, role: Role, teams: Set<Hostname>) {
+    public init(user: Hostname, role: Role, teams: Set<Hostname>, credentialExpiresAt: Date? = nil) {
         self.user = user
         self.role = role
         self.teams = teams
+        self.credentialExpiresAt = credentialExpiresAt
+    }
+
+    /// The same principal, as a credential expiring at `date` presents it.
+    public func expiring(at date: Date) -> Principal {
+        Principal(user: user, role: role, teams: teams, credentialExpiresAt: date)
     }
 
     /// Kennel itself (start-up, the reconciler, tests of services): may do everything.

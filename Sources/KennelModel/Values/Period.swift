@@ -12,6 +12,8 @@ public struct Period: ParsableValue, Hashable, Comparable, Codable {
 
     /// No time at all.
     public static let zero = Period(verified: 0)
+    /// One hour.
+    public static let hour = Period(verified: 3600)
     /// One day, the default address quarantine.
     public static let day = Period(verified: 86_400)
 
