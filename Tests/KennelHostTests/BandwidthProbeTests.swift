@@ -9,13 +9,6 @@ import Testing
 struct BandwidthProbeTests {
     private let container = ContainerProcess(controllerPID: 100, hostInterface: "vnet7")
 
-    private func fakeProc() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-proc-\(UUID())")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("100/task/100"), withIntermediateDirectories: true)
-        try Data("101".utf8).write(to: root.appendingPathComponent("100/task/100/children"))
-        return root
-    }
-
     private func probe(seconds: Int = 5) throws -> ProbeSpec {
         ProbeSpec(
             address: try IPv4Address(parsing: "10.100.0.3"), prefix: 24, vlan: try VLANID(100),
@@ -42,7 +35,7 @@ struct BandwidthProbeTests {
 
     @Test("the probe is made on the VLAN, iperf3 runs out of and into the machine's namespace, then everything goes")
     func measures() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = host(egress: Self.report(96_123_456.7), ingress: Self.report(48_000_000))
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
@@ -76,7 +69,7 @@ struct BandwidthProbeTests {
 
     @Test("on a kernel-datapath bridge the probe keeps checksum offload")
     func kernelDatapath() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = host(datapath: "system\n", egress: Self.report(1e9), ingress: Self.report(1e9))
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
@@ -88,7 +81,7 @@ struct BandwidthProbeTests {
 
     @Test("iperf3's own error fails the test naming the direction, and the probe is removed all the same")
     func iperfError() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let refused = #"{"start":{},"intervals":[],"end":{},"error":"unable to connect to server: Connection refused"}"#
         let runner = host(egress: refused, ingress: refused)
@@ -106,7 +99,7 @@ struct BandwidthProbeTests {
 
     @Test("a host without iperf3 is told how to get it; nothing of the probe is left")
     func iperfMissing() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { argv in
             argv.contains("--server")

@@ -8,18 +8,11 @@ import Testing
 struct NodeAgentTests {
     private let container = ContainerProcess(controllerPID: 100, hostInterface: "vnet7")
 
-    private func fakeProc() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-proc-\(UUID())")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("100/task/100"), withIntermediateDirectories: true)
-        try Data("101".utf8).write(to: root.appendingPathComponent("100/task/100/children"))
-        return root
-    }
-
     @Test(
         "on a netdev bridge, attach turns checksum offload off on both veth ends",
         arguments: [("\"netdev\"\n", true), ("system\n", false), ("\"\"\n", false)])
     func attach(datapath: String, fixes: Bool) async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { argv in
             CommandResult(status: 0, output: argv.first == "ovs-vsctl" ? datapath : "", errorOutput: "")
@@ -38,7 +31,7 @@ struct NodeAgentTests {
 
     @Test("shaping: htb on the host side for traffic in, on the container's eth0 (through its namespace) for traffic out")
     func shaping() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner()
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
@@ -56,7 +49,7 @@ struct NodeAgentTests {
 
     @Test("a live change of a shaped device changes only its class: htb cannot replace itself")
     func reshaping() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { argv in
             CommandResult(status: 0, output: argv.contains("show") ? "qdisc htb 1: root refcnt 2 r2q 10 default 0x1\n" : "", errorOutput: "")
@@ -70,7 +63,7 @@ struct NodeAgentTests {
 
     @Test("a direction without a limit loses Kennel's htb, and only when it has one")
     func unshaping() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { argv in
             let shaped = argv.contains("vnet7") && argv.contains("show")
@@ -97,7 +90,7 @@ struct NodeAgentTests {
 
     @Test("attach guards the machine's OVS port: its old rules go, rules for the port it has now let out only its MAC and address")
     func portGuard() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { argv in
             CommandResult(status: 0, output: argv.contains("ofport") ? "12\n" : argv.contains("datapath_type") ? "system\n" : "", errorOutput: "")
@@ -132,7 +125,7 @@ struct NodeAgentTests {
 
     @Test("health reports sshd down when nothing listens, and supervisord's programs even when supervisorctl exits 3")
     func health() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { _ in CommandResult(status: 3, output: "sshd  STARTING  \n", errorOutput: "") }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
@@ -144,7 +137,7 @@ struct NodeAgentTests {
 
     @Test("waiting for sshd gives up after the timeout when it never listens")
     func waitTimesOut() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let agent = NodeAgent(runner: RecordingRunner(), inspection: ContainerInspection(proc: proc.path))
         let reply = try await agent.answer(
@@ -154,7 +147,7 @@ struct NodeAgentTests {
 
     @Test("sshd counts as up once it listens and answers a key scan on the machine's address")
     func waitSucceeds() async throws {
-        let proc = try fakeProc()
+        let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         try FileManager.default.createDirectory(at: proc.appendingPathComponent("101/net"), withIntermediateDirectories: true)
         try Data("h\n 0: 00000000:0016 00000000:0000 0A 0\n".utf8).write(to: proc.appendingPathComponent("101/net/tcp"))
