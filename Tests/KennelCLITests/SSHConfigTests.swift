@@ -42,3 +42,24 @@ struct SSHConfigTests {
         }
     }
 }
+
+@Suite("kennel ssh NAME")
+struct SSHConnectTests {
+    @Test("kennel ssh NAME -- command runs connect: the machine's key checked strictly under its name, only the given identity, through the bastion")
+    func arguments() throws {
+        let parsed = try KennelCommand.parseAsRoot(["ssh", "web-01", "--bastion", "jump@b", "--", "uptime", "-p"])
+        let connect = try #require(parsed as? SSHConnect)
+        #expect(connect.name.value == "web-01" && connect.command == ["uptime", "-p"] && connect.bastion == "jump@b")
+        #expect(
+            SSHConnect.arguments(machine: "web-01", ip: "10.100.0.2", bastion: "jump@b", identity: "/k/id", knownHosts: "/k/kh", command: ["uptime"])
+                == [
+                    "-i", "/k/id", "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=/k/kh", "-o", "StrictHostKeyChecking=yes", "-o",
+                    "HostKeyAlias=web-01", "-J", "jump@b", "root@10.100.0.2", "--", "uptime",
+                ])
+    }
+
+    @Test("a certificate that is missing or unreadable is not fresh")
+    func freshness() async throws {
+        #expect(try await !SSHConnect.isFresh("/nonexistent/id_ed25519-cert.pub"))
+    }
+}

@@ -60,7 +60,9 @@ struct SSHCertificateAPITests {
         }
     }
 
-    @Test("bad requests are 422 naming the field", arguments: [("public_key", TestKeys.rsa2048), ("validity", "2d"), ("validity", "soon")])
+    @Test(
+        "bad requests are 422 naming the field",
+        arguments: [("public_key", TestKeys.rsa2048), ("validity", "2d"), ("validity", "soon"), ("validity", "0")])
     func refusals(field: String, value: String) async throws {
         let (authority, directory) = Self.authority()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -7,7 +7,8 @@ import KennelWire
 struct SSHCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ssh", abstract: "SSH access to machines: your keys, their pinned host keys.",
-        subcommands: [SSHKeyCommand.self, SSHKnownHosts.self, SSHLogin.self, SSHConfig.self])
+        subcommands: [SSHConnect.self, SSHKeyCommand.self, SSHKnownHosts.self, SSHLogin.self, SSHConfig.self],
+        defaultSubcommand: SSHConnect.self)
 }
 
 /// `kennel ssh key add|list|remove`.
@@ -104,6 +105,19 @@ struct SSHLogin: AsyncParsableCommand {
     @Option(help: "How long it stays valid, e.g. 8h (at most 1d, never past your token).") var validity: String?
 
     func run() async throws {
+        let (certificate, body, path) = try await Self.fetch(for: key, validity: validity, options: options)
+        if options.json {
+            print(String(decoding: body, as: UTF8.self))
+        } else {
+            print(
+                "certificate \(certificate.keyID) for \(certificate.principals.joined(separator: ",")) until \(certificate.validBefore.formatted(.iso8601)): \(path)"
+            )
+        }
+    }
+
+    /// Asks for a certificate of the public key `key` and writes it beside it as
+    /// `KEY-cert.pub`; answers it, the API's body and where it went.
+    static func fetch(for key: String, validity: String?, options: APIOptions) async throws -> (SSHCertificateView, Data, String) {
         guard key.hasSuffix(".pub"), let contents = FileManager.default.contents(atPath: key) else {
             throw ValidationError("cannot read the public key \(key) (a .pub file)")
         }
@@ -115,13 +129,7 @@ struct SSHLogin: AsyncParsableCommand {
             FileManager.default.createFile(
                 atPath: path, contents: Data((certificate.certificate + "\n").utf8), attributes: [.posixPermissions: 0o644])
         else { throw ValidationError("cannot write \(path)") }
-        if options.json {
-            print(String(decoding: body, as: UTF8.self))
-        } else {
-            print(
-                "certificate \(certificate.keyID) for \(certificate.principals.joined(separator: ",")) until \(certificate.validBefore.formatted(.iso8601)): \(path)"
-            )
-        }
+        return (certificate, body, path)
     }
 }
 

@@ -45,8 +45,8 @@ public struct SSHCertificateService: Sendable {
     }
 
     /// Signs `key` for the caller: 422 naming `public_key` for a key not accepted (the
-    /// same rules as registered keys) or `validity` over a day; the validity is cut to the
-    /// caller's token's remaining life. Audited with its serial and principals.
+    /// same rules as registered keys) or `validity` of nothing or over a day; the validity
+    /// is cut to the caller's token's remaining life. Audited with its serial and principals.
     public func sign(_ key: SSHPublicKey, validity: Period?, by requester: Requester) async throws -> SSHCertificate {
         let authority = try ca()
         do {
@@ -55,6 +55,7 @@ public struct SSHCertificateService: Sendable {
             throw KennelError.invalid("public_key", error.reason)
         }
         let asked = validity ?? Self.defaultValidity
+        guard asked.seconds > 0 else { throw KennelError.invalid("validity", "must be more than 0 (e.g. 8h)") }
         guard asked.seconds <= Self.longestValidity.seconds else {
             throw KennelError.invalid("validity", "at most \(Self.longestValidity) (certificates are short-lived; ask again)")
         }
