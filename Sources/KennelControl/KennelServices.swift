@@ -19,6 +19,8 @@ public struct KennelServices: Sendable {
     public let bastion: BastionService
     /// Pushes who may log in to running machines when keys or membership change.
     public let accessSync: AccessSync
+    /// Ends expired grants on time and follows machines into the bastion (run by `kennel serve`).
+    public let accessUpkeep: AccessUpkeep
     public let audit: AuditService
     public let inventory: InventoryService
     public let pools: PoolService
@@ -35,7 +37,7 @@ public struct KennelServices: Sendable {
     public init(
         store: any MachineStore, runtime: any HostRuntime, images: any ImageCatalog, timeouts: LifecycleTimeouts = LifecycleTimeouts(),
         environment: ServiceEnvironment = .live, uriPolicy: HostURIPolicy = .realHostsOnly, usageReader: (any UsageReader)? = nil,
-        certificateAuthority: (any CertificateAuthority)? = nil, bastionFile: (@Sendable (String) throws -> Void)? = nil, logger: Logger
+        certificateAuthority: (any CertificateAuthority)? = nil, bastionFile: (@Sendable (String) async throws -> Void)? = nil, logger: Logger
     ) {
         let locks = MachineLocks()
         let tracker = OperationTracker()
@@ -50,8 +52,10 @@ public struct KennelServices: Sendable {
         operations = OperationService(store: store, tracker: tracker, events: log, environment: environment)
         events = EventService(store: store, log: log)
         bastion = BastionService(store: store, environment: environment, logger: logger, write: bastionFile)
-        accessSync = AccessSync(store: store, writer: runtime, locks: locks, logger: logger, bastion: bastion)
-        grants = GrantService(store: store, sync: accessSync, environment: environment)
+        accessSync = AccessSync(store: store, writer: runtime, locks: locks, environment: environment, logger: logger, bastion: bastion)
+        accessUpkeep = AccessUpkeep(
+            store: store, sync: accessSync, bastion: bastion, events: log, environment: environment, logger: logger)
+        grants = GrantService(store: store, sync: accessSync, upkeep: accessUpkeep, environment: environment)
         access = AccessService(store: store, environment: environment, logger: logger, sync: accessSync)
         sshKeys = SSHKeyService(store: store, sync: accessSync, environment: environment)
         sshCertificates = SSHCertificateService(store: store, authority: certificateAuthority, environment: environment, logger: logger)

@@ -16,6 +16,11 @@ extension SQLiteTransaction {
             .map(Self.userKey)
     }
 
+    func allUserKeys() throws -> [Hostname: [SSHPublicKey]] {
+        try Row.fetchAll(db, sql: "SELECT * FROM user_key ORDER BY user, created_at, fingerprint").map(Self.userKey)
+            .reduce(into: [:]) { keys, key in keys[key.user, default: []].append(key.key) }
+    }
+
     func deleteUserKey(of user: Hostname, fingerprint: String) throws -> Bool {
         try db.execute(sql: "DELETE FROM user_key WHERE user = ? AND fingerprint = ?", arguments: [user.value, fingerprint])
         return db.changesCount == 1
@@ -46,7 +51,7 @@ extension SQLiteTransaction {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT m.name, m.team, l.address, k.key FROM machine_host_key k
+                SELECT m.name, m.team, m.service, l.address, k.key FROM machine_host_key k
                 JOIN machine m ON m.name = k.machine
                 JOIN lease l ON l.machine = m.name AND l.state = 'active'
                 ORDER BY m.name, k.key
@@ -56,9 +61,13 @@ extension SQLiteTransaction {
             let name: Hostname = try row.parsed("name")
             let key: SSHPublicKey = try row.parsed("key")
             if let last = found.last, last.machine == name {
-                found[found.count - 1] = MachineHostKeys(machine: name, ip: last.ip, team: last.team, keys: last.keys + [key])
+                found[found.count - 1] = MachineHostKeys(
+                    machine: name, ip: last.ip, team: last.team, service: last.service, keys: last.keys + [key])
             } else {
-                found.append(MachineHostKeys(machine: name, ip: try row.address("address"), team: try row.parsedIfPresent("team"), keys: [key]))
+                found.append(
+                    MachineHostKeys(
+                        machine: name, ip: try row.address("address"), team: try row.parsedIfPresent("team"),
+                        service: try row.parsedIfPresent("service"), keys: [key]))
             }
         }
         return found

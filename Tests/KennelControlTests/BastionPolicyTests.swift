@@ -72,4 +72,25 @@ struct BastionPolicyTests {
         #expect(!BastionPolicy.mayReach(dba, machines[2], grants: grants, at: now), "the grant names db-01 only")
         #expect(!BastionPolicy.mayReach(user("erin"), machines[1], grants: grants, at: now))
     }
+
+    @Test(
+        "a grant has expired in (after, upTo] only when its expiry falls there",
+        arguments: [
+            (TimeInterval(30), true), (TimeInterval(60), true), (TimeInterval(61), false), (TimeInterval(0), false),
+            (TimeInterval(-5), false), (nil, false),
+        ])
+    func expiredBetween(expiresIn: TimeInterval?, expired: Bool) {
+        let grant = grant(.user(TestSite.value("bob")), .machine(TestSite.value("db-01")), expiresIn: expiresIn)
+        #expect(grant.expired(after: now, upTo: now.addingTimeInterval(60)) == expired)
+    }
+
+    @Test("admins reach every machine through the bastion, but log in only as members or grantees")
+    func adminsReachButLogInLikeAnyone() {
+        let admin = user("root-ops", role: .admin)
+        #expect(BastionPolicy.mayReach(admin, machines[0], grants: [], at: now))
+        #expect(!BastionPolicy.mayLogIn(admin, machines[0], grants: [], at: now))
+        #expect(BastionPolicy.mayLogIn(user("root-ops", role: .admin, teams: ["web"]), machines[0], grants: [], at: now))
+        #expect(BastionPolicy.mayLogIn(user("alice", teams: ["web"]), machines[0], grants: [], at: now))
+        #expect(!BastionPolicy.mayLogIn(user("alice", teams: ["web"]), machines[1], grants: [], at: now))
+    }
 }

@@ -11,9 +11,12 @@ func withAPI<Value>(
     site: Site = TestSite.make(),
     waitingForOperations: Bool = true,
     certificateAuthority: (any CertificateAuthority)? = nil,
+    clock: TestClock = TestClock(),
+    bastionFile: (@Sendable (String) async throws -> Void)? = nil,
     _ body: @Sendable (AuthorizedTestClient, TestControlPlane) async throws -> Value
 ) async throws -> Value {
-    let plane = try await TestControlPlane.make(site: site, certificateAuthority: certificateAuthority)
+    let plane = try await TestControlPlane.make(
+        site: site, clock: clock, certificateAuthority: certificateAuthority, bastionFile: bastionFile)
     let app = Application(router: KennelAPI.router(services: plane.services), logger: .silent)
     return try await app.test(.router) { client in
         try await body(try await plane.authorized(client, waitingForOperations: waitingForOperations), plane)

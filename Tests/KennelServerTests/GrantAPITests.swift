@@ -13,9 +13,10 @@ struct GrantAPITests {
     func grantAndRevoke() async throws {
         try await withAPI { admin, plane in
             _ = try await admin.postForm("/api/v1/machines", [("name", "db-01"), ("idc", "dc1"), ("service", "db")])
-            _ = try await plane.token(forNew: "bob", role: try Role(parsing: "operator"))
+            let bobToken = try await plane.token(forNew: "bob", role: try Role(parsing: "operator"))
             #expect(try await admin.postForm("/api/v1/users/bob/keys", [("key", TestKeys.ecdsa256)]).status == .created)
             #expect(!String(buffer: try await admin.get("/api/v1/bastion/config").body).contains("# bob"), "no reach, no line")
+            #expect(String(buffer: try await admin.with(token: bobToken).get("/api/v1/known_hosts").body).isEmpty)
 
             let created = try await admin.postForm("/api/v1/grants", [("user", "bob"), ("service", "db"), ("expires", "7d")])
             #expect(created.status == .created)
@@ -30,11 +31,16 @@ struct GrantAPITests {
             let ip = try json(try await admin.get("/api/v1/machines/db-01"))["ip"] as? String ?? "?"
             #expect(config.contains(#"permitopen="\#(ip):22" \#(TestKeys.ecdsa256.split(separator: " ").prefix(2).joined(separator: " ")) bob"#))
 
+            let bobClient = admin.with(token: bobToken)
+            #expect(String(buffer: try await bobClient.get("/api/v1/known_hosts").body).hasPrefix("db-01,\(ip) "), "bob may pin db-01's keys")
+            #expect(try await bobClient.get("/api/v1/machines/db-01").status == .forbidden, "a grant lets bob log in, not manage db-01")
+
             let id = try #require(grant["id"] as? Int)
             #expect(try await admin.executeRequest(uri: "/api/v1/grants/\(id)", method: .delete, headers: [:], body: nil).status == .noContent)
             await plane.services.accessSync.settle()
             #expect(await fake.accessPrincipals[db01] == [])
             #expect(!String(buffer: try await admin.get("/api/v1/bastion/config").body).contains("# bob"))
+            #expect(String(buffer: try await bobClient.get("/api/v1/known_hosts").body).isEmpty)
             let audit = String(buffer: try await admin.get("/api/v1/audit?kind=grant").body)
             #expect(audit.contains("grant.create") && audit.contains("grant.delete"))
         }

@@ -14,13 +14,13 @@ public struct TestControlPlane: Sendable {
     public static func make(
         site: Site = TestSite.make(), store: SQLiteMachineStore? = nil, runtime: (any HostRuntime)? = nil,
         clock: TestClock = TestClock(), images: any ImageCatalog = FixedImageCatalog.simulated, usageReader: (any UsageReader)? = nil,
-        certificateAuthority: (any CertificateAuthority)? = nil
+        certificateAuthority: (any CertificateAuthority)? = nil, bastionFile: (@Sendable (String) async throws -> Void)? = nil
     ) async throws -> TestControlPlane {
         let store = try store ?? SQLiteMachineStore.inMemory()
         let runtime = runtime ?? FakeHostRuntime()
         let services = KennelServices(
             store: store, runtime: runtime, images: images, environment: .fixed(clock), usageReader: usageReader,
-            certificateAuthority: certificateAuthority, logger: Logger.silent)
+            certificateAuthority: certificateAuthority, bastionFile: bastionFile, logger: Logger.silent)
         try await services.inventory.apply(site)
         return TestControlPlane(store: store, runtime: runtime, services: services)
     }

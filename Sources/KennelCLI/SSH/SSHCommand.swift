@@ -133,10 +133,11 @@ struct SSHLogin: AsyncParsableCommand {
     }
 }
 
-/// `kennel ssh config`: an ssh_config with a Host per visible machine, through the bastion.
+/// `kennel ssh config`: an ssh_config with a Host per machine the caller may reach (those
+/// `known_hosts` gives them: their teams' and their grants'), through the bastion.
 struct SSHConfig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "Write an ssh_config with a Host per machine you may see, through the bastion, host keys pinned.",
+        commandName: "config", abstract: "Write an ssh_config with a Host per machine you may reach, through the bastion, host keys pinned.",
         discussion: """
             kennel ssh config --bastion jump@bastion.example.com --output ~/.ssh/kennel.config    (then: ssh -F ~/.ssh/kennel.config web-01)
             The machines' host keys are written to --known-hosts and checked strictly; nobody answers a trust-on-first-use prompt.
@@ -150,22 +151,34 @@ struct SSHConfig: AsyncParsableCommand {
     @Option(help: "Write the config here instead of standard output.") var output: String?
 
     func run() async throws {
-        let (list, _) = try await options.client.decode(KennelWire.MachineList.self, .GET, "/api/v1/machines")
         let hosts = try await options.client.send(.GET, "/api/v1/known_hosts")
         try APIClient.check(hosts)
         guard FileManager.default.createFile(atPath: knownHosts, contents: hosts.body, attributes: [.posixPermissions: 0o644]) else {
             throw ValidationError("cannot write \(knownHosts)")
         }
+        let machines = Self.machines(inKnownHosts: hosts.body)
         let text = try Self.render(
-            machines: list.machines.map { ($0.name, $0.ip) }, bastion: bastion, knownHosts: knownHosts, bastionKnownHosts: bastionKnownHosts,
+            machines: machines, bastion: bastion, knownHosts: knownHosts, bastionKnownHosts: bastionKnownHosts,
             identity: identity)
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw ValidationError("cannot write \(output)")
             }
-            print("wrote \(output): \(list.machines.count) machines through \(bastion); host keys in \(knownHosts)")
+            print("wrote \(output): \(machines.count) machines through \(bastion); host keys in \(knownHosts)")
         } else {
             print(text, terminator: "")
+        }
+    }
+
+    /// The machines of `known_hosts` lines as Kennel writes them (`NAME,IP TYPE KEY`), each
+    /// once, in order.
+    static func machines(inKnownHosts data: Data) -> [(name: String, ip: String)] {
+        var seen: Set<String> = []
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard let hosts = line.split(separator: " ").first else { return nil }
+            let parts = hosts.split(separator: ",")
+            guard parts.count == 2, seen.insert(String(parts[0])).inserted else { return nil }
+            return (String(parts[0]), String(parts[1]))
         }
     }
 

@@ -6,7 +6,9 @@ import KennelWire
 
 /// `kennel ssh NAME [-- command]` (also `kennel ssh connect NAME`): a fresh certificate if
 /// the one beside the key is missing or ends within ten minutes, the machines' host keys
-/// pinned, then the system `ssh` through the bastion, its exit status passed on.
+/// pinned, then the system `ssh` through the bastion, its exit status passed on. ssh gets
+/// a one-machine config like `kennel ssh config` writes (ssh's own `-J` would ignore the
+/// identity and known_hosts given on its command line for the bastion itself).
 struct SSHConnect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect", abstract: "Log in to a machine through the bastion (kennel ssh NAME [-- command]).",
@@ -17,34 +19,40 @@ struct SSHConnect: AsyncParsableCommand {
     @Option(help: "Your public key file; its private key and certificate lie beside it.")
     var key: String = NSHomeDirectory() + "/.ssh/id_ed25519.pub"
     @Option(help: "Where the machines' host keys go.") var knownHosts: String = NSHomeDirectory() + "/.ssh/kennel_known_hosts"
+    @Option(help: "The known_hosts file that holds the bastion's own host key.")
+    var bastionKnownHosts: String = NSHomeDirectory() + "/.ssh/known_hosts"
     @Argument(parsing: .postTerminator, help: "A command to run instead of a shell.") var command: [String] = []
 
     func run() async throws {
         guard let bastion = bastion ?? ProcessInfo.processInfo.environment["KENNEL_BASTION"], !bastion.isEmpty else {
             throw ValidationError("give --bastion [USER@]HOST[:PORT] or set KENNEL_BASTION")
         }
-        let (machine, _) = try await options.client.decode(MachineView.self, .GET, "/api/v1/machines/\(name)")
+        guard key.hasSuffix(".pub") else { throw ValidationError("--key: give the public key file (KEY.pub)") }
+        let identity = String(key.dropLast(".pub".count))
         let hosts = try await options.client.send(.GET, "/api/v1/known_hosts")
         try APIClient.check(hosts)
+        guard let machine = SSHConfig.machines(inKnownHosts: hosts.body).first(where: { $0.name == name.value }) else {
+            throw ValidationError("machine \(name) is not one you may reach (your teams' and your grants'), or its host keys are not known yet")
+        }
         guard FileManager.default.createFile(atPath: knownHosts, contents: hosts.body, attributes: [.posixPermissions: 0o644]) else {
             throw ValidationError("cannot write \(knownHosts)")
         }
-        let certificate = String(key.dropLast(".pub".count)) + "-cert.pub"
-        if try await !Self.isFresh(certificate) { _ = try await SSHLogin.fetch(for: key, validity: nil, options: options) }
-        let status = try Self.runSSH(
-            Self.arguments(
-                machine: name.value, ip: machine.ip, bastion: bastion, identity: String(key.dropLast(".pub".count)), knownHosts: knownHosts,
-                command: command))
+        if try await !Self.isFresh(identity + "-cert.pub") { _ = try await SSHLogin.fetch(for: key, validity: nil, options: options) }
+        let config = try SSHConfig.render(
+            machines: [(name.value, machine.ip)], bastion: bastion, knownHosts: knownHosts, bastionKnownHosts: bastionKnownHosts,
+            identity: identity)
+        let configFile = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-ssh-\(UUID().uuidString).config").path
+        guard FileManager.default.createFile(atPath: configFile, contents: Data(config.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write \(configFile)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: configFile) }
+        let status = try Self.runSSH(Self.arguments(machine: name.value, config: configFile, command: command))
         guard status == 0 else { throw ExitCode(status) }
     }
 
-    /// ssh's arguments: the machine's host key checked strictly under its name, the
-    /// identity (with its certificate) only, through the bastion.
-    static func arguments(machine: String, ip: String, bastion: String, identity: String, knownHosts: String, command: [String]) -> [String] {
-        [
-            "-i", identity, "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "StrictHostKeyChecking=yes", "-o",
-            "HostKeyAlias=\(machine)", "-J", bastion, "root@\(ip)",
-        ] + (command.isEmpty ? [] : ["--"] + command)
+    /// ssh's arguments: the one-machine config, the machine by name, the command if any.
+    static func arguments(machine: String, config: String, command: [String]) -> [String] {
+        ["-F", config, machine] + (command.isEmpty ? [] : ["--"] + command)
     }
 
     /// Whether the certificate at `path` is valid for ten minutes more (`ssh-keygen -L`).

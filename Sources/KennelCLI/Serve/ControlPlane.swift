@@ -17,6 +17,8 @@ struct ServeSettings: Sendable {
     var timeouts = LifecycleTimeouts()
     /// Where to keep the bastion's authorized_keys up to date, if anywhere.
     var bastionKeys: String?
+    /// A program run with that path after each write of it.
+    var bastionReload: String?
 
     var databasePath: String { dataDirectory.appendingPathComponent("kennel.sqlite").path }
     /// The first admin's token, written on the first start (0600).
@@ -58,7 +60,7 @@ struct ControlPlane: Sendable {
         let services = KennelServices(
             store: store, runtime: runtime, images: images, timeouts: settings.timeouts, uriPolicy: policy, usageReader: runtime,
             certificateAuthority: OpenSSHCertificateAuthority(directory: settings.sshDirectory),
-            bastionFile: settings.bastionKeys.map(BastionKeysFile.writer), logger: logger)
+            bastionFile: settings.bastionKeys.map { BastionKeysFile.writer($0, reload: settings.bastionReload) }, logger: logger)
         try await services.inventory.apply(site)
         for refused in try await services.hosts.setAsideRefusedURIs() {
             logger.error(
@@ -97,15 +99,18 @@ struct ControlPlane: Sendable {
 }
 
 /// The bastion's authorized_keys file: replaced whole (a temporary file renamed over it),
-/// 0644, so the bastion's sshd never reads half of it.
+/// 0644, so the bastion's sshd never reads half of it; then `reload`, if given, is run
+/// with the path as its only argument (no shell), and must exit 0 or the write is tried
+/// again at the next refresh.
 enum BastionKeysFile {
-    static func writer(_ path: String) -> @Sendable (String) throws -> Void {
+    static func writer(_ path: String, reload: String?) -> @Sendable (String) async throws -> Void {
         { text in
             let temporary = path + ".kennel-new"
             guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
                 throw KennelError(.internal, "cannot write the bastion's keys to \(temporary)")
             }
             guard rename(temporary, path) == 0 else { throw KennelError(.internal, "cannot put the bastion's keys in place at \(path)") }
+            if let reload { _ = try await LocalCommandRunner().run(reload, [path]) }
         }
     }
 }

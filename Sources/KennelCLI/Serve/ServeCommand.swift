@@ -68,6 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
             "Keep the bastion's authorized_keys here (who may forward to which machines; see Ops/bastion).", valueName: "path"))
     var bastionKeys: String?
 
+    @Option(
+        name: .customLong("bastion-reload"),
+        help: ArgumentHelp(
+            "A program run with the --bastion-keys path after each write (e.g. one that copies it to the bastion host).",
+            valueName: "program"))
+    var bastionReload: String?
+
     @Flag(name: .customLong("open-metrics"), help: "Serve /metrics without a token (e.g. to a Prometheus on a trusted network).")
     var openMetrics = false
 
@@ -78,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard sshTimeout > 0 else { throw ValidationError("--ssh-timeout: give a number of seconds above 0") }
         guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout: give a number of seconds, 0 or more") }
         guard reconcileEvery >= 0, reconcileEvery.isFinite else { throw ValidationError("--reconcile-every: give seconds, 0 or more") }
+        guard bastionReload == nil || bastionKeys != nil else { throw ValidationError("--bastion-reload: give --bastion-keys too") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout: give a number of seconds, 0 or more") }
     }
 
@@ -90,7 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
             imagesDirectory: images,
             remoteKennel: remoteKennel,
             timeouts: LifecycleTimeouts(sshd: .seconds(sshTimeout), shutdown: .seconds(shutdownTimeout)),
-            bastionKeys: bastionKeys
+            bastionKeys: bastionKeys,
+            bastionReload: bastionReload
         )
         KennelMetrics.bootstrap()
         let control = try await ControlPlane.start(settings, logger: logger)
@@ -113,6 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
                         interval: .milliseconds(Int(reconcileEvery * 1000)), logger: logger),
                     successTerminationBehavior: .ignore))
         }
+        services.append(.init(service: AccessUpkeepService(upkeep: control.services.accessUpkeep), successTerminationBehavior: .ignore))
         services.append(.init(service: app))
         services.append(.init(service: EventLogService(log: control.services.events.log, logger: logger), successTerminationBehavior: .ignore))
         services.append(

@@ -36,6 +36,16 @@ struct ReconcileLoopService: Service {
     }
 }
 
+/// Access upkeep as a service: expired grants end on time, and machines created or
+/// deleted reach the bastion at once, until the service group shuts down.
+struct AccessUpkeepService: Service {
+    let upkeep: AccessUpkeep
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await upkeep.run() }
+    }
+}
+
 /// Drains operations on shutdown: from the first signal no new operation is accepted
 /// (503 `unavailable`), and those under way get up to `timeout` to finish; what is still
 /// running then is marked "interrupted by restart" on the next start.

@@ -12,16 +12,21 @@ public actor AccessSync {
     private let store: any MachineStore
     private let writer: any GuestAccess
     private let locks: MachineLocks
+    private let environment: ServiceEnvironment
     private let logger: Logger
     /// The bastion's configuration, refreshed after each push.
     private let bastion: BastionService?
     private var pushes: [Int: Task<Void, Never>] = [:]
     private var nextPush = 0
 
-    init(store: any MachineStore, writer: any GuestAccess, locks: MachineLocks, logger: Logger, bastion: BastionService? = nil) {
+    init(
+        store: any MachineStore, writer: any GuestAccess, locks: MachineLocks, environment: ServiceEnvironment, logger: Logger,
+        bastion: BastionService? = nil
+    ) {
         self.store = store
         self.writer = writer
         self.locks = locks
+        self.environment = environment
         self.logger = logger
         self.bastion = bastion
     }
@@ -69,13 +74,14 @@ public actor AccessSync {
     private func push(to name: Hostname) async {
         let store = store
         let writer = writer
+        let environment = environment
         let logger = logger
         do {
             try await locks.withLock(name) {
                 guard let machine = try await store.machine(named: name), machine.state == .running,
                     let host = try await store.host(named: machine.host)
                 else { return }
-                let launch = try await store.launch(of: machine, at: Date())
+                let launch = try await store.launch(of: machine, at: environment.now())
                 try await writer.writeAccess(MachineAccess(launch), on: host)
                 logger.info("access.pushed", metadata: ["machine": "\(name)", "keys": "\(launch.authorizedKeys.count)"])
             }

@@ -29,9 +29,16 @@ public enum BastionPolicy {
         }
     }
 
-    /// Whether `user` may reach `machine` at `now`.
+    /// Whether `user` may reach `machine` through the bastion at `now`: admins reach
+    /// every machine, others those they may log in to.
     public static func mayReach(_ user: User, _ machine: Target, grants: [Grant], at now: Date) -> Bool {
-        if user.role == .admin { return true }
+        user.role == .admin || mayLogIn(user, machine, grants: grants, at: now)
+    }
+
+    /// Whether `machine` lets `user` in at `now`: a member of its team, or named by an
+    /// active grant (directly or through a team). Admins reach every machine through the
+    /// bastion but log in as members or with a grant like anyone.
+    public static func mayLogIn(_ user: User, _ machine: Target, grants: [Grant], at now: Date) -> Bool {
         let teams = Set(user.teams)
         if let team = machine.team, teams.contains(team) { return true }
         return grants.contains { $0.isActive(at: now) && $0.gives(user.name, teams: teams, machine: machine.name, service: machine.service) }

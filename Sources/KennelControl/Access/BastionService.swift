@@ -5,17 +5,18 @@ import Logging
 /// The bastion's configuration: `kennel bastion config` and `GET /api/v1/bastion/config`
 /// render it for admins; with `kennel serve --bastion-keys PATH` it is also written there
 /// (atomically, only when it changed) after every change of keys, membership or grants,
-/// and after each reconcile pass (so a machine created or deleted is in it within the
-/// reconcile interval). The bastion's sshd reads the file at each connection: nothing to
-/// reload.
+/// when a machine is created or deleted or a grant expires (`AccessUpkeep`), and after
+/// each reconcile pass. The bastion's sshd reads the file at each connection: nothing to
+/// reload (`--bastion-reload` runs a program after each write, e.g. to copy it to a
+/// bastion elsewhere).
 public actor BastionService {
     private let store: any MachineStore
     private let environment: ServiceEnvironment
     private let logger: Logger
-    private let write: (@Sendable (String) throws -> Void)?
+    private let write: (@Sendable (String) async throws -> Void)?
     private var written: String?
 
-    init(store: any MachineStore, environment: ServiceEnvironment, logger: Logger, write: (@Sendable (String) throws -> Void)?) {
+    init(store: any MachineStore, environment: ServiceEnvironment, logger: Logger, write: (@Sendable (String) async throws -> Void)?) {
         self.store = store
         self.environment = environment
         self.logger = logger
@@ -35,7 +36,7 @@ public actor BastionService {
         do {
             let text = try await render()
             guard text != written else { return }
-            try write(text)
+            try await write(text)
             written = text
             logger.info("bastion.written", metadata: ["bytes": "\(text.utf8.count)"])
         } catch {
@@ -47,8 +48,7 @@ public actor BastionService {
         let now = environment.now()
         return try await store.snapshot { store in
             let users = try store.allUsers()
-            var keys: [Hostname: [SSHPublicKey]] = [:]
-            for user in users { keys[user.name] = try store.userKeys(of: user.name).map(\.key) }
+            let keys = try store.allUserKeys()
             let machines = try store.reachTargets()
             let userCA = try store.userCAKey()
             let reach = BastionPolicy.reach(

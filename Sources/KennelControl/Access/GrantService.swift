@@ -3,15 +3,18 @@ import KennelModel
 
 /// Grants: admins let a user or a team reach a machine or a service's machines beyond
 /// their teams, until an expiry. Each change is audited, pushed into the machines it
-/// concerns (their key lists and principals) and into the bastion's configuration.
+/// concerns (their key lists and principals) and into the bastion's configuration; at
+/// its expiry, `AccessUpkeep` takes it out of both.
 public struct GrantService: Sendable {
     private let store: any MachineStore
     private let sync: AccessSync
+    private let upkeep: AccessUpkeep
     private let environment: ServiceEnvironment
 
-    init(store: any MachineStore, sync: AccessSync, environment: ServiceEnvironment) {
+    init(store: any MachineStore, sync: AccessSync, upkeep: AccessUpkeep, environment: ServiceEnvironment) {
         self.store = store
         self.sync = sync
+        self.upkeep = upkeep
         self.environment = environment
     }
 
@@ -36,6 +39,7 @@ public struct GrantService: Sendable {
             return grant
         }
         await sync.machinesChanged(Self.concerns(grant.target))
+        await upkeep.grantsChanged()
         return grant
     }
 
@@ -66,7 +70,7 @@ public struct GrantService: Sendable {
     }
 
     /// The machines a grant's target names.
-    private static func concerns(_ target: Grant.Target) -> @Sendable (Machine) -> Bool {
+    static func concerns(_ target: Grant.Target) -> @Sendable (Machine) -> Bool {
         switch target {
         case .machine(let name): { $0.name == name }
         case .service(let service): { $0.service == service }

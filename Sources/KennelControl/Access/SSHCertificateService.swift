@@ -65,6 +65,9 @@ public struct SSHCertificateService: Sendable {
             seconds = min(seconds, max(1, Int(expiry.timeIntervalSince(now))))
         }
         let user = requester.user
+        guard try await store.snapshot({ store in try store.user(named: user) }) != nil else {
+            throw KennelError(.forbidden, "only users get SSH certificates")
+        }
         let serial = UInt64.random(in: 1...UInt64(Int64.max))
         let principals = ["user:\(user)"]
         let keyID = "kennel:user:\(user):\(serial)"
@@ -72,8 +75,7 @@ public struct SSHCertificateService: Sendable {
         let certificate = SSHCertificate(
             line: line, keyID: keyID, serial: serial, principals: principals, validAfter: now.addingTimeInterval(-60),
             validBefore: now.addingTimeInterval(TimeInterval(seconds)))
-        try await store.transaction { store in
-            guard try store.user(named: user) != nil else { throw KennelError(.forbidden, "only users get SSH certificates") }
+        try await store.transaction { store -> Void in
             try AuditTrail(requester: requester, at: now).record("ssh.certificate", "user", user.value, after: certificate.audited, in: store)
         }
         logger.info("ssh.certificate", metadata: ["user": "\(user)", "serial": "\(serial)", "seconds": "\(seconds)"])

@@ -72,13 +72,19 @@ public struct SSHKeyService: Sendable {
         await sync.teamsChanged(Set(teams))
     }
 
-    /// The SSH host keys of the machines the caller may read, as `known_hosts` lines
-    /// (`NAME,IP TYPE KEY`): pinned before the first login, so nobody answers a
-    /// trust-on-first-use prompt. A deleted machine's keys are gone with it.
+    /// The SSH host keys of the machines the caller may read or has an active grant to, as
+    /// `known_hosts` lines (`NAME,IP TYPE KEY`): pinned before the first login, so nobody
+    /// answers a trust-on-first-use prompt. A deleted machine's keys are gone with it.
     public func knownHosts(by requester: Requester) async throws -> String {
-        let machines = try await store.snapshot { store in try store.allHostKeys() }
-        return machines.filter { requester.principal.canRead(team: $0.team) }
-            .flatMap { machine in machine.keys.map { "\(machine.machine),\(machine.ip) \($0.type) \($0.body)\n" } }.joined()
+        let (machines, grants) = try await store.snapshot { store in (try store.allHostKeys(), try store.allGrants()) }
+        let principal = requester.principal
+        let now = environment.now()
+        let granted = grants.filter { $0.isActive(at: now) }
+        return machines.filter { machine in
+            principal.canRead(team: machine.team)
+                || granted.contains { $0.gives(principal.user, teams: principal.teams, machine: machine.machine, service: machine.service) }
+        }
+        .flatMap { machine in machine.keys.map { "\(machine.machine),\(machine.ip) \($0.type) \($0.body)\n" } }.joined()
     }
 
     /// `SHA256:` and the unpadded base64 of the SHA-256 of a key's decoded body, as

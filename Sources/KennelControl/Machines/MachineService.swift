@@ -146,7 +146,7 @@ public struct MachineService: Sendable {
 
     /// The steps of each lifecycle action.
     var steps: MachineSteps {
-        MachineSteps(store: store, runtime: runtime, timeouts: timeouts, logger: logger)
+        MachineSteps(store: store, runtime: runtime, timeouts: timeouts, environment: environment, logger: logger)
     }
 
     /// Runs `steps` for `operation`, recording each step; a failure unwinds the steps

@@ -7,6 +7,7 @@ struct MachineSteps: Sendable {
     let store: any MachineStore
     let runtime: any HostRuntime
     let timeouts: LifecycleTimeouts
+    let environment: ServiceEnvironment
     let logger: Logger
 
     /// "prepare files" (root filesystem once, identity files), "start container" (define,
@@ -17,7 +18,7 @@ struct MachineSteps: Sendable {
         let runtime = runtime
         let timeouts = timeouts
         let logger = logger
-        let launch = try await store.launch(of: machine)
+        let launch = try await store.launch(of: machine, at: environment.now())
         let store = store
         let prepare: @Sendable () async throws -> Void = {
             let hostKeys = try await runtime.prepareFiles(launch, on: host)

@@ -151,7 +151,7 @@ public struct Reconciler: Sendable {
                     presence == .absent ? "machine.drift" : "machine.crashed", machine: machine.name, team: machine.team,
                     data: ["found": presence.rawValue, "host": host.name.value])
             }
-            try await runtime.ensureRunning(try await store.launch(of: machine), on: host)
+            try await runtime.ensureRunning(try await store.launch(of: machine, at: environment.now()), on: host)
             try await setState(.running, of: machine.name)
             logger.notice("reconcile.restored", metadata: ["machine": "\(machine.name)", "host": "\(host.name)"])
             await events?.publish("machine.restarted", machine: machine.name, team: machine.team, data: ["host": host.name.value])

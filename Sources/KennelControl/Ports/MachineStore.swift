@@ -141,21 +141,15 @@ extension MachineStore {
     /// What a start of `machine` needs from the store, read together: its pool's DNS
     /// settings; who may log in at `now` — its team's members and the users its active
     /// grants name, with their keys; and the SSH user CA.
-    public func launch(of machine: Machine, at now: Date = Date()) async throws -> MachineLaunch {
+    public func launch(of machine: Machine, at now: Date) async throws -> MachineLaunch {
         try await snapshot { store in
             let pool = try store.pool(named: machine.network.pool)
-            let users = try store.allUsers()
             let grants = try store.allGrants()
-            // Its team's members, and the users its grants name (admins reach it through the
-            // bastion, but log in as members or with a grant like anyone).
-            let allowed = users.filter { user in
-                (machine.team.map(user.teams.contains) ?? false)
-                    || grants.contains {
-                        $0.isActive(at: now) && $0.gives(user.name, teams: Set(user.teams), machine: machine.name, service: machine.service)
-                    }
-            }.map(\.name)
-            var memberKeys: [SSHPublicKey] = []
-            for user in allowed { memberKeys += try store.userKeys(of: user).map(\.key) }
+            let target = BastionPolicy.Target(
+                name: machine.name, ip: machine.network.ip, team: machine.team, service: machine.service)
+            let allowed = try store.allUsers().filter { BastionPolicy.mayLogIn($0, target, grants: grants, at: now) }.map(\.name)
+            let keys = try store.allUserKeys()
+            let memberKeys = allowed.flatMap { keys[$0] ?? [] }
             return MachineLaunch(machine: machine, pool: pool, memberKeys: memberKeys, members: allowed, userCA: try store.userCAKey())
         }
     }

@@ -6,6 +6,8 @@ public protocol SSHRecords {
     func insertUserKey(_ key: UserKey) throws
     /// `user`'s keys, oldest first.
     func userKeys(of user: Hostname) throws -> [UserKey]
+    /// Every user's keys (oldest first), by user; users without keys are absent.
+    func allUserKeys() throws -> [Hostname: [SSHPublicKey]]
     /// Removes `user`'s key with `fingerprint`; false when they have none such.
     func deleteUserKey(of user: Hostname, fingerprint: String) throws -> Bool
     /// Replaces the machine's published host keys.
@@ -30,12 +32,14 @@ public struct MachineHostKeys: Sendable, Equatable {
     public let machine: Hostname
     public let ip: IPv4Address
     public let team: Hostname?
+    public let service: Label?
     public let keys: [SSHPublicKey]
 
-    public init(machine: Hostname, ip: IPv4Address, team: Hostname?, keys: [SSHPublicKey]) {
+    public init(machine: Hostname, ip: IPv4Address, team: Hostname?, service: Label?, keys: [SSHPublicKey]) {
         self.machine = machine
         self.ip = ip
         self.team = team
+        self.service = service
         self.keys = keys
     }
 }

@@ -36,6 +36,9 @@ public struct Grant: Sendable, Hashable, Codable {
     /// Whether it still holds at `now`.
     public func isActive(at now: Date) -> Bool { expiresAt.map { now < $0 } ?? true }
 
+    /// Whether it ended in (`after`, `upTo`]: active at `after`, no longer at `upTo`.
+    public func expired(after: Date, upTo: Date) -> Bool { isActive(at: after) && !isActive(at: upTo) }
+
     /// Whether it gives `user` (of `teams`) `machine` (of `service`).
     public func gives(_ user: Hostname, teams: Set<Hostname>, machine: Hostname, service: Label?) -> Bool {
         let subjectMatches =
