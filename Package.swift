@@ -38,6 +38,9 @@ let package = Package(
         .target(name: "KennelIPAM", dependencies: ["KennelModel"], exclude: documented),
         // Host selection decisions. Pure.
         .target(name: "KennelPlacement", dependencies: ["KennelModel"], exclude: documented),
+        // Inventory exports (RVTools, NetBox, OpenStack, CSV) read into source machines. Pure:
+        // no I/O beyond the bytes it is handed.
+        .target(name: "KennelImport", dependencies: ["KennelModel"], exclude: documented),
         // Files that make a machine itself inside its root filesystem. Pure.
         .target(name: "KennelGuest", dependencies: ["KennelModel"], exclude: documented),
         // Services and the ports (protocols) they need from the outside world.
@@ -122,6 +125,7 @@ let package = Package(
         .testTarget(name: "KennelModelTests", dependencies: ["KennelModel", "KennelTesting"]),
         .testTarget(name: "KennelIPAMTests", dependencies: ["KennelIPAM"]),
         .testTarget(name: "KennelPlacementTests", dependencies: ["KennelPlacement"]),
+        .testTarget(name: "KennelImportTests", dependencies: ["KennelImport", "KennelTesting"]),
         .testTarget(name: "KennelGuestTests", dependencies: ["KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelHostTests", dependencies: ["KennelHost", "KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelStoreTests", dependencies: ["KennelStore", "KennelTesting"]),
