@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "KennelPlacement", dependencies: ["KennelModel"], exclude: documented),
         // Inventory exports (RVTools, NetBox, OpenStack, CSV) read into source machines. Pure:
         // no I/O beyond the bytes it is handed.
-        .target(name: "KennelImport", dependencies: ["KennelModel"], exclude: documented),
+        .target(name: "KennelImport", dependencies: ["KennelModel", .product(name: "Yams", package: "Yams")], exclude: documented),
         // Files that make a machine itself inside its root filesystem. Pure.
         .target(name: "KennelGuest", dependencies: ["KennelModel"], exclude: documented),
         // Services and the ports (protocols) they need from the outside world.
