@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "KennelControl",
             dependencies: [
-                "KennelModel", "KennelIPAM", "KennelPlacement", logging, .product(name: "Crypto", package: "swift-crypto"),
+                "KennelModel", "KennelIPAM", "KennelPlacement", "KennelImport", logging, .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             exclude: documented
@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "KennelHostTests", dependencies: ["KennelHost", "KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelStoreTests", dependencies: ["KennelStore", "KennelTesting"]),
         .testTarget(name: "KennelLibvirtTests", dependencies: ["KennelLibvirt", "KennelTesting"]),
-        .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt"]),
+        .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt", "KennelImport"]),
         .testTarget(
             name: "KennelServerTests",
             dependencies: ["KennelServer", "KennelWire", "KennelTesting", "KennelHost", .product(name: "HummingbirdTesting", package: "hummingbird")]

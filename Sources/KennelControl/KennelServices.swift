@@ -23,6 +23,8 @@ public struct KennelServices: Sendable {
     public let accessUpkeep: AccessUpkeep
     public let audit: AuditService
     public let inventory: InventoryService
+    /// Inventory imports: plans (and, later, applies) CMDB exports.
+    public let imports: ImportService
     public let pools: PoolService
     public let hosts: HostService
     public let hostFacts: HostFactsService
@@ -61,6 +63,7 @@ public struct KennelServices: Sendable {
         sshCertificates = SSHCertificateService(store: store, authority: certificateAuthority, environment: environment, logger: logger)
         audit = AuditService(store: store)
         inventory = InventoryService(store: store)
+        imports = ImportService(store: store, environment: environment)
         pools = PoolService(store: store, environment: environment)
         hosts = HostService(store: store, uriPolicy: uriPolicy, environment: environment)
         hostFacts = HostFactsService(store: store, runtime: runtime, logger: logger)

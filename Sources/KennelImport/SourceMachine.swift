@@ -30,6 +30,8 @@ public struct SourceMachine: Sendable, Equatable {
     public var datacenter: String?
     /// vSphere cluster, NetBox cluster, OpenStack availability zone.
     public var cluster: String?
+    /// A Kennel zone the export names itself (generic inventories).
+    public var zone: String?
     /// The hypervisor it runs on.
     public var host: String?
     public var rack: String?

@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v10-probe-addresses-operation-results", migrate: v10)
         migrator.registerMigration("v11-user-keys-host-keys", migrate: v11)
         migrator.registerMigration("v12-access-grants", migrate: v12)
+        migrator.registerMigration("v13-machine-sources", migrate: v13)
         return migrator
     }
 
@@ -363,6 +364,18 @@ enum Migrations {
                     expires_at TEXT,
                     created_by TEXT NOT NULL,
                     created_at TEXT NOT NULL
+                ) STRICT;
+                """)
+    }
+
+    /// The id of the inventory row each imported machine came from (vCenter UUID, NetBox
+    /// or Nova id): a re-run of the same file finds its machines by it.
+    static func v13(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE machine_source (
+                    machine TEXT PRIMARY KEY REFERENCES machine(name) ON DELETE CASCADE,
+                    source_id TEXT NOT NULL UNIQUE
                 ) STRICT;
                 """)
     }

@@ -35,7 +35,7 @@ struct SQLiteMachineStoreTests {
                 "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic", "v4-operation-steps",
                 "v5-access-audit-operations-events", "v6-volumes-disk-io", "v7-machine-filesystem",
                 "v8-memory-soft-swap", "v9-bandwidth-overcommit", "v10-probe-addresses-operation-results", "v11-user-keys-host-keys",
-                "v12-access-grants",
+                "v12-access-grants", "v13-machine-sources",
             ])
     }
 
@@ -258,5 +258,23 @@ struct HostUsageTriggerTests {
                     """) ?? -1
         }
         #expect(serviceMismatches == 0)
+    }
+}
+
+@Suite("Imported machines' source ids")
+struct MachineSourceTests {
+    @Test("a source id is one machine's, replaced on request, and goes with the machine")
+    func sources() async throws {
+        let plane = try await TestControlPlane.make()
+        _ = try await plane.services.machines.create(TestSite.request("web-01"))
+        _ = try await plane.services.machines.create(TestSite.request("web-02"))
+        try await plane.store.transaction { store in try store.setSource("vsphere:vc:1", of: TestSite.value("web-01")) }
+        await #expect(throws: KennelError.self) {
+            try await plane.store.transaction { store in try store.setSource("vsphere:vc:1", of: TestSite.value("web-02")) }
+        }
+        try await plane.store.transaction { store in try store.setSource("vsphere:vc:2", of: TestSite.value("web-01")) }
+        #expect(try await plane.store.snapshot { try $0.machineSources() } == ["vsphere:vc:2": TestSite.value("web-01")])
+        try await plane.services.machines.delete(named: TestSite.value("web-01"))
+        #expect(try await plane.store.snapshot { try $0.machineSources() }.isEmpty)
     }
 }

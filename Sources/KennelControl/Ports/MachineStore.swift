@@ -39,7 +39,7 @@ public protocol MachineStore: Sendable {
 /// aggregate, so that a service names the part it uses and a new table does not grow
 /// one list of forty methods.
 public typealias StoreTransaction = MachineRecords & AddressRecords & HostRecords & OperationRecords & SiteRecords & AccessRecords & SSHRecords
-    & AuditRecords & EventRecords
+    & AuditRecords & EventRecords & ImportRecords
 
 /// Machines: rows, states, and where a service's machines stand.
 public protocol MachineRecords {

@@ -61,6 +61,10 @@ public struct Mapper: Sendable {
             if idc == nil { problem("idc", "the places rule gives \"\(place.idc)\", which is not an IDC name") }
         } else if let datacenter = source.datacenter, let name = try? Hostname(parsing: Self.normalised(datacenter)) {
             idc = name
+            if let text = source.zone {
+                zone = try? Hostname(parsing: Self.normalised(text))
+                if zone == nil { problem("zone", "\"\(CellParsers.echo(text))\" cannot be a zone name") }
+            }
         } else {
             problem(
                 "datacenter",

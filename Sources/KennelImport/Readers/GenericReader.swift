@@ -50,7 +50,7 @@ public enum GenericReader {
         .ip: ["ip", "ipaddress", "ipv4", "ipv4address", "address", "primaryip"], .mac: ["mac", "macaddress"],
         .cpus: ["cpus", "cpu", "vcpus", "vcpu", "cores"], .memory: ["memory", "mem", "ram", "memorymb", "memorymib", "memorygb"],
         .disk: ["disk", "disksize", "storage", "diskgb", "diskmb"], .idc: ["idc", "datacenter", "site", "dc", "region"],
-        .zone: ["zone", "az", "availabilityzone", "cluster"], .rack: ["rack"], .owner: ["owner", "contact"],
+        .zone: ["zone", "az", "availabilityzone"], .rack: ["rack"], .owner: ["owner", "contact"],
         .team: ["team", "group", "tenant", "department"], .service: ["service", "app", "application", "role"],
         .vlan: ["vlan", "vlanid"], .network: ["network", "portgroup", "subnet"], .power: ["power", "powerstate", "state", "status"],
         .template: ["template", "istemplate"], .os: ["os", "operatingsystem", "platform"],
@@ -161,7 +161,7 @@ public enum GenericReader {
         machine.vlan = read(.vlan, CellParsers.integer)
         machine.networks = fields[.network].map { [$0] } ?? []
         machine.datacenter = fields[.idc]
-        machine.cluster = fields[.zone]
+        machine.zone = fields[.zone]
         machine.rack = fields[.rack]
         machine.owner = fields[.owner]
         machine.team = fields[.team]
