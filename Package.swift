@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -75,14 +76,14 @@ let package = Package(
             exclude: documented
         ),
         // Wire: the API's JSON types, written by the server and read by the CLI.
-        .target(name: "KennelWire", dependencies: ["KennelModel", "KennelPlacement", "KennelControl"], exclude: documented),
+        .target(name: "KennelWire", dependencies: ["KennelModel", "KennelPlacement", "KennelControl", "KennelImport"], exclude: documented),
         // Edge: HTTP API.
         .target(
             name: "KennelServer",
             dependencies: [
                 "KennelModel", "KennelPlacement", "KennelControl", "KennelWire", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"), logging,
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "MultipartKit", package: "multipart-kit"), "KennelImport",
             ],
             exclude: documented,
             // The OpenAPI document, written by hand and served as JSON.

@@ -30,12 +30,22 @@ struct APIClient: Sendable {
 
     /// Sends a request; the body, if any, is form-encoded from `form`.
     func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil) async throws -> Answer {
+        try await send(method, path, body: form.map { ("application/x-www-form-urlencoded", ByteBuffer(string: FormBody.encode($0))) })
+    }
+
+    /// Sends `parts` as multipart/form-data (files and fields, as `curl -F` does).
+    func send(_ method: HTTPMethod, _ path: String, multipart parts: [MultipartBody.Part]) async throws -> Answer {
+        let body = MultipartBody(parts: parts)
+        return try await send(method, path, body: ("multipart/form-data; boundary=\(body.boundary)", body.encoded))
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: (contentType: String, bytes: ByteBuffer)?) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL.trimmingTrailingSlash + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let form {
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: FormBody.encode(form)))
+        if let body {
+            request.headers.add(name: "Content-Type", value: body.contentType)
+            request.body = .bytes(body.bytes)
         }
         let response: HTTPClientResponse
         do {
@@ -80,6 +90,45 @@ enum FormBody {
 
     static func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+}
+
+/// A multipart/form-data body: each part a field or a file, between boundaries no part
+/// contains (random, and checked).
+struct MultipartBody {
+    struct Part {
+        let name: String
+        let filename: String?
+        let bytes: [UInt8]
+    }
+
+    let parts: [Part]
+    let boundary: String
+
+    init(parts: [Part]) {
+        self.parts = parts
+        var boundary = "kennel-" + UUID().uuidString
+        while parts.contains(where: { $0.bytes.firstRange(of: Array(boundary.utf8)) != nil }) { boundary = "kennel-" + UUID().uuidString }
+        self.boundary = boundary
+    }
+
+    var encoded: ByteBuffer {
+        var buffer = ByteBuffer()
+        for part in parts {
+            let filename = part.filename.map { "; filename=\"\(Self.quoted($0))\"" } ?? ""
+            buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(Self.quoted(part.name))\"\(filename)\r\n")
+            if part.filename != nil { buffer.writeString("Content-Type: application/octet-stream\r\n") }
+            buffer.writeString("\r\n")
+            buffer.writeBytes(part.bytes)
+            buffer.writeString("\r\n")
+        }
+        buffer.writeString("--\(boundary)--\r\n")
+        return buffer
+    }
+
+    /// A name inside a quoted header parameter: quotes and line breaks percent-encoded.
+    static func quoted(_ text: String) -> String {
+        text.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
     }
 }
 

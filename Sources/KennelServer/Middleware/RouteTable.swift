@@ -39,6 +39,7 @@ enum RouteTable {
         ("api/v1/ssh/ca", [.get]),
         ("api/v1/grants", [.get, .post]),
         ("api/v1/grants/:id", [.delete]),
+        ("api/v1/imports/plan", [.post]),
         ("api/v1/bastion/config", [.get]),
         ("api/v1/teams", [.get, .post]),
         ("api/v1/teams/:name", [.get, .delete]),

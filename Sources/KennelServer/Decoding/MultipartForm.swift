@@ -1,0 +1,81 @@
+import Hummingbird
+import KennelModel
+import MultipartKit
+import NIOCore
+
+/// A `multipart/form-data` body, as `curl -F name=@file` and HTML file inputs send it:
+/// its parts in order, each with its field name, file name (if a file) and bytes.
+struct MultipartForm: Sendable {
+    struct Part: Sendable {
+        let name: String
+        let filename: String?
+        let bytes: [UInt8]
+
+        /// The part as text (a plain field).
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
+    let parts: [Part]
+
+    /// Reads `request`'s body (at most `maximum` bytes); anything but multipart/form-data
+    /// with a boundary, or a body that does not parse, is 400.
+    static func read(_ request: Request, maximum: Int, allowed: Set<String>) async throws -> MultipartForm {
+        let contentType = request.headers[.contentType] ?? ""
+        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = parameter("boundary", in: contentType), !boundary.isEmpty
+        else {
+            throw KennelError(.badRequest, "send multipart/form-data (curl -F file=@inventory.csv), not \(Echo.short(contentType))")
+        }
+        let body = try await request.body.collect(upTo: maximum)
+        let form = try parse(body, boundary: boundary)
+        for part in form.parts where !allowed.contains(part.name) {
+            throw KennelError.invalid(Echo.short(part.name), "unknown field (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        return form
+    }
+
+    static func parse(_ body: ByteBuffer, boundary: String) throws(KennelError) -> MultipartForm {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [Part] = []
+        var disposition = ""
+        var collected: [UInt8] = []
+        var broken: String?
+        parser.onHeader = { name, value in
+            if name.lowercased() == "content-disposition" { disposition = value }
+        }
+        parser.onBody = { buffer in collected += buffer.readableBytesView }
+        parser.onPartComplete = {
+            if let name = parameter("name", in: disposition) {
+                parts.append(Part(name: name, filename: parameter("filename", in: disposition), bytes: collected))
+            } else {
+                broken = "a part has no Content-Disposition name"
+            }
+            disposition = ""
+            collected = []
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw KennelError(.badRequest, "the multipart body does not parse: \(Echo.short("\(error)"))")
+        }
+        if let broken { throw KennelError(.badRequest, broken) }
+        return MultipartForm(parts: parts)
+    }
+
+    /// The value of `name=` in a header like `form-data; name="file"; filename="a.csv"`.
+    static func parameter(_ name: String, in header: String) -> String? {
+        for piece in header.split(separator: ";").dropFirst() {
+            let pair = piece.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
+            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value
+        }
+        return nil
+    }
+
+    /// The parts named `name`, in order.
+    func parts(named name: String) -> [Part] { parts.filter { $0.name == name } }
+
+    /// The one text field `name`, if given.
+    func field(_ name: String) -> String? { parts(named: name).last?.text }
+}
