@@ -157,6 +157,21 @@ struct MapperTests {
         #expect(rows[1].outcome == .error([ImportIssue(row: 9, column: "name", #"machine name web-01 is claimed by row 7 ("WEB_01") too"#)]))
         #expect(rows[2].outcome == .error([ImportIssue(row: 12, column: "ip", #"address 10.20.0.11 is claimed by row 7 ("WEB_01") too"#)]))
         #expect(machine(rows[3]) != nil, "the rest stands")
+        var unread = source("WEB-01")
+        unread.row = 20
+        unread.issues = [ImportIssue(row: 20, column: "Memory", "\"lots\" is not a size")]
+        let withError = RowConflicts.flag([first, unread].map(Mapper(map: map).map))
+        #expect(
+            withError[0].outcome
+                == .error([
+                    ImportIssue(row: 7, column: "ip", #"address 10.20.0.11 is claimed by row 20 ("WEB-01") too"#),
+                    ImportIssue(row: 7, column: "name", #"machine name web-01 is claimed by row 20 ("WEB-01") too"#),
+                ]))
+        guard case .error(let issues) = withError[1].outcome else {
+            Issue.record("not an error")
+            return
+        }
+        #expect(issues.map(\.column) == ["Memory", "ip", "name"], "its own problem, then the conflicts")
     }
 
     @Test(

@@ -80,7 +80,7 @@ enum ImportPlanText {
                 let place = [group.idc, group.zone].compactMap { $0 }.joined(separator: "/") + (group.service.map { " service \($0)" } ?? "")
                 let verdict = group.refusal.map { "REFUSED: \($0)" } ?? "fits"
                 lines.append(
-                    "  \(place): \(group.machines) machines, \(group.cpus) CPUs \(group.memory) \(group.disk) "
+                    "  \(place): \(group.machines) machine\(group.machines == 1 ? "" : "s"), \(group.cpus) CPUs \(group.memory) \(group.disk) "
                         + "(free \(group.freeCPUs) CPUs \(group.freeMemory) \(group.freeDisk)): \(verdict)")
             }
         }

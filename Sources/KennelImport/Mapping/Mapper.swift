@@ -20,6 +20,18 @@ public struct MappedRow: Sendable, Equatable {
     public var outcome: Outcome
     /// What the mapping changed on the way (sizes rounded or capped, names made valid).
     public var notes: [String]
+    /// The machine name and address the row claims, even when it is an error for another
+    /// reason (so that a conflict shows on both rows however the rest of them reads).
+    public var claimedName: Hostname?
+    public var claimedAddress: IPv4Address?
+
+    public init(source: SourceMachine, outcome: Outcome, notes: [String], claimedName: Hostname? = nil, claimedAddress: IPv4Address? = nil) {
+        self.source = source
+        self.outcome = outcome
+        self.notes = notes
+        self.claimedName = claimedName
+        self.claimedAddress = claimedAddress
+    }
 }
 
 /// Applies an `ImportMap` to source machines, row by row. Pure.
@@ -37,7 +49,12 @@ public struct Mapper: Sendable {
 
     public func map(_ source: SourceMachine) -> MappedRow {
         var notes: [String] = []
-        if !source.issues.isEmpty { return MappedRow(source: source, outcome: .error(source.issues), notes: []) }
+        if !source.issues.isEmpty {
+            var ignored: [String] = []
+            return MappedRow(
+                source: source, outcome: .error(source.issues), notes: [],
+                claimedName: machineName(source, notes: &ignored, problem: { _, _ in }), claimedAddress: source.addresses.first)
+        }
         if map.skip.templates && source.isTemplate { return MappedRow(source: source, outcome: .skip("a template"), notes: []) }
         if map.skip.poweredOff && !includeOff && (source.power == .off || source.power == .suspended) {
             return MappedRow(source: source, outcome: .skip("powered off (--include-off imports it)"), notes: [])
@@ -98,12 +115,14 @@ public struct Mapper: Sendable {
         let service = field(map.service, source, fallback: source.service).flatMap { Self.label($0, "service", problem) }
         let owner = field(map.owner, source, fallback: source.owner).flatMap { Self.label($0, "owner", problem) }
         guard issues.isEmpty, let name, let idc, let spec else {
-            return MappedRow(source: source, outcome: .error(issues), notes: notes)
+            return MappedRow(source: source, outcome: .error(issues), notes: notes, claimedName: name, claimedAddress: address)
         }
         let request = MachineRequest(
             name: name, idc: idc, zone: zone, spec: spec, service: service, owner: owner, team: team, pool: pool, ip: address, mac: mac)
         let sourceID = source.sourceID ?? "name:\(source.name)"
-        return MappedRow(source: source, outcome: .machine(ImportedMachine(request: request, sourceID: sourceID)), notes: notes)
+        return MappedRow(
+            source: source, outcome: .machine(ImportedMachine(request: request, sourceID: sourceID)), notes: notes, claimedName: name,
+            claimedAddress: address)
     }
 
     /// The rename table's name, or the source name made valid: the domain dropped (an

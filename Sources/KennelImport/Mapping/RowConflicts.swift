@@ -2,7 +2,8 @@ import KennelModel
 
 /// Rows of one import that claim the same machine name, address, MAC or source id: none
 /// wins — every such row becomes an error naming the others (`WEB_01` and `web-01` in
-/// one file both say so).
+/// one file both say so, even when one of them is an error for another reason too).
+/// Skipped rows claim nothing.
 public enum RowConflicts {
     public static func flag(_ rows: [MappedRow]) -> [MappedRow] {
         var byName: [Hostname: [Int]] = [:]
@@ -10,9 +11,10 @@ public enum RowConflicts {
         var byMAC: [MACAddress: [Int]] = [:]
         var bySource: [String: [Int]] = [:]
         for (index, row) in rows.enumerated() {
+            if case .skip = row.outcome { continue }
+            if let name = row.claimedName { byName[name, default: []].append(index) }
+            if let ip = row.claimedAddress { byAddress[ip, default: []].append(index) }
             guard case .machine(let machine) = row.outcome else { continue }
-            byName[machine.request.name, default: []].append(index)
-            if let ip = machine.request.ip { byAddress[ip, default: []].append(index) }
             if let mac = machine.request.mac { byMAC[mac, default: []].append(index) }
             bySource[machine.sourceID, default: []].append(index)
         }
@@ -35,7 +37,9 @@ public enum RowConflicts {
         return rows.enumerated().map { index, row in
             guard let found = issues[index] else { return row }
             var row = row
-            row.outcome = .error(found.sorted { ($0.column ?? "") < ($1.column ?? "") })
+            var earlier: [ImportIssue] = []
+            if case .error(let issues) = row.outcome { earlier = issues }
+            row.outcome = .error(earlier + found.sorted { ($0.column ?? "") < ($1.column ?? "") })
             return row
         }
     }
