@@ -110,7 +110,7 @@ let package = Package(
             name: "KennelBenchmarks",
             dependencies: [
                 "KennelModel", "KennelIPAM", "KennelPlacement", "KennelControl", "KennelStore", "KennelServer", "KennelTesting",
-                "KennelLibvirt", logging, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "KennelLibvirt", "KennelImport", logging, .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Benchmarks/KennelBenchmarks"
         ),

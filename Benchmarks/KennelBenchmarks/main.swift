@@ -1,4 +1,4 @@
-// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement] [reconcile] [metrics]
+// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement] [reconcile] [metrics] [import]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -9,8 +9,9 @@ for suite in suites {
     case "placement": try await PlacementBenchmarks.run()
     case "reconcile": try await ReconcileBenchmarks.run()
     case "metrics": try await MetricsBenchmarks.run()
+    case "import": try await ImportBenchmarks.run()
     default:
-        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement, reconcile, metrics\n".utf8))
+        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement, reconcile, metrics, import\n".utf8))
         exit(64)
     }
 }

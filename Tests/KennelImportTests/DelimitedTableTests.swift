@@ -9,7 +9,7 @@ struct DelimitedTableTests {
     func quoting() throws {
         let parsed = try table("VM,Annotation,CPUs\nweb-01,\"two\nlines, \"\"quoted\"\"\",2\ndb-01,plain,4\n")
         #expect(parsed.header == ["VM", "Annotation", "CPUs"])
-        #expect(parsed.records.map(\.cells) == [["web-01", "two\nlines, \"quoted\"", "2"], ["db-01", "plain", "4"]])
+        #expect(parsed.rows == [["web-01", "two\nlines, \"quoted\"", "2"], ["db-01", "plain", "4"]])
         #expect(parsed.records.map(\.row) == [2, 3])
     }
 
@@ -22,20 +22,20 @@ struct DelimitedTableTests {
     func dirtyLayouts(text: String) throws {
         let parsed = try table(text)
         #expect(parsed.header == ["VM", "CPUs"])
-        #expect(parsed.records.map(\.cells) == [["web-01", "2"], ["db-01", "4"]])
+        #expect(parsed.rows == [["web-01", "2"], ["db-01", "4"]])
         #expect(parsed.records.map(\.row) == [2, 4], "a blank line is still a spreadsheet row")
     }
 
     @Test("a semicolon file with commas inside its numbers keeps them (the header decides the separator)")
     func semicolonWithCommas() throws {
         let parsed = try table("VM;Memory\nweb-01;16,384\n")
-        #expect(parsed.records.first?.cells == ["web-01", "16,384"])
+        #expect(parsed.rows.first == ["web-01", "16,384"])
     }
 
     @Test("short records are padded; spaces before a quote are layout")
     func padding() throws {
         let parsed = try table("a,b,c\n1\n2, \"x,y\" ,3\n")
-        #expect(parsed.records.map(\.cells) == [["1", "", ""], ["2", "x,y ", "3"]])
+        #expect(parsed.rows == [["1", "", ""], ["2", "x,y ", "3"]])
     }
 
     @Test("a quote never closed is an error naming the row it opened on; an empty file has no header")

@@ -35,16 +35,22 @@ public struct MappedRow: Sendable, Equatable {
 }
 
 /// Applies an `ImportMap` to source machines, row by row. Pure.
-public struct Mapper: Sendable {
+/// Not Sendable: it holds compiled patterns; make one per import.
+public struct Mapper {
     public let map: ImportMap
     /// Import powered-off and suspended VMs too (`--include-off`).
     public let includeOff: Bool
-    private let skipPatterns: [String]
+    /// The map's patterns, compiled once (a plan maps every row with them).
+    private let skipPatterns: [(text: String, regex: Regex<AnyRegexOutput>)]
+    private let annotationPatterns: [String: Regex<AnyRegexOutput>]
 
     public init(map: ImportMap, includeOff: Bool = false) {
         self.map = map
         self.includeOff = includeOff
-        skipPatterns = map.skip.names
+        skipPatterns = map.skip.names.compactMap { text in (try? Regex(text)).map { (text, $0) } }
+        var annotations: [String: Regex<AnyRegexOutput>] = [:]
+        for pattern in [map.team, map.service, map.owner].compactMap({ $0?.annotation }) { annotations[pattern] = try? Regex(pattern) }
+        annotationPatterns = annotations
     }
 
     public func map(_ source: SourceMachine) -> MappedRow {
@@ -59,10 +65,8 @@ public struct Mapper: Sendable {
         if map.skip.poweredOff && !includeOff && (source.power == .off || source.power == .suspended) {
             return MappedRow(source: source, outcome: .skip("powered off (--include-off imports it)"), notes: [])
         }
-        for pattern in skipPatterns {
-            if let regex = try? Regex(pattern), source.name.contains(regex) {
-                return MappedRow(source: source, outcome: .skip("its name matches skip pattern \"\(pattern)\""), notes: [])
-            }
+        for pattern in skipPatterns where source.name.contains(pattern.regex) {
+            return MappedRow(source: source, outcome: .skip("its name matches skip pattern \"\(pattern.text)\""), notes: [])
         }
         var issues: [ImportIssue] = []
         func problem(_ column: String, _ message: String) {
@@ -217,7 +221,7 @@ public struct Mapper: Sendable {
             ]
             if let value = standard[key] ?? nil { return value }
         }
-        if let pattern = rule.annotation, let annotation = source.annotation, let regex = try? Regex(pattern),
+        if let pattern = rule.annotation, let annotation = source.annotation, let regex = annotationPatterns[pattern],
             let match = annotation.firstMatch(of: regex), match.output.count > 1, let group = match.output[1].substring
         {
             return String(group)

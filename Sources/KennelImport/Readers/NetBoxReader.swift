@@ -62,7 +62,7 @@ public enum NetBoxReader {
             }
             if let tags = columns.text(.tags, record) { machine.attributes["tags"] = tags }
             for (index, header) in custom {
-                let value = record.cells[index].trimmingASCIIWhitespace()
+                let value = record.trimmed(index)
                 if !value.isEmpty { machine.attributes[String(header.dropFirst(3))] = value }
             }
             if let ips { ips.merge(into: &machine, key: machine.name) }
@@ -138,10 +138,10 @@ struct NetBoxAddresses: Sendable {
         let primary = table.column("is_primary")
         for record in table.records {
             guard let address, let machine else { break }
-            let name = record.cells[machine].trimmingASCIIWhitespace()
+            let name = record.trimmed(machine)
             guard !name.isEmpty else { continue }
-            let isPrimary = primary.flatMap { try? CellParsers.boolean(record.cells[$0]) } ?? false
-            add(record.cells[address], to: name, primary: isPrimary, row: record.row)
+            let isPrimary = primary.flatMap { try? CellParsers.boolean(record[$0]) } ?? false
+            add(record[address], to: name, primary: isPrimary, row: record.row)
         }
     }
 

@@ -84,7 +84,7 @@ public enum RVToolsReader {
             }
             if let dns = columns.text(.dnsName, record) { machine.attributes["DNS Name"] = dns }
             for (index, header) in attributeColumns {
-                let value = record.cells[index].trimmingASCIIWhitespace()
+                let value = record.trimmed(index)
                 if !value.isEmpty { machine.attributes[Self.attributeName(header)] = value }
             }
             if let nics {

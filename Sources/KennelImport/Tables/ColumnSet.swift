@@ -33,7 +33,7 @@ struct ColumnSet<Field: Hashable & Sendable>: Sendable {
     /// The trimmed text of `field` in `record`, nil when absent or empty.
     func text(_ field: Field, _ record: DelimitedTable.Record) -> String? {
         guard let index = indices[field] else { return nil }
-        let value = record.cells[index].trimmingASCIIWhitespace()
+        let value = record.trimmed(index)
         return value.isEmpty ? nil : value
     }
 
@@ -44,7 +44,7 @@ struct ColumnSet<Field: Hashable & Sendable>: Sendable {
     ) -> Value? {
         guard let index = indices[field] else { return nil }
         do {
-            return try parse(record.cells[index])
+            return try parse(record[index])
         } catch {
             issues.append(ImportIssue(row: record.row, column: header[index], error.message))
             return nil
