@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -41,7 +42,10 @@ let package = Package(
         .target(name: "KennelPlacement", dependencies: ["KennelModel"], exclude: documented),
         // Inventory exports (RVTools, NetBox, OpenStack, CSV) read into source machines. Pure:
         // no I/O beyond the bytes it is handed.
-        .target(name: "KennelImport", dependencies: ["KennelModel", .product(name: "Yams", package: "Yams")], exclude: documented),
+        .target(
+            name: "KennelImport",
+            dependencies: ["KennelModel", .product(name: "Yams", package: "Yams"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: documented),
         // Files that make a machine itself inside its root filesystem. Pure.
         .target(name: "KennelGuest", dependencies: ["KennelModel"], exclude: documented),
         // Services and the ports (protocols) they need from the outside world.
@@ -126,7 +130,7 @@ let package = Package(
         .testTarget(name: "KennelModelTests", dependencies: ["KennelModel", "KennelTesting"]),
         .testTarget(name: "KennelIPAMTests", dependencies: ["KennelIPAM"]),
         .testTarget(name: "KennelPlacementTests", dependencies: ["KennelPlacement"]),
-        .testTarget(name: "KennelImportTests", dependencies: ["KennelImport", "KennelTesting"]),
+        .testTarget(name: "KennelImportTests", dependencies: ["KennelImport", "KennelTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "KennelGuestTests", dependencies: ["KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelHostTests", dependencies: ["KennelHost", "KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelStoreTests", dependencies: ["KennelStore", "KennelTesting"]),

@@ -15,7 +15,7 @@ enum ImportBenchmarks {
         print("  file: \(csv.count / 1_048_576) MiB, \(RVToolsSample.header.count) columns")
         let file = SourceFile(name: "vInfo.csv", bytes: csv)
         var machines = 0
-        let reading = try await Stopwatch.time { machines = InventoryReader.read([file]).read.machines.count }
+        let reading = await Stopwatch.time { machines = InventoryReader.read([file]).read.machines.count }
         Stopwatch.report("read (CSV → source machines)", operations: machines, seconds: reading)
 
         let site = TestSite.make(zones: 2, racks: 5, hostsPerRack: 10, cpus: 4096, memory: "8T", disk: "1000T", cidr: "10.64.0.0/15")

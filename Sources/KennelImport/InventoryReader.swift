@@ -41,8 +41,7 @@ public enum InventoryReader {
         var parsed: [(file: SourceFile, content: Parsed, role: Role)] = []
         for file in files {
             do {
-                let content = try parse(file)
-                parsed.append((file, content, role(of: content, forced: format)))
+                for content in try parse(file) { parsed.append((file, content, role(of: content, forced: format))) }
             } catch {
                 var issue = error
                 issue.file = file.name
@@ -90,16 +89,23 @@ public enum InventoryReader {
         return (SourceRead(format: detected, machines: machines, issues: issues), parsed.map { ($0.file.name, $0.role) })
     }
 
-    private static func parse(_ file: SourceFile) throws(ImportIssue) -> Parsed {
+    /// A file's tables: one for CSV or JSON; for an XLSX workbook its vInfo and vNetwork
+    /// sheets (RVTools), else its first sheet.
+    private static func parse(_ file: SourceFile) throws(ImportIssue) -> [Parsed] {
         let start = file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        if file.bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            throw ImportIssue("an XLSX workbook: save its vInfo (and vNetwork) sheet as CSV for now")
+        if XLSXWorkbook.looksLikeWorkbook(file.bytes) {
+            let workbook = try XLSXWorkbook(file.bytes)
+            var tables: [Parsed] = []
+            for name in ["vInfo", "vNetwork"] { if let table = try workbook.table(named: name) { tables.append(.table(table)) } }
+            if !tables.isEmpty { return tables }
+            guard let first = try workbook.firstTable() else { throw ImportIssue("the workbook has no sheet") }
+            return [.table(first)]
         }
         let first = file.bytes[start...].first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
-            return .json(try JSONValue.parse(Data(file.bytes[start...])))
+            return [.json(try JSONValue.parse(Data(file.bytes[start...])))]
         }
-        return .table(try DelimitedTable(file.bytes))
+        return [.table(try DelimitedTable(file.bytes))]
     }
 
     private static func role(of content: Parsed, forced format: SourceFormat?) -> Role {

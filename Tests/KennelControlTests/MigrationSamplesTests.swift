@@ -21,6 +21,7 @@ struct MigrationSamplesTests {
         "each sample set plans clean: its creates and skips, with the names, addresses and places the map gives",
         arguments: [
             (["samples/rvtools-4x-vInfo.csv"], "rvtools", ["web01": "10.100.0.21", "web-02": "10.100.0.22", "db-01": "10.100.0.23"], 3),
+            (["samples/rvtools-4x.xlsx"], "rvtools", ["web01": "10.100.0.21", "web-02": "10.100.0.22", "db-01": "10.100.0.23"], 3),
             (["samples/rvtools-3x-vInfo.csv", "samples/rvtools-3x-vNetwork.csv"], "rvtools", ["app-31": "10.100.0.31", "app-32": "10.100.0.32"], 0),
             (["samples/rvtools-export-vInfo.csv"], "rvtools", ["cache-41": "10.100.0.41", "cache-42": "10.100.0.42"], 0),
             (

@@ -151,6 +151,35 @@ public struct DelimitedTable: Sendable {
         self.records = records.dropFirst().map { Record(row: $0.row, storage: storage, first: $0.first, count: min($0.count, width)) }
     }
 
+    /// A table of cells already split (a workbook's sheet): the first non-blank row is the
+    /// header; blank rows are skipped; rows keep their spreadsheet numbers.
+    public init(grid: [(row: Int, cells: [String])]) throws(ImportIssue) {
+        var bytes: [UInt8] = []
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        var records: [(row: Int, first: Int, count: Int)] = []
+        for (row, cells) in grid where cells.contains(where: { !$0.isEmpty }) {
+            let first = starts.count
+            for cell in cells {
+                starts.append(Int32(bytes.count))
+                bytes += cell.utf8
+                guard bytes.count < Int(Int32.max) else { throw ImportIssue("the sheet is larger than 2 GiB") }
+                ends.append(Int32(bytes.count))
+            }
+            records.append((row, first, cells.count))
+        }
+        let storage = Storage(bytes: bytes, starts: starts, ends: ends)
+        guard let first = records.first else { throw ImportIssue("the sheet is empty: no header row") }
+        let headerRecord = Record(row: first.row, storage: storage, first: first.first, count: first.count)
+        var header = (0..<first.count).map { headerRecord.trimmed($0) }
+        while header.last?.isEmpty == true { header.removeLast() }
+        guard !header.isEmpty else { throw ImportIssue(row: first.row, "the header row names no column") }
+        self.header = header
+        separator = UInt8(ascii: ",")
+        let width = header.count
+        self.records = records.dropFirst().map { Record(row: $0.row, storage: storage, first: $0.first, count: min($0.count, width)) }
+    }
+
     /// The separator the first line uses most outside quotes: `,`, `;` or tab (`,` on a tie).
     static func separator(of bytes: [UInt8], from start: Int) -> UInt8 {
         var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
