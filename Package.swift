@@ -138,7 +138,10 @@ let package = Package(
         .testTarget(name: "KennelControlTests", dependencies: ["KennelControl", "KennelTesting", "KennelLibvirt", "KennelImport"]),
         .testTarget(
             name: "KennelServerTests",
-            dependencies: ["KennelServer", "KennelWire", "KennelTesting", "KennelHost", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "KennelServer", "KennelWire", "KennelTesting", "KennelHost", "KennelImport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "KennelCLITests",

@@ -43,6 +43,15 @@ public struct ImportService: Sendable {
         return ImportPlan(format: read.format, rows: planned, groups: groups, issues: read.issues)
     }
 
+    /// The machines `requester` may read, as the importer reads them back.
+    public func export(by requester: Requester) async throws -> [InventoryExport.Entry] {
+        let machines = try await store.machines().filter { requester.principal.canRead(team: $0.team) }
+        let sources = try await store.snapshot { store in try store.machineSources() }
+        var byMachine: [Hostname: String] = [:]
+        for (id, machine) in sources { byMachine[machine] = id }
+        return machines.map { InventoryExport.Entry($0, sourceID: byMachine[$0.name]) }
+    }
+
     /// Groups the creates by IDC, zone and service and asks placement, for the largest of
     /// each group, which hosts could take it; their free resources must hold the group.
     private func feasibility(of rows: inout [ImportPlan.Row]) async throws -> [ImportPlan.Group] {
@@ -236,8 +245,11 @@ struct ImportInventory: Sendable {
             }
         }
         if let mac = request.mac {
+            // A MAC Kennel derived from this very address (a Kennel export read back) is
+            // the one the machine gets anyway.
             if macs.contains(mac) { problems.append("column \"mac\": \(mac) is used by another machine") }
-            if mac.octets.prefix(2) == [0x52, 0x54], mac.octets[2] != 0 {
+            let derived = request.ip.map(MACAddress.init(derivedFrom:))
+            if mac.octets.prefix(2) == [0x52, 0x54], mac.octets[2] != 0, mac != derived {
                 problems.append("column \"mac\": \(mac) is in 52:54:…, which Kennel derives its own MACs from (only 52:54:00:… may be kept)")
             }
         }

@@ -13,6 +13,20 @@ struct ImportRoutes {
     static let maximumUploadSize = 256 << 20
 
     func register(on group: RouterGroup<Context>) {
+        group.get("export") { request, context in
+            let entries = try await service.export(by: try context.requester())
+            let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+            let (type, body): (String, ByteBuffer)
+            switch format {
+            case "json": (type, body) = ("application/json", ByteBuffer(bytes: Array(InventoryExport.json(entries))))
+            case "csv": (type, body) = ("text/csv; charset=utf-8", ByteBuffer(string: InventoryExport.csv(entries)))
+            case "netbox-machines": (type, body) = ("text/csv; charset=utf-8", ByteBuffer(string: InventoryExport.netboxMachines(entries)))
+            case "netbox-addresses": (type, body) = ("text/csv; charset=utf-8", ByteBuffer(string: InventoryExport.netboxAddresses(entries)))
+            default:
+                throw KennelError.invalid("format", "'\(Echo.short(format))' is not an export format (json, csv, netbox-machines, netbox-addresses)")
+            }
+            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: body))
+        }
         group.post("imports/plan") { request, context in
             let requester = try context.requester()
             let form = try await MultipartForm.read(
