@@ -139,16 +139,7 @@ public struct DelimitedTable: Sendable {
         }
         if quoted { throw ImportIssue(row: quoteOpenedOn, "a quoted field opened here is never closed (is the file cut short?)") }
         if output.count > fieldStart || starts.count > recordFirst { endRecord() }
-        let storage = Storage(bytes: output, starts: starts, ends: ends)
-        guard let first = records.first else { throw ImportIssue("the file is empty: no header line") }
-        let headerRecord = Record(row: first.row, storage: storage, first: first.first, count: first.count)
-        var header = (0..<first.count).map { headerRecord.trimmed($0) }
-        while header.last?.isEmpty == true { header.removeLast() }
-        guard !header.isEmpty else { throw ImportIssue(row: first.row, "the header line names no column") }
-        self.header = header
-        self.separator = separator
-        let width = header.count
-        self.records = records.dropFirst().map { Record(row: $0.row, storage: storage, first: $0.first, count: min($0.count, width)) }
+        try self.init(Storage(bytes: output, starts: starts, ends: ends), records: records, separator: separator, what: "file")
     }
 
     /// A table of cells already split (a workbook's sheet): the first non-blank row is the
@@ -168,14 +159,19 @@ public struct DelimitedTable: Sendable {
             }
             records.append((row, first, cells.count))
         }
-        let storage = Storage(bytes: bytes, starts: starts, ends: ends)
-        guard let first = records.first else { throw ImportIssue("the sheet is empty: no header row") }
+        try self.init(Storage(bytes: bytes, starts: starts, ends: ends), records: records, separator: UInt8(ascii: ","), what: "sheet")
+    }
+
+    /// The first record is the header (trailing empty names dropped); the others are cut
+    /// to its width.
+    private init(_ storage: Storage, records: [(row: Int, first: Int, count: Int)], separator: UInt8, what: String) throws(ImportIssue) {
+        guard let first = records.first else { throw ImportIssue("the \(what) is empty: no header line") }
         let headerRecord = Record(row: first.row, storage: storage, first: first.first, count: first.count)
         var header = (0..<first.count).map { headerRecord.trimmed($0) }
         while header.last?.isEmpty == true { header.removeLast() }
-        guard !header.isEmpty else { throw ImportIssue(row: first.row, "the header row names no column") }
+        guard !header.isEmpty else { throw ImportIssue(row: first.row, "the header line names no column") }
         self.header = header
-        separator = UInt8(ascii: ",")
+        self.separator = separator
         let width = header.count
         self.records = records.dropFirst().map { Record(row: $0.row, storage: storage, first: $0.first, count: min($0.count, width)) }
     }
