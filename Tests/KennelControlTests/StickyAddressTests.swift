@@ -126,5 +126,21 @@ struct StickyAddressTests {
         request.mac = TestSite.value("52:54:0a:00:00:09")
         await #expect { _ = try await plane.services.machines.create(request) } throws: { ($0 as? KennelError)?.field == "mac" }
         #expect(try await plane.rowCounts().machines == 1)
+        request.mac = TestSite.value("52:54:00:ab:cd:ef")
+        #expect(
+            try await plane.services.machines.create(request).network.mac.description == "52:54:00:ab:cd:ef",
+            "a libvirt guest's MAC is kept: Kennel derives 52:54:00:… from no address a pool may hold")
+    }
+
+    @Test(
+        "pools may not reach into 0.0.0.0/8, 127.0.0.0/8 or 224.0.0.0/3 (so no derived MAC is ever 52:54:00:…)",
+        arguments: ["0.0.0.0/24", "0.0.0.0/1", "127.0.0.0/24", "224.0.0.0/24", "240.0.0.0/8", "128.0.0.0/1"])
+    func reservedRanges(cidr: String) {
+        let network: CIDR = TestSite.value(cidr)
+        #expect(throws: KennelError.self) {
+            try Pool(
+                name: TestSite.value("p"), cidr: network, gateway: IPv4Address(network.network.value + 1), vlan: TestSite.value("100"),
+                idc: TestSite.value("dc1"))
+        }
     }
 }

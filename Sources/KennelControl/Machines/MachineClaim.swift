@@ -166,12 +166,15 @@ struct MachineClaim {
     }
 
     /// The requested MAC, or the one derived from the address. Requested MACs may not use
-    /// the `52:54` prefix Kennel derives its own from, so the two can never collide.
+    /// the `52:54` prefix Kennel derives its own from (`52:54:a:b:c:d` for `a.b.c.d`), so
+    /// the two can never collide — except `52:54:00:…`, the prefix of libvirt/KVM guests'
+    /// MACs (kept by imports): it would be derived only from `0.x.x.x`, which no pool
+    /// may hold.
     private func mac(for ip: IPv4Address, _ store: any StoreTransaction) throws -> MACAddress {
         let derived = MACAddress(derivedFrom: ip)
         guard let requested = request.mac, requested != derived else { return derived }
-        guard requested.octets.prefix(2) != [0x52, 0x54] else {
-            throw KennelError.invalid("mac", "52:54:… is reserved for MACs Kennel derives from addresses")
+        guard requested.octets.prefix(2) != [0x52, 0x54] || requested.octets[2] == 0 else {
+            throw KennelError.invalid("mac", "52:54:… (but 52:54:00:…) is reserved for MACs Kennel derives from addresses")
         }
         if try store.macInUse(requested) {
             throw KennelError(.macInUse, "\(requested) is used by another machine", field: "mac")

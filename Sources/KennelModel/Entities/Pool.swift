@@ -35,6 +35,13 @@ public struct Pool: Hashable, Sendable, Codable {
     ) throws(KennelError) {
         guard cidr.prefix > 0 else { throw KennelError.invalid("cidr", "a /0 pool would span every address") }
         guard cidr.prefix <= 30 else { throw KennelError.invalid("cidr", "\(cidr) is too small; the smallest pool is a /30") }
+        let firstOctets = (cidr.network.value >> 24)...(cidr.broadcast.value >> 24)
+        guard !firstOctets.contains(0), !firstOctets.contains(127), firstOctets.upperBound < 224 else {
+            // No machine can use these; and with 0.0.0.0/8 out, no derived MAC is ever
+            // 52:54:00:…, so imported libvirt MACs (52:54:00:…) cannot collide with one.
+            throw KennelError.invalid(
+                "cidr", "\(cidr) reaches into 0.0.0.0/8, 127.0.0.0/8 or 224.0.0.0/3 (this network, loopback, multicast, reserved)")
+        }
         guard cidr.contains(gateway) else { throw KennelError.invalid("gateway", "\(gateway) is outside \(cidr)") }
         guard gateway != cidr.network, gateway != cidr.broadcast else {
             throw KennelError.invalid("gateway", "\(gateway) is the network or broadcast address of \(cidr)")
