@@ -21,6 +21,17 @@ extension SQLiteTransaction {
             .reduce(into: [:]) { keys, key in keys[key.user, default: []].append(key.key) }
     }
 
+    func userKeys(of users: [Hostname]) throws -> [SSHPublicKey] {
+        guard !users.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: users.count).joined(separator: ", ")
+        let keys = try Row.fetchAll(
+            db, sql: "SELECT * FROM user_key WHERE user IN (\(placeholders)) ORDER BY created_at, fingerprint",
+            arguments: StatementArguments(users.map(\.value))
+        ).map(Self.userKey)
+        let byUser = Dictionary(grouping: keys, by: \.user)
+        return users.flatMap { byUser[$0]?.map(\.key) ?? [] }
+    }
+
     func deleteUserKey(of user: Hostname, fingerprint: String) throws -> Bool {
         try db.execute(sql: "DELETE FROM user_key WHERE user = ? AND fingerprint = ?", arguments: [user.value, fingerprint])
         return db.changesCount == 1

@@ -148,8 +148,7 @@ extension MachineStore {
             let target = BastionPolicy.Target(
                 name: machine.name, ip: machine.network.ip, team: machine.team, service: machine.service)
             let allowed = try store.allUsers().filter { BastionPolicy.mayLogIn($0, target, grants: grants, at: now) }.map(\.name)
-            let keys = try store.allUserKeys()
-            let memberKeys = allowed.flatMap { keys[$0] ?? [] }
+            let memberKeys = try store.userKeys(of: allowed)
             return MachineLaunch(machine: machine, pool: pool, memberKeys: memberKeys, members: allowed, userCA: try store.userCAKey())
         }
     }

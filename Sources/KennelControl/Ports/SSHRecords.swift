@@ -8,6 +8,8 @@ public protocol SSHRecords {
     func userKeys(of user: Hostname) throws -> [UserKey]
     /// Every user's keys (oldest first), by user; users without keys are absent.
     func allUserKeys() throws -> [Hostname: [SSHPublicKey]]
+    /// The keys of `users`, in their order, each user's oldest first (one query).
+    func userKeys(of users: [Hostname]) throws -> [SSHPublicKey]
     /// Removes `user`'s key with `fingerprint`; false when they have none such.
     func deleteUserKey(of user: Hostname, fingerprint: String) throws -> Bool
     /// Replaces the machine's published host keys.

@@ -14,7 +14,7 @@ public enum CellParsers {
         for character in text {
             if character.isASCII, character.isNumber {
                 if sawPoint {
-                    guard character == "0" else { throw CellProblem("\"\(echo(cell))\" is not a whole number") }
+                    guard character == "0" else { throw CellProblem("\"\(Echo.short(cell))\" is not a whole number") }
                 } else {
                     digits.append(character)
                 }
@@ -23,10 +23,10 @@ public enum CellParsers {
             } else if [",", " ", "'", "_", "\u{00A0}"].contains(character) && !sawPoint && !digits.isEmpty {
                 continue
             } else {
-                throw CellProblem("\"\(echo(cell))\" is not a whole number")
+                throw CellProblem("\"\(Echo.short(cell))\" is not a whole number")
             }
         }
-        guard let value = Int(digits), digits.count <= 15 else { throw CellProblem("\"\(echo(cell))\" is not a whole number") }
+        guard let value = Int(digits), digits.count <= 15 else { throw CellProblem("\"\(Echo.short(cell))\" is not a whole number") }
         return value
     }
 
@@ -35,7 +35,7 @@ public enum CellParsers {
         let text = cell.trimmingASCIIWhitespace().filter { ![",", " ", "'", "_", "\u{00A0}"].contains($0) }
         guard !text.isEmpty else { return nil }
         guard text.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "." }), let value = Double(text), value.isFinite else {
-            throw CellProblem("\"\(echo(cell))\" is not a number")
+            throw CellProblem("\"\(Echo.short(cell))\" is not a number")
         }
         return value
     }
@@ -46,7 +46,7 @@ public enum CellParsers {
         case "": return nil
         case "true", "yes", "y", "1", "on": return true
         case "false", "no", "n", "0", "off": return false
-        default: throw CellProblem("\"\(echo(cell))\" is not true or false")
+        default: throw CellProblem("\"\(Echo.short(cell))\" is not true or false")
         }
     }
 
@@ -64,7 +64,7 @@ public enum CellParsers {
                 other.append(token)
                 continue
             }
-            guard let address = try? IPv4Address(parsing: bare) else { throw CellProblem("\"\(echo(token))\" is not an IPv4 address") }
+            guard let address = try? IPv4Address(parsing: bare) else { throw CellProblem("\"\(Echo.short(token))\" is not an IPv4 address") }
             if !ipv4.contains(address) { ipv4.append(address) }
         }
         return (ipv4, other)
@@ -78,12 +78,6 @@ public enum CellParsers {
         guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
         guard year > 1970, (1...12).contains(month), (1...31).contains(day) else { return nil }
         return String(format: "%04d-%02d-%02d", year, month, day)
-    }
-
-    /// A short, printable echo of a cell for messages.
-    static func echo(_ cell: String) -> String {
-        let printable = String(cell.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
-        return printable.count > 40 ? String(printable.prefix(40)) + "…" : printable
     }
 }
 

@@ -84,12 +84,12 @@ public struct Mapper {
             idc = name
             if let text = source.zone {
                 zone = try? Hostname(parsing: Self.normalised(text))
-                if zone == nil { problem("zone", "\"\(CellParsers.echo(text))\" cannot be a zone name") }
+                if zone == nil { problem("zone", "\"\(Echo.short(text))\" cannot be a zone name") }
             }
         } else {
             problem(
                 "datacenter",
-                source.datacenter.map { "no IDC for datacenter \"\(CellParsers.echo($0))\": add a places rule" }
+                source.datacenter.map { "no IDC for datacenter \"\(Echo.short($0))\": add a places rule" }
                     ?? "no datacenter or site: add a places rule")
         }
         let pool = map.pools.first { $0.match.matches(source) }.flatMap { try? Hostname(parsing: $0.pool) }
@@ -111,7 +111,7 @@ public struct Mapper {
             do {
                 mac = try MACAddress(parsing: text.lowercased())
             } catch {
-                problem("mac", "\"\(CellParsers.echo(text))\" \(error.reason)")
+                problem("mac", "\"\(Echo.short(text))\" \(error.reason)")
             }
         }
         let spec = machineSpec(source, notes: &notes, problem: problem)
@@ -145,7 +145,7 @@ public struct Mapper {
             if name.value != source.name { notes.append("named \(name) (was \"\(source.name)\")") }
             return name
         } catch {
-            problem("name", "\"\(CellParsers.echo(source.name))\" cannot be a machine name (\(error.reason)); add it to names.rename")
+            problem("name", "\"\(Echo.short(source.name))\" cannot be a machine name (\(error.reason)); add it to names.rename")
             return nil
         }
     }
@@ -233,7 +233,7 @@ public struct Mapper {
         do {
             return try Hostname(parsing: normalised(text))
         } catch {
-            problem(column, "\"\(CellParsers.echo(text))\" cannot be a \(column) name (\(error.reason))")
+            problem(column, "\"\(Echo.short(text))\" cannot be a \(column) name (\(error.reason))")
             return nil
         }
     }
@@ -242,7 +242,7 @@ public struct Mapper {
         do {
             return try Label(parsing: normalised(text))
         } catch {
-            problem(column, "\"\(CellParsers.echo(text))\" cannot be a \(column) (\(error.reason))")
+            problem(column, "\"\(Echo.short(text))\" cannot be a \(column) (\(error.reason))")
             return nil
         }
     }

@@ -46,6 +46,6 @@ public enum RowConflicts {
 
     /// `row 7 ("WEB_01")`, with its file when rows come from several.
     static func place(of source: SourceMachine) -> String {
-        (source.file.map { "\($0) " } ?? "") + "row \(source.row) (\"\(CellParsers.echo(source.name))\")"
+        (source.file.map { "\($0) " } ?? "") + "row \(source.row) (\"\(Echo.short(source.name))\")"
     }
 }

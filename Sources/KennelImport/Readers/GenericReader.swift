@@ -190,12 +190,12 @@ public enum SizeCell {
         guard !text.isEmpty else { return nil }
         let number = text.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == " " || $0 == "'" }
         let unitText = String(text.dropFirst(number.count)).trimmingASCIIWhitespace()
-        guard let value = try CellParsers.decimal(String(number)) else { throw CellProblem("\"\(CellParsers.echo(cell))\" is not a size") }
+        guard let value = try CellParsers.decimal(String(number)) else { throw CellProblem("\"\(Echo.short(cell))\" is not a size") }
         guard let factor = factor(unitText.isEmpty ? bareUnit : unitText) else {
-            throw CellProblem("\"\(CellParsers.echo(cell))\" is not a size (units: K, M, G, T, KiB … TiB, KB … TB)")
+            throw CellProblem("\"\(Echo.short(cell))\" is not a size (units: K, M, G, T, KiB … TiB, KB … TB)")
         }
         let mebibytes = (value * factor).rounded(.up)
-        guard mebibytes < 1e12 else { throw CellProblem("\"\(CellParsers.echo(cell))\" is too large") }
+        guard mebibytes < 1e12 else { throw CellProblem("\"\(Echo.short(cell))\" is too large") }
         return Int(mebibytes)
     }
 

@@ -140,7 +140,7 @@ public enum OpenStackReader {
         guard let flavor else {
             guard listed else { return }
             issues.append(
-                ImportIssue(row: row, column: "flavor", "flavor \"\(CellParsers.echo(name))\" is not in the flavor list (pass it with --flavors)"))
+                ImportIssue(row: row, column: "flavor", "flavor \"\(Echo.short(name))\" is not in the flavor list (pass it with --flavors)"))
             return
         }
         machine.cpus = flavor.cpus
