@@ -23,7 +23,7 @@ public struct KennelServices: Sendable {
     public let accessUpkeep: AccessUpkeep
     public let audit: AuditService
     public let inventory: InventoryService
-    /// Inventory imports: plans (and, later, applies) CMDB exports.
+    /// Inventory imports: plans and applies CMDB exports.
     public let imports: ImportService
     public let pools: PoolService
     public let hosts: HostService
@@ -63,7 +63,7 @@ public struct KennelServices: Sendable {
         sshCertificates = SSHCertificateService(store: store, authority: certificateAuthority, environment: environment, logger: logger)
         audit = AuditService(store: store)
         inventory = InventoryService(store: store)
-        imports = ImportService(store: store, environment: environment)
+        imports = ImportService(store: store, machines: machines, environment: environment)
         pools = PoolService(store: store, environment: environment)
         hosts = HostService(store: store, uriPolicy: uriPolicy, environment: environment)
         hostFacts = HostFactsService(store: store, runtime: runtime, logger: logger)

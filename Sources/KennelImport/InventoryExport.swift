@@ -67,13 +67,14 @@ public enum InventoryExport {
         return (try? encoder.encode(["machines": entries])) ?? Data("{\"machines\":[]}".utf8)
     }
 
-    /// NetBox's virtual machine CSV (its bulk-import columns).
+    /// NetBox's virtual machine CSV (its bulk-import columns); Kennel's zone and rack, which
+    /// NetBox VMs do not have, ride in custom fields `kennel_zone` and `kennel_rack`.
     public static func netboxMachines(_ entries: [Entry]) -> String {
-        let header = "name,status,site,cluster,role,tenant,vcpus,memory,disk,comments,cf_kennel_id,cf_kennel_rack,cf_owner"
+        let header = "name,status,site,cluster,role,tenant,vcpus,memory,disk,comments,cf_kennel_id,cf_kennel_zone,cf_kennel_rack,cf_owner"
         let lines = entries.map { entry in
             [
                 entry.name, entry.state == "running" ? "active" : "offline", entry.idc, entry.zone, entry.service ?? "", entry.team ?? "",
-                String(entry.cpus), String(entry.memoryMiB), String(entry.diskMiB), "", entry.id, entry.rack, entry.owner ?? "",
+                String(entry.cpus), String(entry.memoryMiB), String(entry.diskMiB), "", entry.id, entry.zone, entry.rack, entry.owner ?? "",
             ].map(quote).joined(separator: ",")
         }
         return ([header] + lines).joined(separator: "\r\n") + "\r\n"

@@ -15,6 +15,9 @@ struct HostFilter: Sendable {
             name: "zone", passes: { c, r in r.zone.map { $0 == c.host.location.zone } ?? true },
             reason: { c, _ in "in zone \(c.host.location.zone)" }),
         HostFilter(
+            name: "rack", passes: { c, r in r.rack.map { $0 == c.host.location.rack } ?? true },
+            reason: { c, _ in "in rack \(c.host.location.rack)" }),
+        HostFilter(
             name: "class", passes: { c, r in r.hostClass.map { $0 == c.host.hostClass } ?? true },
             reason: { c, r in "class is \(c.host.hostClass?.value ?? "none"), not \(r.hostClass?.value ?? "")" }),
         HostFilter(
@@ -53,6 +56,7 @@ struct HostFilter: Sendable {
             candidates[i].box.host.location.idc == r.idc
         else { return false }
         if let zone = r.zone, candidates[i].box.host.location.zone != zone { return false }
+        if let rack = r.rack, candidates[i].box.host.location.rack != rack { return false }
         if let hostClass = r.hostClass, candidates[i].box.host.hostClass != hostClass { return false }
         if !r.hostLabels.isEmpty, !r.hostLabels.allSatisfy(candidates[i].box.host.labels.contains) { return false }
         for vlan in candidates[i].box.host.vlans where vlans.contains(vlan) { return true }

@@ -4,6 +4,8 @@ import KennelModel
 public struct PlacementRequest: Sendable, Equatable {
     public var idc: Hostname
     public var zone: Hostname?
+    /// The rack, when the machine must stand in one (an import keeps a VM's rack).
+    public var rack: Hostname?
     public var resources: Resources
     /// The VLANs of the pools that can give the machine an address; the host's bridge
     /// must trunk at least one.
@@ -19,10 +21,12 @@ public struct PlacementRequest: Sendable, Equatable {
     /// Creates a request.
     public init(
         idc: Hostname, zone: Hostname?, resources: Resources, vlans: Set<VLANID>, service: Label?,
-        spread: SpreadMode = .bestEffort, hostClass: Label? = nil, hostLabels: [Label] = [], scoring: ScoringPolicy = .spread
+        spread: SpreadMode = .bestEffort, hostClass: Label? = nil, hostLabels: [Label] = [], scoring: ScoringPolicy = .spread,
+        rack: Hostname? = nil
     ) {
         self.idc = idc
         self.zone = zone
+        self.rack = rack
         self.resources = resources
         self.vlans = vlans
         self.service = service

@@ -37,7 +37,7 @@ public enum KennelAPI {
         InventoryRoutes(service: services.hosts, facts: services.hostFacts).register(on: api)
         PlacementRoutes(service: services.placement).register(on: api)
         PoolRoutes(service: services.pools).register(on: api)
-        ImportRoutes(service: services.imports).register(on: api)
+        ImportRoutes(service: services.imports, answer: answer).register(on: api)
         router.get("healthz") { _, _ in "ok\n" }
         router.get("api/v1/openapi.json") { _, _ in
             Response(

@@ -22,4 +22,20 @@ extension SQLiteTransaction {
             sql: "INSERT INTO machine_source (machine, source_id) VALUES (?, ?) ON CONFLICT (machine) DO UPDATE SET source_id = excluded.source_id",
             arguments: [machine.value, sourceID])
     }
+
+    func setOwnership(team: Hostname?, service: Label?, owner: Label?, of machine: Hostname) throws {
+        try db.execute(
+            sql: "UPDATE machine SET team = ?, service = ?, owner = ? WHERE name = ?",
+            arguments: [team?.value, service?.value, owner?.value, machine.value])
+    }
+
+    func savepoint<Result>(_ body: () throws -> Result) throws -> Result {
+        var result: Result?
+        try db.inSavepoint {
+            result = try body()
+            return .commit
+        }
+        guard let result else { throw KennelError(.internal, "savepoint ended without its result") }
+        return result
+    }
 }

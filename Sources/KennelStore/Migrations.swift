@@ -18,6 +18,7 @@ enum Migrations {
         migrator.registerMigration("v11-user-keys-host-keys", migrate: v11)
         migrator.registerMigration("v12-access-grants", migrate: v12)
         migrator.registerMigration("v13-machine-sources", migrate: v13)
+        migrator.registerMigration("v14-machine-imported-state", migrate: v14)
         return migrator
     }
 
@@ -378,5 +379,30 @@ enum Migrations {
                     source_id TEXT NOT NULL UNIQUE
                 ) STRICT;
                 """)
+    }
+}
+
+extension Migrations {
+    /// State `imported`: a machine taken in by a records-only import, never built. SQLite
+    /// cannot change a CHECK in place, so the table is rebuilt from its own definition
+    /// (with the state added), and its indexes and triggers made again (the migrator runs
+    /// with foreign keys off and checks them all before it commits).
+    static func v14(_ db: Database) throws {
+        guard let table = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'machine'") else {
+            throw DatabaseError(message: "v14: no machine table")
+        }
+        let dependents = try String.fetchAll(
+            db, sql: "SELECT sql FROM sqlite_schema WHERE tbl_name = 'machine' AND type IN ('index', 'trigger') AND sql IS NOT NULL")
+        let states = "'deleting', 'failed')"
+        guard table.hasPrefix("CREATE TABLE machine ("), table.contains(states) else {
+            throw DatabaseError(message: "v14: the machine table is not as v1 made it")
+        }
+        let rebuilt = table.replacingOccurrences(of: "CREATE TABLE machine (", with: "CREATE TABLE machine_v14 (")
+            .replacingOccurrences(of: states, with: "'deleting', 'failed', 'imported')")
+        try db.execute(sql: rebuilt)
+        try db.execute(sql: "INSERT INTO machine_v14 SELECT * FROM machine")
+        try db.execute(sql: "DROP TABLE machine")
+        try db.execute(sql: "ALTER TABLE machine_v14 RENAME TO machine")
+        for statement in dependents { try db.execute(sql: statement) }
     }
 }

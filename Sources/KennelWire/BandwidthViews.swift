@@ -30,9 +30,17 @@ public struct BandwidthReportView: Codable, Sendable, Equatable {
 public struct OperationResultView: Codable, Sendable, Equatable {
     /// A bandwidth self-test's report.
     public let bandwidth: BandwidthReportView?
+    /// An import's outcome, row by row.
+    public let imported: ImportOutcomeView?
+
+    enum CodingKeys: String, CodingKey {
+        case bandwidth
+        case imported = "import"
+    }
 
     public init?(_ operation: OperationRecord) {
-        guard let report = operation.result?.bandwidth else { return nil }
-        bandwidth = BandwidthReportView(machine: operation.machine, operation: operation.id, report: report)
+        guard let result = operation.result, result.bandwidth != nil || result.imported != nil else { return nil }
+        bandwidth = result.bandwidth.map { BandwidthReportView(machine: operation.machine, operation: operation.id, report: $0) }
+        imported = result.imported.map(ImportOutcomeView.init)
     }
 }

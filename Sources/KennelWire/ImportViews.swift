@@ -111,3 +111,47 @@ public struct ImportPlanView: Codable, Sendable, Equatable {
         issues = plan.issues.map(\.description)
     }
 }
+
+/// An import's outcome: each row's result, and the totals.
+public struct ImportOutcomeView: Codable, Sendable, Equatable {
+    public struct Row: Codable, Sendable, Equatable {
+        public let file: String?
+        public let row: Int
+        public let sourceName: String
+        public let sourceID: String?
+        public let machine: String?
+        /// created, updated, unchanged, skipped, error or failed.
+        public let result: String
+        public let reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, row, machine, result, reason
+            case sourceName = "source_name"
+            case sourceID = "source_id"
+        }
+    }
+
+    public let recordsOnly: Bool
+    /// Rows per result (every result named, 0 included).
+    public let totals: [String: Int]
+    /// Machines created or updated: a re-run of the same files reports 0.
+    public let changes: Int
+    public let rows: [Row]
+
+    enum CodingKeys: String, CodingKey {
+        case totals, changes, rows
+        case recordsOnly = "records_only"
+    }
+
+    public init(_ outcome: ImportOutcome) {
+        recordsOnly = outcome.recordsOnly
+        let counted = outcome.totals
+        totals = Dictionary(uniqueKeysWithValues: ImportOutcome.Result.allCases.map { ($0.rawValue, counted[$0] ?? 0) })
+        changes = outcome.changes
+        rows = outcome.rows.map {
+            Row(
+                file: $0.file, row: $0.row, sourceName: $0.sourceName, sourceID: $0.sourceID, machine: $0.machine, result: $0.result.rawValue,
+                reason: $0.reason)
+        }
+    }
+}

@@ -22,13 +22,15 @@ public struct OperationView: Codable, Sendable, Equatable {
     public let requestedBy: String
     public let createdAt: Date
     public let finishedAt: Date?
-    /// What it produced beyond its machine (a bandwidth report), once it succeeded.
+    /// What it produced beyond its machine (a bandwidth report, an import's outcome).
     public let result: OperationResultView?
+    /// Items done of a total while it runs, for work counted in items (an import's rows).
+    public let progress: ProgressView?
     /// Where to read it.
     public let url: String
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, target, state, steps, error, cause, url, result
+        case id, kind, target, state, steps, error, cause, url, result, progress
         case currentStep = "current_step"
         case stepsDone = "steps_done"
         case stepsTotal = "steps_total"
@@ -53,6 +55,7 @@ public struct OperationView: Codable, Sendable, Equatable {
         createdAt = operation.createdAt
         finishedAt = operation.finishedAt
         result = OperationResultView(operation)
+        progress = operation.progress.map { ProgressView(done: $0.done, total: $0.total) }
         url = "/api/v1/operations/\(operation.id)"
     }
 }
@@ -90,5 +93,16 @@ public struct OperationList: Codable, Sendable {
     public init(_ operations: [OperationView]) {
         self.operations = operations
         count = operations.count
+    }
+}
+
+/// How far a running operation has come, in items.
+public struct ProgressView: Codable, Sendable, Equatable {
+    public let done: Int
+    public let total: Int
+
+    public init(done: Int, total: Int) {
+        self.done = done
+        self.total = total
     }
 }

@@ -19,10 +19,11 @@ struct ImportAPITests {
         return ByteBuffer(string: text + "--\(boundary)--\r\n")
     }
 
-    private func post(_ client: some TestClientProtocol, _ body: ByteBuffer, contentType: String = "multipart/form-data; boundary=XyZ")
-        async throws -> TestResponse
-    {
-        try await client.executeRequest(uri: "/api/v1/imports/plan", method: .post, headers: [.contentType: contentType], body: body)
+    private func post(
+        _ client: some TestClientProtocol, _ body: ByteBuffer, contentType: String = "multipart/form-data; boundary=XyZ",
+        to uri: String = "/api/v1/imports/plan"
+    ) async throws -> TestResponse {
+        try await client.executeRequest(uri: uri, method: .post, headers: [.contentType: contentType], body: body)
     }
 
     @Test("two files and a map: the plan with rows, groups and totals; nothing is written")
@@ -71,6 +72,38 @@ struct ImportAPITests {
             let token = try await plane.token(forNew: "olga", role: try Role(parsing: "operator"))
             let response = try await post(admin.with(token: token), multipart([("file", "a.csv", "name\nx\n")]))
             #expect(response.status == .forbidden)
+        }
+    }
+
+    @Test("apply: 409 naming the rows when not clean, nothing written; 202 with an operation whose result has each row; a re-run 0 changes")
+    func apply() async throws {
+        try await withAPI { admin, plane in
+            let dirty = "name,ip,idc\na-01,10.100.0.10,dc1\na-02,10.100.0.10,dc1\na-03,10.100.0.13,dc1\n"
+            let before = try await plane.rowCounts()
+            let refused = try await post(admin, multipart([("file", "a.csv", dirty)]), to: "/api/v1/imports")
+            #expect(refused.status == .conflict)
+            let error = try errorBody(refused)
+            #expect(error.field == "file" && error.message?.contains("row 2") == true && error.message?.contains("row 3") == true)
+            #expect(try await plane.rowCounts().machines == before.machines)
+            let partial = try await post(
+                admin, multipart([("file", "a.csv", dirty), ("partial", nil, "1"), ("records_only", nil, "1")]), to: "/api/v1/imports?wait=1")
+            #expect(partial.status == .ok)
+            let operation = try json(partial)
+            #expect(
+                operation["kind"] as? String == "import" && operation["target"] as? String == "import" && operation["state"] as? String == "succeeded"
+            )
+            let outcome = try #require((operation["result"] as? [String: Any])?["import"] as? [String: Any])
+            let rows = try #require(outcome["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["result"] as? String } == ["error", "error", "created"] && outcome["records_only"] as? Bool == true)
+            #expect((outcome["totals"] as? [String: Int])?["created"] == 1 && outcome["changes"] as? Int == 1)
+            let machine = try json(try await admin.get("/api/v1/machines/a-03"))
+            #expect(machine["state"] as? String == "imported" && machine["ip"] as? String == "10.100.0.13")
+            let clean = "name,ip,idc\na-03,10.100.0.13,dc1\n"
+            let accepted = try await post(admin, multipart([("file", "a.csv", clean), ("records_only", nil, "1")]), to: "/api/v1/imports")
+            #expect(accepted.status == .accepted && accepted.headers[.location]?.hasPrefix("/api/v1/operations/") == true)
+            let id = try #require(try json(accepted)["id"] as? Int)
+            let done = try json(try await admin.get("/api/v1/operations/\(id)?wait=10s"))
+            #expect(((done["result"] as? [String: Any])?["import"] as? [String: Any])?["changes"] as? Int == 0)
         }
     }
 }

@@ -35,8 +35,45 @@ struct SQLiteMachineStoreTests {
                 "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic", "v4-operation-steps",
                 "v5-access-audit-operations-events", "v6-volumes-disk-io", "v7-machine-filesystem",
                 "v8-memory-soft-swap", "v9-bandwidth-overcommit", "v10-probe-addresses-operation-results", "v11-user-keys-host-keys",
-                "v12-access-grants", "v13-machine-sources",
+                "v12-access-grants", "v13-machine-sources", "v14-machine-imported-state",
             ])
+    }
+
+    @Test("v14 rebuilds the machine table for state imported: rows, sources and usage survive; triggers and cascades still work")
+    func importedStateMigration() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-v14-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let written = machine("web-01", ip: "10.100.0.2")
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            let old = try DatabaseQueue(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(old, upTo: "v13-machine-sources")
+            try await old.write { db in
+                let store = SQLiteTransaction(db)
+                try store.apply(TestSite.make())
+                #expect(try store.takeFreeAddress(written.network.ip, in: written.network.pool))
+                try store.insert(written, reusingLease: false)
+                try store.setSource("id:1", of: written.name)
+                #expect(throws: DatabaseError.self, "v13 refuses the new state") { try store.setState(.imported, failure: nil, of: written.name) }
+            }
+        }
+        let store = try SQLiteMachineStore(path: path)
+        #expect(try store.appliedMigrations().last == "v14-machine-imported-state")
+        #expect(try await store.machine(named: written.name) == written)
+        #expect(try await store.snapshot { try $0.machineSources() } == ["id:1": written.name])
+        #expect(try await store.snapshot { try $0.usage(of: written.host) } == written.spec.resources)
+        try await store.transaction { try $0.setState(.imported, failure: nil, of: written.name) }
+        #expect(try await store.machine(named: written.name)?.state == .imported)
+        let second = machine("web-02", ip: "10.100.0.3")
+        try await store.transaction { store in
+            _ = try store.takeFreeAddress(second.network.ip, in: second.network.pool)
+            try store.insert(second, reusingLease: false)
+        }
+        #expect(try await store.snapshot { try $0.usage(of: written.host) } == written.spec.resources + second.spec.resources, "insert trigger")
+        try await store.transaction { try $0.deleteMachine(named: written.name, releasingAt: Date()) }
+        #expect(try await store.snapshot { try $0.usage(of: written.host) } == second.spec.resources, "delete trigger")
+        #expect(try await store.snapshot { try $0.machineSources() }.isEmpty, "the source went with its machine")
     }
 
     @Test("a machine reads back exactly as written, with its rack from its host")

@@ -6,7 +6,7 @@ import KennelWire
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Turn CMDB and hypervisor inventories into machines (see Migration/README.md).",
-        subcommands: [ImportPlanCommand.self])
+        subcommands: [ImportPlanCommand.self, ImportApplyCommand.self])
 }
 
 /// `kennel import plan FILE… [--map FILE]`: the dry run.
@@ -29,14 +29,7 @@ struct ImportPlanCommand: AsyncParsableCommand {
     @Flag(help: "Print the rows as CSV (for spreadsheets).") var csv = false
 
     func run() async throws {
-        var parts: [MultipartBody.Part] = []
-        for path in files + (map.map { [$0] } ?? []) {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-            let name = path == map ? "map" : "file"
-            parts.append(MultipartBody.Part(name: name, filename: (path as NSString).lastPathComponent, bytes: Array(data)))
-        }
-        if let format { parts.append(MultipartBody.Part(name: "format", filename: nil, bytes: Array(format.utf8))) }
-        if includeOff { parts.append(MultipartBody.Part(name: "include_off", filename: nil, bytes: Array("1".utf8))) }
+        let parts = try ImportUploadParts.make(files: files, map: map, format: format, flags: includeOff ? ["include_off"] : [])
         let answer = try await options.client.send(.POST, "/api/v1/imports/plan", multipart: parts)
         try APIClient.check(answer)
         let plan = try JSONDecoder().decode(ImportPlanView.self, from: answer.body)
@@ -49,6 +42,21 @@ struct ImportPlanCommand: AsyncParsableCommand {
             print(ImportPlanText.table(plan), terminator: "")
         }
         if !plan.clean { throw ExitCode(1) }
+    }
+}
+
+/// The multipart parts of an upload: each file, the map, the format and flags set to 1.
+enum ImportUploadParts {
+    static func make(files: [String], map: String?, format: String?, flags: [String]) throws -> [MultipartBody.Part] {
+        var parts: [MultipartBody.Part] = []
+        for path in files + (map.map { [$0] } ?? []) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            let name = path == map ? "map" : "file"
+            parts.append(MultipartBody.Part(name: name, filename: (path as NSString).lastPathComponent, bytes: Array(data)))
+        }
+        if let format { parts.append(MultipartBody.Part(name: "format", filename: nil, bytes: Array(format.utf8))) }
+        for flag in flags { parts.append(MultipartBody.Part(name: flag, filename: nil, bytes: Array("1".utf8))) }
+        return parts
     }
 }
 

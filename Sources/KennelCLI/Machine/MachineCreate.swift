@@ -15,6 +15,7 @@ struct MachineCreate: AsyncParsableCommand {
 
     @Option(help: "IDC to place it in.", transform: parsed(Hostname.self)) var idc: Hostname
     @Option(help: "Zone inside the IDC.", transform: parsed(Hostname.self)) var zone: Hostname?
+    @Option(help: "Rack (default: any rack of the zone).", transform: parsed(Hostname.self)) var rack: Hostname?
     @Option(help: "CPUs (default 1).", transform: parsed(CPUCount.self)) var cpus: CPUCount?
     @Option(help: "Memory, e.g. 4G (default 1G).", transform: parsed(ByteSize.self)) var memory: ByteSize?
     @Option(help: "Disk, e.g. 20G (default 10G).", transform: parsed(ByteSize.self)) var disk: ByteSize?
@@ -43,7 +44,7 @@ struct MachineCreate: AsyncParsableCommand {
     /// The form fields this invocation sends, in a stable order.
     var form: [(String, String)] {
         let optional: [(String, (any CustomStringConvertible)?)] = [
-            ("zone", zone), ("cpus", cpus), ("memory", memory), ("disk", disk), ("image", image), ("filesystem", filesystem),
+            ("zone", zone), ("rack", rack), ("cpus", cpus), ("memory", memory), ("disk", disk), ("image", image), ("filesystem", filesystem),
             ("service", service), ("owner", owner), ("team", team), ("pool", pool), ("ip", ip), ("ingress", ingress), ("egress", egress),
             ("mac", mac), ("spread", spread), ("host_class", hostClass), ("host_labels", hostLabels),
         ]

@@ -13,6 +13,7 @@ struct ImportInventory: Sendable {
     let macs: Set<MACAddress>
     let idcs: Set<Hostname>
     let zones: Set<ZoneKey>
+    let racks: [SiteLocation]
     let teams: Set<Hostname>
 
     static func load(from store: any MachineStore) async throws -> ImportInventory {
@@ -26,6 +27,7 @@ struct ImportInventory: Sendable {
                 sources: try store.machineSources(), pools: pools,
                 layouts: Dictionary(pools.map { ($0.name, PoolLayout(pool: $0)) }, uniquingKeysWith: { first, _ in first }),
                 leases: leases, macs: Set(leases.values.map(\.mac)), idcs: Set(try store.idcs()), zones: Set(try store.zones()),
+                racks: try store.racks(),
                 teams: Set(try store.allTeams().map(\.name)))
         }
     }
@@ -95,6 +97,11 @@ struct ImportInventory: Sendable {
         if !idcs.contains(request.idc) { problems.append("column \"idc\": no IDC named \(request.idc) (map it with a places rule)") }
         if let zone = request.zone, !zones.contains(ZoneKey(idc: request.idc, zone: zone)) {
             problems.append("column \"zone\": IDC \(request.idc) has no zone named \(zone)")
+        }
+        if let rack = request.rack, !racks.contains(where: { $0.idc == request.idc && $0.rack == rack && (request.zone ?? $0.zone) == $0.zone }) {
+            problems.append(
+                "column \"rack\": \(request.idc)\(request.zone.map { "/\($0)" } ?? "") has no rack named \(rack) (add it to the site, or leave the rack out of the map's columns)"
+            )
         }
         if let team = request.team, !teams.contains(team) { problems.append("column \"team\": no team named \(team)") }
         let serving = pools.filter { $0.idc == request.idc && (request.zone.map($0.serves(zone:)) ?? true) }

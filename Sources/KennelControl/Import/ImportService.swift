@@ -12,9 +12,12 @@ import KennelPlacement
 public struct ImportService: Sendable {
     let store: any MachineStore
     let environment: ServiceEnvironment
+    /// Builds, starts and resizes what an apply writes; nil for a planner only.
+    let machines: MachineService?
 
-    public init(store: any MachineStore, environment: ServiceEnvironment = .live) {
+    public init(store: any MachineStore, machines: MachineService? = nil, environment: ServiceEnvironment = .live) {
         self.store = store
+        self.machines = machines
         self.environment = environment
     }
 

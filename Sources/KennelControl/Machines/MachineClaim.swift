@@ -11,6 +11,9 @@ struct MachineClaim {
     let request: MachineRequest
     let uuid: UUID
     let now: Date
+    /// The state the new row starts in: `provisioning` for a create, `imported` for a
+    /// records-only import.
+    var state: MachineState = .provisioning
 
     /// An address chosen for the machine, and whether it revives the machine's own
     /// quarantined lease.
@@ -28,21 +31,23 @@ struct MachineClaim {
         let request: PlacementRequest
     }
 
-    func run(in store: any StoreTransaction) throws -> Machine {
+    /// Claims the machine. `memo` keeps placement candidates across the claims of one
+    /// transaction (an import's rows); without it they are read for this claim alone.
+    func run(in store: any StoreTransaction, memo: PlacementMemo? = nil) throws -> Machine {
         if try store.machine(named: request.name) != nil {
             throw KennelError(.nameTaken, "a machine named '\(request.name)' exists already", field: "name")
         }
         if let team = request.team, try store.team(named: team) == nil {
             throw KennelError(.unknownReference, "no team named '\(team)'", field: "team")
         }
-        let plan = try plan(store)
+        let plan = try plan(store, memo: memo)
         let chosen = try Placement.choose(plan.request, among: plan.candidates)
         guard let pool = plan.pools.first(where: { chosen.host.vlans.contains($0.vlan) }) else {
             throw KennelError(.internal, "placement chose host \(chosen.host.name), which reaches none of the pools")
         }
         let address = try leaseAddress(from: pool, store)
         let machine = Machine(
-            name: request.name, uuid: uuid, state: .provisioning, spec: request.spec,
+            name: request.name, uuid: uuid, state: state, spec: request.spec,
             host: chosen.host.name, location: chosen.host.location,
             network: MachineNetwork(
                 pool: pool.name, ip: address.ip, prefix: pool.cidr.prefix, gateway: pool.gateway,
@@ -51,23 +56,31 @@ struct MachineClaim {
             service: request.service, owner: request.owner, team: request.team, sshKeys: request.sshKeys, createdAt: now
         )
         try store.insert(machine, reusingLease: address.reusesLease)
+        memo?.placed(machine)
         return machine
     }
 
-    func plan(_ store: any StoreTransaction) throws -> Plan {
+    func plan(_ store: any StoreTransaction, memo: PlacementMemo? = nil) throws -> Plan {
         guard try store.idcExists(request.idc) else {
             throw KennelError(.unknownReference, "no IDC named '\(request.idc)'", field: "idc")
         }
         if let zone = request.zone, try !store.zoneExists(zone, in: request.idc) {
             throw KennelError(.unknownReference, "IDC \(request.idc) has no zone named '\(zone)'", field: "zone")
         }
+        if let rack = request.rack,
+            try !store.racks().contains(where: { $0.idc == request.idc && $0.rack == rack && (request.zone ?? $0.zone) == $0.zone })
+        {
+            throw KennelError(.unknownReference, "\(scope) has no rack named '\(rack)'", field: "rack")
+        }
         let pools = try candidatePools(store)
         let placementRequest = PlacementRequest(
             idc: request.idc, zone: request.zone, resources: request.spec.resources, vlans: Set(pools.map(\.vlan)),
             service: request.service, spread: request.spread, hostClass: request.hostClass, hostLabels: request.hostLabels,
-            scoring: try store.scoringPolicy()
+            scoring: try memo?.scoring(store) ?? store.scoringPolicy(), rack: request.rack
         )
-        let candidates = try store.placementCandidates(in: request.idc, service: request.service)
+        let candidates =
+            try memo?.candidates(in: request.idc, service: request.service, store)
+            ?? store.placementCandidates(in: request.idc, service: request.service)
         return Plan(pools: pools, candidates: candidates, request: placementRequest)
     }
 

@@ -10,7 +10,9 @@ extension MachineService {
         named name: Hostname, ifMatch: String? = nil, by requester: Requester = .system
     ) async throws -> OperationHandle {
         try await submit(.start, on: name, ifMatch: ifMatch, by: requester, settingState: .running) { machine, host in
-            try await steps.bringUp(machine, on: host, undoable: false)
+            // An imported machine's first start builds it: as on a create, a failure
+            // removes what it made.
+            try await steps.bringUp(machine, on: host, undoable: machine.state == .imported)
         }
     }
 
@@ -48,7 +50,8 @@ extension MachineService {
                 return nil
             }
             let host = try await host(named: machine.host)
-            let removal = steps.remove(machine, from: host)
+            // An imported machine was never built: nothing to remove from its host.
+            let removal = machine.state == .imported ? [] : steps.remove(machine, from: host)
             try await launcher.start(operation, steps: removal.count) { store in try store.setState(.deleting, failure: nil, of: name) }
             try await run(removal, operation: operation, of: machine, action: "machine.delete", by: requester)
             let finished = environment.now()
@@ -115,6 +118,9 @@ extension MachineService {
                 try requester.principal.requireChange("machine", name.value, team: machine.team)
                 try EntityTag.check(ifMatch, against: machine, kind: "machine", name: name.value)
                 guard machine.state != .deleting else { throw KennelError(.conflict, "machine \(name) is being deleted") }
+                if machine.state == .imported, kind == .stop || kind == .restart {
+                    throw KennelError(.conflict, "machine \(name) was imported and never started: start it to build it on \(machine.host)")
+                }
                 return try store.beginOperation(
                     kind, machine: name, team: machine.team, requestedBy: requester.user.value, state: .pending, at: now)
             }

@@ -64,7 +64,10 @@ extension MachineService {
             let host = try await host(named: after.host)
             var undo: (@Sendable () async throws -> Void)?
             if change.undoable { undo = { try await change.apply(before, host) } }
-            let steps = [LifecycleStep(change.stepName(before, after), run: { try await change.apply(after, host) }, undo: undo)]
+            // An imported machine is not built yet: its first start applies the new spec.
+            let steps =
+                after.state == .imported
+                ? [] : [LifecycleStep(change.stepName(before, after), run: { try await change.apply(after, host) }, undo: undo)]
             try await launcher.start(operation, steps: steps.count)
             let recorder = OperationRecorder(store: store, events: events, environment: environment, logger: logger)
             do {

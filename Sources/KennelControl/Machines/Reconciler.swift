@@ -57,7 +57,8 @@ public struct Reconciler: Sendable {
     /// one, under their lock.
     public func reconcile(_ scope: Scope = .startup) async throws -> Report {
         let hosts = Dictionary(uniqueKeysWithValues: try await store.hosts().map { ($0.name, $0) })
-        let inScope = try await store.machines().filter { scope == .startup || $0.state == .running }
+        // Imported machines were never built: there is nothing on a host to compare.
+        let inScope = try await store.machines().filter { $0.state != .imported && (scope == .startup || $0.state == .running) }
         var report = Report()
         Counter(label: "kennel_reconcile_passes_total", dimensions: [("scope", scope == .startup ? "startup" : "running")]).increment()
         for (hostName, machines) in Dictionary(grouping: inScope, by: \.host).sorted(by: { $0.key < $1.key }) {
@@ -163,7 +164,7 @@ public struct Reconciler: Sendable {
             try await store.transaction { store in try store.deleteMachine(named: machine.name, releasingAt: now) }
             await events?.publish("machine.deleted", machine: machine.name, team: machine.team, data: ["by": "reconciler"])
             return .deleted
-        case .stopped, .failed:
+        case .stopped, .failed, .imported:
             return .unchanged
         }
     }

@@ -19,6 +19,8 @@ public struct OperationHandle: Sendable {
 public actor OperationTracker {
     private var running: [Int64: Task<Machine?, any Error>] = [:]
     private(set) var accepting = true
+    /// How far the running operations that count items have come.
+    public nonisolated let progress = OperationProgress()
 
     public init() {}
 
@@ -74,6 +76,7 @@ struct OperationLauncher: Sendable {
                 outcome = .failure(error)
             }
             await locks.release(ticket)
+            tracker.progress.clear(id)
             await tracker.remove(id)
             await announceEnd(id, kind: kind, machine: machine)
             return try outcome.get()

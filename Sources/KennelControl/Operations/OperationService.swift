@@ -28,7 +28,9 @@ public struct OperationService: Sendable {
             throw KennelError.notFound("operation", "\(id)")
         }
         try requester.principal.requireRead("operation", "\(id)", team: operation.team)
-        return operation
+        var read = operation
+        if !operation.state.isFinal { read.progress = tracker.progress.count(of: id) }
+        return read
     }
 
     /// Operations matching `query`, newest first; non-admins see their teams' only.

@@ -34,6 +34,8 @@ public enum OperationKind: String, Sendable, Codable, CaseIterable, ParsableValu
     case create, delete, reconcile, start, stop, restart, resize, limits
     /// A bandwidth self-test (`verify-bandwidth`): its report is the operation's result.
     case verifyBandwidth = "verify-bandwidth"
+    /// An inventory import (`import`): its per-row outcome is the operation's result.
+    case inventoryImport = "import"
 
     public init(parsing text: String) throws(InvalidValue) {
         guard let kind = OperationKind(rawValue: text) else {
@@ -96,6 +98,9 @@ public struct OperationRecord: Sendable, Equatable {
     public var totalSteps: Int
     /// What it produced beyond its machine (a bandwidth report), if anything.
     public var result: OperationResult?
+    /// How far it is while it runs, for work counted in items (an import's rows); not
+    /// stored, read from the running operation.
+    public var progress: OperationProgress.Count?
 
     public init(
         id: Int64, kind: OperationKind, machine: Hostname, team: Hostname?, state: OperationState, requestedBy: String, createdAt: Date,

@@ -82,7 +82,7 @@ public struct Mapper {
             if idc == nil { problem("idc", "the places rule gives \"\(place.idc)\", which is not an IDC name") }
         } else if let datacenter = source.datacenter, let name = try? Hostname(parsing: Self.normalised(datacenter)) {
             idc = name
-            if let text = source.zone {
+            if let text = source.zone ?? source.attributes["kennel_zone"] {
                 zone = try? Hostname(parsing: Self.normalised(text))
                 if zone == nil { problem("zone", "\"\(Echo.short(text))\" cannot be a zone name") }
             }
@@ -91,6 +91,12 @@ public struct Mapper {
                 "datacenter",
                 source.datacenter.map { "no IDC for datacenter \"\(Echo.short($0))\": add a places rule" }
                     ?? "no datacenter or site: add a places rule")
+        }
+        // A rack the source names (a Kennel export's own, NetBox's `cf_kennel_rack`) is kept.
+        var rack: Hostname?
+        if let text = source.rack ?? source.attributes["kennel_rack"], !text.isEmpty {
+            rack = try? Hostname(parsing: Self.normalised(text))
+            if rack == nil { problem("rack", "\"\(Echo.short(text))\" cannot be a rack name") }
         }
         let pool = map.pools.first { $0.match.matches(source) }.flatMap { try? Hostname(parsing: $0.pool) }
         let address = source.addresses.first
@@ -121,8 +127,9 @@ public struct Mapper {
         guard issues.isEmpty, let name, let idc, let spec else {
             return MappedRow(source: source, outcome: .error(issues), notes: notes, claimedName: name, claimedAddress: address)
         }
-        let request = MachineRequest(
+        var request = MachineRequest(
             name: name, idc: idc, zone: zone, spec: spec, service: service, owner: owner, team: team, pool: pool, ip: address, mac: mac)
+        request.rack = rack
         let sourceID = source.sourceID ?? "name:\(source.name)"
         return MappedRow(
             source: source, outcome: .machine(ImportedMachine(request: request, sourceID: sourceID)), notes: notes, claimedName: name,

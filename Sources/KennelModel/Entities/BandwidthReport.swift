@@ -67,9 +67,13 @@ public struct BandwidthSample: Sendable, Equatable, Codable {
 }
 
 /// What an operation produced beyond the machine it acted on, by kind: a bandwidth
-/// self-test's report.
+/// self-test's report, an import's outcome.
 public struct OperationResult: Sendable, Equatable, Codable {
     public var bandwidth: BandwidthReport?
+    public var imported: ImportOutcome?
 
-    public init(bandwidth: BandwidthReport? = nil) { self.bandwidth = bandwidth }
+    public init(bandwidth: BandwidthReport? = nil, imported: ImportOutcome? = nil) {
+        self.bandwidth = bandwidth
+        self.imported = imported
+    }
 }

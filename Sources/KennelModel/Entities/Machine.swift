@@ -14,6 +14,9 @@ public enum MachineState: String, Sendable, Codable, CaseIterable {
     case deleting
     /// A host step failed; `Machine.failure` says which.
     case failed
+    /// In the inventory (name, address, MAC, host), taken in by an import with
+    /// `records_only`, and never built on its host: its first `start` builds it.
+    case imported
 }
 
 /// What a machine is given: CPUs, memory, disk, image and optional bandwidth limits.

@@ -6,6 +6,8 @@ public struct MachineRequest: Sendable, Equatable {
     public var idc: Hostname
     /// The zone, if the requester cares.
     public var zone: Hostname?
+    /// The rack, if the requester cares (an import keeps a VM's rack).
+    public var rack: Hostname?
     /// CPUs, memory, disk, image, bandwidth.
     public var spec: MachineSpec
     /// The spread group.
@@ -31,7 +33,7 @@ public struct MachineRequest: Sendable, Equatable {
 
     /// The field names a create request may carry.
     public static let fieldNames: Set<String> = [
-        "name", "idc", "zone", "cpus", "memory", "disk", "image",
+        "name", "idc", "zone", "rack", "cpus", "memory", "disk", "image",
         "service", "owner", "team", "pool", "ip", "mac", "ingress", "egress", "spread", "host_class", "host_labels",
         "disk_read_bps", "disk_write_bps", "disk_read_iops", "disk_write_iops", "filesystem",
         "memory_soft", "swap",
@@ -88,6 +90,7 @@ public struct MachineRequest: Sendable, Equatable {
         name = try fields.required("name")
         idc = try fields.required("idc")
         zone = try fields.optional("zone")
+        rack = try fields.optional("rack")
         spec = MachineSpec(
             cpus: try fields.value("cpus", default: Defaults.cpus),
             memory: try Self.size(fields, "memory", default: Defaults.memory, atLeast: Minimums.memory),

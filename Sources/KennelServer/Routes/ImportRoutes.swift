@@ -8,6 +8,7 @@ import KennelWire
 struct ImportRoutes {
     typealias Context = KennelRequestContext
     let service: ImportService
+    let answer: OperationAnswer
 
     /// Uploads are larger than API forms: a 100,000-VM RVTools export is tens of MB.
     static let maximumUploadSize = 256 << 20
@@ -28,30 +29,60 @@ struct ImportRoutes {
             return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: body))
         }
         group.post("imports/plan") { request, context in
-            let requester = try context.requester()
-            let form = try await MultipartForm.read(
-                request, maximum: Self.maximumUploadSize, allowed: ["file", "map", "format", "include_off"])
-            let files = form.parts(named: "file").enumerated().map { index, part in
-                SourceFile(name: part.filename ?? "file \(index + 1)", bytes: part.bytes)
-            }
-            let map = form.parts(named: "map").last.map { SourceFile(name: $0.filename ?? "map", bytes: $0.bytes) }
-            var format: SourceFormat?
-            if let text = form.field("format"), !text.isEmpty {
-                guard let known = SourceFormat(rawValue: text.lowercased()) else {
-                    throw KennelError.invalid(
-                        "format", "'\(Echo.short(text))' is not a format (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
-                format = known
-            }
-            var includeOff = false
-            if let text = form.field("include_off") {
-                guard let flag = try? YesNo(parsing: text) else {
-                    throw KennelError.invalid("include_off", "'\(Echo.short(text))' is not yes or no (1, 0, true, false)")
-                }
-                includeOff = flag.isSet
-            }
-            let plan = try await service.plan(files, map: map, format: format, includeOff: includeOff, by: requester)
+            let upload = try await ImportUpload.read(request, allowing: [])
+            let plan = try await service.plan(
+                upload.files, map: upload.map, format: upload.format, includeOff: upload.includeOff, by: try context.requester())
             return JSONResponse.make(ImportPlanView(plan))
         }
+        group.post("imports") { request, context in
+            let requester = try context.requester()
+            let upload = try await ImportUpload.read(request, allowing: ["partial", "records_only", "wait"])
+            let options = ImportApplyOptions(partial: try upload.flag("partial"), recordsOnly: try upload.flag("records_only"))
+            let wait = try QueryFlag.given("wait", in: request) || upload.flag("wait")
+            let handle = try await service.submitApply(
+                upload.files, map: upload.map, format: upload.format, includeOff: upload.includeOff, options: options, by: requester)
+            return try await answer.respond(handle, wait: wait, requester: requester) { _ in
+                let operation = try await answer.operations.operation(id: handle.id, by: requester)
+                return JSONResponse.make(OperationView(operation, showCause: requester.principal.isAdmin))
+            }
+        }
+    }
+}
+
+/// An import's upload (multipart): `file` (repeatable), `map`, `format`, `include_off`,
+/// and the apply's own flags.
+struct ImportUpload {
+    let files: [SourceFile]
+    let map: SourceFile?
+    let format: SourceFormat?
+    let includeOff: Bool
+    private let form: MultipartForm
+
+    static func read(_ request: Request, allowing extra: Set<String>) async throws -> ImportUpload {
+        let form = try await MultipartForm.read(
+            request, maximum: ImportRoutes.maximumUploadSize, allowed: Set(["file", "map", "format", "include_off"]).union(extra))
+        let files = form.parts(named: "file").enumerated().map { index, part in
+            SourceFile(name: part.filename ?? "file \(index + 1)", bytes: part.bytes)
+        }
+        let map = form.parts(named: "map").last.map { SourceFile(name: $0.filename ?? "map", bytes: $0.bytes) }
+        var format: SourceFormat?
+        if let text = form.field("format"), !text.isEmpty {
+            guard let known = SourceFormat(rawValue: text.lowercased()) else {
+                throw KennelError.invalid(
+                    "format", "'\(Echo.short(text))' is not a format (\(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            format = known
+        }
+        let upload = ImportUpload(files: files, map: map, format: format, includeOff: false, form: form)
+        return ImportUpload(files: files, map: map, format: format, includeOff: try upload.flag("include_off"), form: form)
+    }
+
+    /// A yes/no field (1, 0, true, false); absent is no.
+    func flag(_ name: String) throws -> Bool {
+        guard let text = form.field(name) else { return false }
+        guard let flag = try? YesNo(parsing: text) else {
+            throw KennelError.invalid(name, "'\(Echo.short(text))' is not yes or no (1, 0, true, false)")
+        }
+        return flag.isSet
     }
 }
