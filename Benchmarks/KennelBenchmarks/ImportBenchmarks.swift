@@ -2,14 +2,18 @@ import Foundation
 import KennelControl
 import KennelImport
 import KennelModel
+import KennelStore
 import KennelTesting
 
 /// Planning a 100,000-row RVTools 4.x vInfo CSV (every standard column, as RVTools writes
 /// them) against a site of 100 hosts with a /15 pool: reading alone, then the whole plan
-/// (read, map, conflicts, inventory comparison, placement per group); and the process's
-/// peak memory.
+/// (read, map, conflicts, inventory comparison, placement per group); then applying it
+/// records only (plan again, then every machine placed, leased, written with its source
+/// id and audit entry in one transaction, into a SQLite file as `kennel serve` keeps
+/// it), and a re-run of the same file (0 changes); and the process's peak memory.
+/// `KENNEL_BENCH_IMPORT_ROWS` sets the number of rows (default 100,000).
 enum ImportBenchmarks {
-    static func run(rows: Int = 100_000) async throws {
+    static func run(rows: Int = ProcessInfo.processInfo.environment["KENNEL_BENCH_IMPORT_ROWS"].flatMap(Int.init) ?? 100_000) async throws {
         print("Import benchmarks: an RVTools 4.x vInfo CSV of \(rows) rows")
         let csv = RVToolsSample.make(rows: rows)
         print("  file: \(csv.count / 1_048_576) MiB, \(RVToolsSample.header.count) columns")
@@ -19,7 +23,11 @@ enum ImportBenchmarks {
         Stopwatch.report("read (CSV → source machines)", operations: machines, seconds: reading)
 
         let site = TestSite.make(zones: 2, racks: 5, hostsPerRack: 10, cpus: 4096, memory: "8T", disk: "1000T", cidr: "10.64.0.0/15")
-        let plane = try await TestControlPlane.make(site: site)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-bench-import-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteMachineStore(path: directory.appendingPathComponent("kennel.sqlite").path)
+        let plane = try await TestControlPlane.make(site: site, store: store)
         let map = SourceFile(
             name: "map.yaml",
             bytes: Array(
@@ -36,7 +44,25 @@ enum ImportBenchmarks {
         Stopwatch.report("plan (read, map, compare, place per group)", operations: rows, seconds: planning)
         let totals = plan.map { plan in ImportPlan.Action.allCases.map { "\($0.rawValue) \(plan.totals[$0] ?? 0)" }.joined(separator: ", ") }
         print("  plan: \(totals ?? "none"); clean: \(plan?.isClean ?? false)")
+        plan = nil
+
+        var outcome: ImportOutcome?
+        let applying = try await Stopwatch.time { outcome = try await apply(file, map: map, on: plane) }
+        Stopwatch.report("apply records only (plan, then one transaction)", operations: rows, seconds: applying)
+        let results = outcome.map { outcome in ImportOutcome.Result.allCases.map { "\($0.rawValue) \(outcome.totals[$0] ?? 0)" } }
+        print("  apply: \(results?.joined(separator: ", ") ?? "none"); machines now \(try await plane.store.machines().count)")
+        outcome = nil
+        let rerunning = try await Stopwatch.time { outcome = try await apply(file, map: map, on: plane) }
+        Stopwatch.report("re-apply the same file", operations: rows, seconds: rerunning)
+        print("  re-run: \(outcome?.changes ?? -1) changes")
         print("  peak memory (VmHWM): \(peakMemoryMiB().map { "\($0) MiB" } ?? "unknown")")
+    }
+
+    private static func apply(_ file: SourceFile, map: SourceFile, on plane: TestControlPlane) async throws -> ImportOutcome? {
+        let handle = try await plane.services.imports.submitApply(
+            [file], map: map, options: ImportApplyOptions(recordsOnly: true), by: .system)
+        _ = try await handle.result()
+        return try await plane.services.operations.operation(id: handle.id).result?.imported
     }
 
     /// The process's peak resident memory, from /proc/self/status.

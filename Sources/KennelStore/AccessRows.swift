@@ -7,7 +7,7 @@ import KennelModel
 /// `api_token`). Tokens are stored only as their SHA-256.
 extension SQLiteTransaction {
     func userCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_user") ?? 0
+        try Int.fetchOne(db.cachedStatement( sql: "SELECT COUNT(*) FROM api_user")) ?? 0
     }
 
     func user(named name: Hostname) throws -> User? {
@@ -33,15 +33,15 @@ extension SQLiteTransaction {
 
     func insertUser(_ user: User) throws {
         try db.execute(
-            sql: "INSERT INTO api_user (name, role, created_at) VALUES (?, ?, ?)", arguments: [user.name.value, user.role.rawValue, user.createdAt])
+            cached: "INSERT INTO api_user (name, role, created_at) VALUES (?, ?, ?)", arguments: [user.name.value, user.role.rawValue, user.createdAt])
     }
 
     func setRole(_ role: Role, of user: Hostname) throws {
-        try db.execute(sql: "UPDATE api_user SET role = ? WHERE name = ?", arguments: [role.rawValue, user.value])
+        try db.execute(cached: "UPDATE api_user SET role = ? WHERE name = ?", arguments: [role.rawValue, user.value])
     }
 
     func deleteUser(named name: Hostname) throws {
-        try db.execute(sql: "DELETE FROM api_user WHERE name = ?", arguments: [name.value])
+        try db.execute(cached: "DELETE FROM api_user WHERE name = ?", arguments: [name.value])
     }
 
     func team(named name: Hostname) throws -> Team? {
@@ -72,30 +72,30 @@ extension SQLiteTransaction {
     }
 
     func insertTeam(_ team: Team) throws {
-        try db.execute(sql: "INSERT INTO api_team (name, created_at) VALUES (?, ?)", arguments: [team.name.value, team.createdAt])
+        try db.execute(cached: "INSERT INTO api_team (name, created_at) VALUES (?, ?)", arguments: [team.name.value, team.createdAt])
     }
 
     func deleteTeam(named name: Hostname) throws {
-        try db.execute(sql: "DELETE FROM api_team WHERE name = ?", arguments: [name.value])
+        try db.execute(cached: "DELETE FROM api_team WHERE name = ?", arguments: [name.value])
     }
 
     func addMember(_ user: Hostname, to team: Hostname) throws -> Bool {
-        try db.execute(sql: "INSERT OR IGNORE INTO team_member (team, user) VALUES (?, ?)", arguments: [team.value, user.value])
+        try db.execute(cached: "INSERT OR IGNORE INTO team_member (team, user) VALUES (?, ?)", arguments: [team.value, user.value])
         return db.changesCount == 1
     }
 
     func removeMember(_ user: Hostname, from team: Hostname) throws -> Bool {
-        try db.execute(sql: "DELETE FROM team_member WHERE team = ? AND user = ?", arguments: [team.value, user.value])
+        try db.execute(cached: "DELETE FROM team_member WHERE team = ? AND user = ?", arguments: [team.value, user.value])
         return db.changesCount == 1
     }
 
     func machineCount(ofTeam team: Hostname) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM machine WHERE team = ?", arguments: [team.value]) ?? 0
+        try Int.fetchOne(db.cachedStatement( sql: "SELECT COUNT(*) FROM machine WHERE team = ?"), arguments: [team.value]) ?? 0
     }
 
     func insertToken(user: Hostname, name: Label, sha256: String, createdAt: Date, expiresAt: Date) throws -> APIToken {
         try db.execute(
-            sql: "INSERT INTO api_token (user, name, sha256, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO api_token (user, name, sha256, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [user.value, name.value, sha256, createdAt, expiresAt])
         return APIToken(
             id: db.lastInsertedRowID, user: user, name: name, createdAt: createdAt, expiresAt: expiresAt, revokedAt: nil, lastUsedAt: nil)
@@ -127,10 +127,10 @@ extension SQLiteTransaction {
     }
 
     func revokeToken(id: Int64, at time: Date) throws {
-        try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [time, id])
+        try db.execute(cached: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [time, id])
     }
 
     func markTokenUsed(id: Int64, at time: Date) throws {
-        try db.execute(sql: "UPDATE api_token SET last_used_at = ? WHERE id = ?", arguments: [time, id])
+        try db.execute(cached: "UPDATE api_token SET last_used_at = ? WHERE id = ?", arguments: [time, id])
     }
 }

@@ -7,7 +7,7 @@ import KennelModel
 extension SQLiteTransaction {
     func appendAudit(_ change: AuditChange, at time: Date) throws -> Int64 {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO audit (at, user, action, target_kind, target, before, after, source, operation)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,

@@ -7,7 +7,7 @@ import KennelModel
 extension SQLiteTransaction {
     func appendEvent(_ event: EventDraft, at time: Date) throws -> Int64 {
         try db.execute(
-            sql: "INSERT INTO event (at, type, machine, operation, team, data) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO event (at, type, machine, operation, team, data) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [time, event.type, event.machine?.value, event.operation, event.team?.value, event.data])
         return db.lastInsertedRowID
     }
@@ -37,14 +37,14 @@ extension SQLiteTransaction {
     }
 
     func lastEventID() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM event") ?? 0
+        try Int64.fetchOne(db.cachedStatement( sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0
     }
 
     func firstEventID() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT COALESCE(MIN(id), 0) FROM event") ?? 0
+        try Int64.fetchOne(db.cachedStatement( sql: "SELECT COALESCE(MIN(id), 0) FROM event")) ?? 0
     }
 
     func pruneEvents(keeping count: Int) throws {
-        try db.execute(sql: "DELETE FROM event WHERE id <= (SELECT MAX(id) FROM event) - ?", arguments: [count])
+        try db.execute(cached: "DELETE FROM event WHERE id <= (SELECT MAX(id) FROM event) - ?", arguments: [count])
     }
 }

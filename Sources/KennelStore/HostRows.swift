@@ -54,7 +54,7 @@ enum HostRows {
 
     static func upsert(_ host: ComputeHost, _ db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO host (name, uri, idc, zone, rack, cpus, memory_bytes, disk_bytes,
                                   cpu_overcommit, memory_overcommit, disk_overcommit, bridge, state, bandwidth_bps, class, labels, volumes,
                                   bandwidth_overcommit)
@@ -74,9 +74,9 @@ enum HostRows {
                 host.bandwidth.map { Int64(clamping: $0.bitsPerSecond) }, host.hostClass?.value, CommaList(host.labels).description,
                 host.volumes.description, host.overcommit.bandwidth,
             ])
-        try db.execute(sql: "DELETE FROM host_vlan WHERE host = ?", arguments: [host.name.value])
+        try db.execute(cached: "DELETE FROM host_vlan WHERE host = ?", arguments: [host.name.value])
         for vlan in Set(host.vlans) {
-            try db.execute(sql: "INSERT INTO host_vlan (host, vlan) VALUES (?, ?)", arguments: [host.name.value, vlan.value])
+            try db.execute(cached: "INSERT INTO host_vlan (host, vlan) VALUES (?, ?)", arguments: [host.name.value, vlan.value])
         }
     }
 }

@@ -9,7 +9,7 @@ enum LeaseRows {
     /// borrowed by a bandwidth probe, ascending.
     static func addresses(in pool: Hostname, _ db: Database) throws -> [IPv4Address] {
         try Int64.fetchAll(
-            db, sql: "SELECT address FROM lease WHERE pool = ? UNION SELECT address FROM probe_address WHERE pool = ? ORDER BY address",
+            db.cachedStatement( sql: "SELECT address FROM lease WHERE pool = ? UNION SELECT address FROM probe_address WHERE pool = ? ORDER BY address"),
             arguments: [pool.value, pool.value]
         ).map { IPv4Address(UInt32(truncatingIfNeeded: $0)) }
     }
@@ -27,7 +27,7 @@ enum LeaseRows {
     /// The quarantined lease last held by `machine`, if any.
     static func quarantined(of machine: Hostname, _ db: Database) throws -> Lease? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM lease WHERE machine = ? AND state = 'quarantined' ORDER BY released_at DESC LIMIT 1",
+            db.cachedStatement( sql: "SELECT * FROM lease WHERE machine = ? AND state = 'quarantined' ORDER BY released_at DESC LIMIT 1"),
             arguments: [machine.value]
         ).map(lease)
     }
@@ -46,13 +46,13 @@ enum LeaseRows {
     /// Frees every address of `pool` whose quarantine ended at or before `now`.
     static func releaseExpired(in pool: Hostname, at now: Date, _ db: Database) throws {
         let expired = try Int64.fetchAll(
-            db,
+            db.cachedStatement(
             sql: """
                 SELECT address FROM lease WHERE pool = ? AND state = 'quarantined' AND quarantined_until <= ?
-                """, arguments: [pool.value, now])
+                """), arguments: [pool.value, now])
         let runs = SQLiteFreeRuns(db: db, pool: pool)
         for address in expired {
-            try db.execute(sql: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
+            try db.execute(cached: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
             try AddressAllocator.giveBack(UInt32(truncatingIfNeeded: address), to: runs)
         }
     }
@@ -64,22 +64,22 @@ enum LeaseRows {
     static func release(of machine: Hostname, at now: Date, _ db: Database) throws {
         guard
             let row = try Row.fetchOne(
-                db,
+                db.cachedStatement(
                 sql: """
                     SELECT l.pool, l.address, l.carried_traffic, p.quarantine_seconds FROM lease l JOIN pool p ON p.name = l.pool
                     WHERE l.machine = ? AND l.state = 'active'
-                    """, arguments: [machine.value])
+                    """), arguments: [machine.value])
         else { return }
         let pool: Hostname = try row.parsed("pool")
         let address = try row.decode(Int64.self, "address")
         let quarantine = try row.decode(Int.self, "quarantine_seconds")
         let carriedTraffic = try row.decode(Int.self, "carried_traffic") != 0
         if quarantine == 0 || !carriedTraffic {
-            try db.execute(sql: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
+            try db.execute(cached: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
             try AddressAllocator.giveBack(UInt32(truncatingIfNeeded: address), to: SQLiteFreeRuns(db: db, pool: pool))
         } else {
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE lease SET state = 'quarantined', released_at = ?, quarantined_until = ?
                     WHERE pool = ? AND address = ?
                     """, arguments: [now, now.addingTimeInterval(TimeInterval(quarantine)), pool.value, address])

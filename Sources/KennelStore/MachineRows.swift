@@ -17,7 +17,7 @@ enum MachineRows {
     static func fetch(_ db: Database, name: Hostname? = nil) throws -> [Machine] {
         let filter = name == nil ? "" : "WHERE m.name = ?"
         let rows = try Row.fetchAll(
-            db, sql: "\(select) \(filter) ORDER BY m.name",
+            db.cachedStatement(sql: "\(select) \(filter) ORDER BY m.name"),
             arguments: StatementArguments(name.map { [$0.value] } ?? []))
         return try rows.map(machine)
     }
@@ -83,7 +83,7 @@ enum MachineRows {
     /// Writes a machine's new size and limits.
     static func updateSpec(_ spec: MachineSpec, of name: Hostname, _ db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 UPDATE machine SET cpus = ?, memory_bytes = ?, disk_bytes = ?, ingress_bps = ?, egress_bps = ?,
                                    disk_read_bps = ?, disk_write_bps = ?, disk_read_iops = ?, disk_write_iops = ?,
                                    memory_soft_bytes = ?, swap_bytes = ?
@@ -108,7 +108,7 @@ enum MachineRows {
     static func insert(_ machine: Machine, reusingLease: Bool, _ db: Database) throws {
         let spec = machine.spec
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO machine (name, uuid, state, host, cpus, memory_bytes, disk_bytes, image,
                                      ingress_bps, egress_bps, service, owner, team, ssh_keys, failure, created_at,
                                      disk_read_bps, disk_write_bps, disk_read_iops, disk_write_iops, filesystem,
@@ -125,7 +125,7 @@ enum MachineRows {
         let network = machine.network
         if reusingLease {
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE lease SET state = 'active', machine = ?, mac = ?, released_at = NULL, quarantined_until = NULL
                     WHERE pool = ? AND address = ? AND state = 'quarantined'
                     """, arguments: [machine.name.value, network.mac.description, network.pool.value, Int64(network.ip.value)])
@@ -134,7 +134,7 @@ enum MachineRows {
             }
         } else {
             try db.execute(
-                sql: "INSERT INTO lease (pool, address, mac, machine, state, carried_traffic) VALUES (?, ?, ?, ?, 'active', 0)",
+                cached: "INSERT INTO lease (pool, address, mac, machine, state, carried_traffic) VALUES (?, ?, ?, ?, 'active', 0)",
                 arguments: [
                     network.pool.value, Int64(network.ip.value), network.mac.description, machine.name.value,
                 ])

@@ -9,14 +9,14 @@ extension SQLiteTransaction {
         _ kind: OperationKind, machine: Hostname, team: Hostname?, requestedBy: String, state: OperationState, at time: Date
     ) throws -> Int64 {
         try db.execute(
-            sql: "INSERT INTO operation (kind, machine, team, requested_by, state, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO operation (kind, machine, team, requested_by, state, started_at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [kind.rawValue, machine.value, team?.value, requestedBy, state.rawValue, time])
         return db.lastInsertedRowID
     }
 
     func startOperation(_ id: Int64, steps: Int, at time: Date) throws -> Bool {
         try db.execute(
-            sql: "UPDATE operation SET state = 'running', total_steps = ? WHERE id = ? AND state IN ('pending', 'running')",
+            cached: "UPDATE operation SET state = 'running', total_steps = ? WHERE id = ? AND state IN ('pending', 'running')",
             arguments: [steps, id])
         return db.changesCount == 1
     }
@@ -24,18 +24,18 @@ extension SQLiteTransaction {
     func finishOperation(_ id: Int64, state: OperationState, failure: OperationFailure?, at time: Date) throws {
         let cause = failure.map { failure in failure.cause.map { "\(failure.message): \($0)" } ?? failure.message }
         try db.execute(
-            sql: "UPDATE operation SET state = ?, error = ?, error_code = ?, message = ?, finished_at = ? WHERE id = ?",
+            cached: "UPDATE operation SET state = ?, error = ?, error_code = ?, message = ?, finished_at = ? WHERE id = ?",
             arguments: [state.rawValue, cause, failure?.code.rawValue, failure?.message, time, id])
     }
 
     func setResult(_ result: OperationResult, of id: Int64) throws {
         let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
-        try db.execute(sql: "UPDATE operation SET result = ? WHERE id = ?", arguments: [json, id])
+        try db.execute(cached: "UPDATE operation SET result = ? WHERE id = ?", arguments: [json, id])
     }
 
     func cancelOperation(_ id: Int64, at time: Date) throws -> Bool {
         try db.execute(
-            sql: "UPDATE operation SET state = 'cancelled', finished_at = ? WHERE id = ? AND state = 'pending'", arguments: [time, id])
+            cached: "UPDATE operation SET state = 'cancelled', finished_at = ? WHERE id = ? AND state = 'pending'", arguments: [time, id])
         return db.changesCount == 1
     }
 
@@ -64,7 +64,7 @@ extension SQLiteTransaction {
         let failure = OperationFailure(code: .hostFailure, message: "interrupted by restart")
         for operation in unfinished {
             try db.execute(
-                sql:
+                cached:
                     "UPDATE operation_step SET outcome = 'failed', error = 'interrupted by restart', finished_at = ? WHERE operation = ? AND outcome = 'running'",
                 arguments: [time, operation.id])
             try finishOperation(operation.id, state: .failed, failure: failure, at: time)
@@ -102,19 +102,19 @@ extension SQLiteTransaction {
 
     func beginStep(of operation: Int64, position: Int, name: String, at time: Date) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO operation_step (operation, position, name, started_at) VALUES (?, ?, ?, ?)",
+            cached: "INSERT OR REPLACE INTO operation_step (operation, position, name, started_at) VALUES (?, ?, ?, ?)",
             arguments: [operation, position, name, time])
     }
 
     func endStep(of operation: Int64, position: Int, outcome: StepOutcome, error: String?, at time: Date) throws {
         try db.execute(
-            sql: "UPDATE operation_step SET outcome = ?, error = COALESCE(?, error), finished_at = ? WHERE operation = ? AND position = ?",
+            cached: "UPDATE operation_step SET outcome = ?, error = COALESCE(?, error), finished_at = ? WHERE operation = ? AND position = ?",
             arguments: [outcome.rawValue, error, time, operation, position])
     }
 
     func steps(of operation: Int64) throws -> [OperationStep] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM operation_step WHERE operation = ? ORDER BY position", arguments: [operation]
+            db.cachedStatement( sql: "SELECT * FROM operation_step WHERE operation = ? ORDER BY position"), arguments: [operation]
         ).map { row in
             OperationStep(
                 position: row["position"], name: row["name"], outcome: StepOutcome(rawValue: row["outcome"]) ?? .running,

@@ -13,7 +13,7 @@ enum PoolRows {
 
     private static func pool(_ row: Row, _ db: Database) throws -> Pool {
         let name: Hostname = try row.parsed("name")
-        let zones = try String.fetchAll(db, sql: "SELECT zone FROM pool_zone WHERE pool = ? ORDER BY zone", arguments: [name.value])
+        let zones = try String.fetchAll(db.cachedStatement( sql: "SELECT zone FROM pool_zone WHERE pool = ? ORDER BY zone"), arguments: [name.value])
         do {
             return try Pool(
                 name: name,
@@ -43,7 +43,7 @@ enum PoolRows {
     /// layout less every address leased (active or quarantined).
     static func upsert(_ pool: Pool, _ db: Database) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO pool (name, network, prefix, gateway, vlan, idc, ranges, exclusions, dns, search_domain, quarantine_seconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET
@@ -56,10 +56,10 @@ enum PoolRows {
                 pool.vlan.value, pool.idc.value, CommaList(pool.ranges).description, CommaList(pool.exclusions).description,
                 CommaList(pool.dns).description, pool.searchDomain?.value, pool.quarantine.seconds,
             ])
-        try db.execute(sql: "DELETE FROM pool_zone WHERE pool = ?", arguments: [pool.name.value])
+        try db.execute(cached: "DELETE FROM pool_zone WHERE pool = ?", arguments: [pool.name.value])
         for zone in Set(pool.zones) {
             try db.execute(
-                sql: "INSERT INTO pool_zone (pool, idc, zone) VALUES (?, ?, ?)",
+                cached: "INSERT INTO pool_zone (pool, idc, zone) VALUES (?, ?, ?)",
                 arguments: [pool.name.value, pool.idc.value, zone.value])
         }
         let taken = try LeaseRows.addresses(in: pool.name, db)

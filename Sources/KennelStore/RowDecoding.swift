@@ -48,3 +48,12 @@ extension Row {
         ByteSize(bytes: UInt64(clamping: try decode(Int64.self, column)))
     }
 }
+
+extension Database {
+    /// Runs one statement through the connection's statement cache: parsed and checked
+    /// once per connection, not on every call — an import writes 100,000 machines with
+    /// the same few statements.
+    func execute(cached sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}

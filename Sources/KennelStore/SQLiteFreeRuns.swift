@@ -29,18 +29,18 @@ struct SQLiteFreeRuns: FreeRunIndex {
     }
 
     func remove(_ run: ClosedRange<UInt32>) throws {
-        try db.execute(sql: "DELETE FROM pool_free WHERE pool = ? AND first = ?", arguments: [pool.value, Int64(run.lowerBound)])
+        try db.execute(cached: "DELETE FROM pool_free WHERE pool = ? AND first = ?", arguments: [pool.value, Int64(run.lowerBound)])
     }
 
     func insert(_ run: ClosedRange<UInt32>) throws {
         try db.execute(
-            sql: "INSERT INTO pool_free (pool, first, last) VALUES (?, ?, ?)",
+            cached: "INSERT INTO pool_free (pool, first, last) VALUES (?, ?, ?)",
             arguments: [pool.value, Int64(run.lowerBound), Int64(run.upperBound)])
     }
 
     /// Replaces every run of the pool with `set`.
     func reset(to set: IntervalSet) throws {
-        try db.execute(sql: "DELETE FROM pool_free WHERE pool = ?", arguments: [pool.value])
+        try db.execute(cached: "DELETE FROM pool_free WHERE pool = ?", arguments: [pool.value])
         for run in set.ranges { try insert(run) }
     }
 
@@ -48,7 +48,7 @@ struct SQLiteFreeRuns: FreeRunIndex {
     func freeCount() throws -> UInt64 {
         UInt64(
             try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(last - first + 1), 0) FROM pool_free WHERE pool = ?",
+                db.cachedStatement( sql: "SELECT COALESCE(SUM(last - first + 1), 0) FROM pool_free WHERE pool = ?"),
                 arguments: [pool.value]) ?? 0)
     }
 

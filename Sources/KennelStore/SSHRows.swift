@@ -7,17 +7,17 @@ import KennelModel
 extension SQLiteTransaction {
     func insertUserKey(_ key: UserKey) throws {
         try db.execute(
-            sql: "INSERT INTO user_key (fingerprint, user, key, bits, created_at) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO user_key (fingerprint, user, key, bits, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [key.fingerprint, key.user.value, key.key.description, key.bits, key.createdAt])
     }
 
     func userKeys(of user: Hostname) throws -> [UserKey] {
-        try Row.fetchAll(db, sql: "SELECT * FROM user_key WHERE user = ? ORDER BY created_at, fingerprint", arguments: [user.value])
+        try Row.fetchAll(db.cachedStatement( sql: "SELECT * FROM user_key WHERE user = ? ORDER BY created_at, fingerprint"), arguments: [user.value])
             .map(Self.userKey)
     }
 
     func allUserKeys() throws -> [Hostname: [SSHPublicKey]] {
-        try Row.fetchAll(db, sql: "SELECT * FROM user_key ORDER BY user, created_at, fingerprint").map(Self.userKey)
+        try Row.fetchAll(db.cachedStatement( sql: "SELECT * FROM user_key ORDER BY user, created_at, fingerprint")).map(Self.userKey)
             .reduce(into: [:]) { keys, key in keys[key.user, default: []].append(key.key) }
     }
 
@@ -33,24 +33,24 @@ extension SQLiteTransaction {
     }
 
     func deleteUserKey(of user: Hostname, fingerprint: String) throws -> Bool {
-        try db.execute(sql: "DELETE FROM user_key WHERE user = ? AND fingerprint = ?", arguments: [user.value, fingerprint])
+        try db.execute(cached: "DELETE FROM user_key WHERE user = ? AND fingerprint = ?", arguments: [user.value, fingerprint])
         return db.changesCount == 1
     }
 
     func setHostKeys(_ keys: [SSHPublicKey], of machine: Hostname) throws {
-        try db.execute(sql: "DELETE FROM machine_host_key WHERE machine = ?", arguments: [machine.value])
+        try db.execute(cached: "DELETE FROM machine_host_key WHERE machine = ?", arguments: [machine.value])
         for key in Set(keys) {
-            try db.execute(sql: "INSERT INTO machine_host_key (machine, key) VALUES (?, ?)", arguments: [machine.value, key.description])
+            try db.execute(cached: "INSERT INTO machine_host_key (machine, key) VALUES (?, ?)", arguments: [machine.value, key.description])
         }
     }
 
     func reachTargets() throws -> [BastionPolicy.Target] {
         try Row.fetchAll(
-            db,
+            db.cachedStatement(
             sql: """
                 SELECT m.name, m.team, m.service, l.address FROM machine m
                 JOIN lease l ON l.machine = m.name AND l.state = 'active' ORDER BY m.name
-                """
+                """)
         ).map { row in
             BastionPolicy.Target(
                 name: try row.parsed("name"), ip: try row.address("address"), team: try row.parsedIfPresent("team"),
@@ -60,13 +60,13 @@ extension SQLiteTransaction {
 
     func allHostKeys() throws -> [MachineHostKeys] {
         let rows = try Row.fetchAll(
-            db,
+            db.cachedStatement(
             sql: """
                 SELECT m.name, m.team, m.service, l.address, k.key FROM machine_host_key k
                 JOIN machine m ON m.name = k.machine
                 JOIN lease l ON l.machine = m.name AND l.state = 'active'
                 ORDER BY m.name, k.key
-                """)
+                """))
         var found: [MachineHostKeys] = []
         for row in rows {
             let name: Hostname = try row.parsed("name")
@@ -85,12 +85,12 @@ extension SQLiteTransaction {
     }
 
     func userCAKey() throws -> SSHPublicKey? {
-        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'ssh.user_ca'").flatMap { try? SSHPublicKey(parsing: $0) }
+        try String.fetchOne(db.cachedStatement( sql: "SELECT value FROM setting WHERE key = 'ssh.user_ca'")).flatMap { try? SSHPublicKey(parsing: $0) }
     }
 
     func setUserCAKey(_ key: SSHPublicKey) throws {
         try db.execute(
-            sql: "INSERT INTO setting (key, value) VALUES ('ssh.user_ca', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            cached: "INSERT INTO setting (key, value) VALUES ('ssh.user_ca', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             arguments: [key.description])
     }
 
@@ -115,7 +115,7 @@ extension SQLiteTransaction {
             case .service(let name): ("service", name.value)
             }
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO access_grant (subject_kind, subject, target_kind, target, expires_at, created_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [subjectKind, subject, targetKind, target, grant.expiresAt, grant.createdBy.value, grant.createdAt])
@@ -125,7 +125,7 @@ extension SQLiteTransaction {
     }
 
     func allGrants() throws -> [Grant] {
-        try Row.fetchAll(db, sql: "SELECT * FROM access_grant ORDER BY id DESC").map { row in
+        try Row.fetchAll(db.cachedStatement( sql: "SELECT * FROM access_grant ORDER BY id DESC")).map { row in
             let subject: Grant.Subject =
                 try row.decode(String.self, "subject_kind") == "user" ? .user(try row.parsed("subject")) : .team(try row.parsed("subject"))
             let target: Grant.Target =
@@ -138,7 +138,7 @@ extension SQLiteTransaction {
     }
 
     func deleteGrant(id: Int64) throws -> Bool {
-        try db.execute(sql: "DELETE FROM access_grant WHERE id = ?", arguments: [id])
+        try db.execute(cached: "DELETE FROM access_grant WHERE id = ?", arguments: [id])
         return db.changesCount == 1
     }
 }
