@@ -43,19 +43,21 @@ enum ImportBenchmarks {
         let planning = try await Stopwatch.time { plan = try await plane.services.imports.plan([file], map: map, by: .system) }
         Stopwatch.report("plan (read, map, compare, place per group)", operations: rows, seconds: planning)
         let totals = plan.map { plan in ImportPlan.Action.allCases.map { "\($0.rawValue) \(plan.totals[$0] ?? 0)" }.joined(separator: ", ") }
-        print("  plan: \(totals ?? "none"); clean: \(plan?.isClean ?? false)")
+        print("  plan: \(totals ?? "none"); clean: \(plan?.isClean ?? false); peak memory so far \(peak)")
         plan = nil
 
         var outcome: ImportOutcome?
         let applying = try await Stopwatch.time { outcome = try await apply(file, map: map, on: plane) }
         Stopwatch.report("apply records only (plan, then one transaction)", operations: rows, seconds: applying)
         let results = outcome.map { outcome in ImportOutcome.Result.allCases.map { "\($0.rawValue) \(outcome.totals[$0] ?? 0)" } }
-        print("  apply: \(results?.joined(separator: ", ") ?? "none"); machines now \(try await plane.store.machines().count)")
+        print(
+            "  apply: \(results?.joined(separator: ", ") ?? "none"); machines now \(try await plane.rowCounts().machines); peak memory so far \(peak)"
+        )
         outcome = nil
         let rerunning = try await Stopwatch.time { outcome = try await apply(file, map: map, on: plane) }
         Stopwatch.report("re-apply the same file", operations: rows, seconds: rerunning)
         print("  re-run: \(outcome?.changes ?? -1) changes")
-        print("  peak memory (VmHWM): \(peakMemoryMiB().map { "\($0) MiB" } ?? "unknown")")
+        print("  peak memory (VmHWM): \(peak)")
     }
 
     private static func apply(_ file: SourceFile, map: SourceFile, on plane: TestControlPlane) async throws -> ImportOutcome? {
@@ -64,6 +66,8 @@ enum ImportBenchmarks {
         _ = try await handle.result()
         return try await plane.services.operations.operation(id: handle.id).result?.imported
     }
+
+    private static var peak: String { peakMemoryMiB().map { "\($0) MiB" } ?? "unknown" }
 
     /// The process's peak resident memory, from /proc/self/status.
     static func peakMemoryMiB() -> Int? {

@@ -7,7 +7,7 @@ import KennelModel
 /// `api_token`). Tokens are stored only as their SHA-256.
 extension SQLiteTransaction {
     func userCount() throws -> Int {
-        try Int.fetchOne(db.cachedStatement( sql: "SELECT COUNT(*) FROM api_user")) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM api_user")) ?? 0
     }
 
     func user(named name: Hostname) throws -> User? {
@@ -33,7 +33,8 @@ extension SQLiteTransaction {
 
     func insertUser(_ user: User) throws {
         try db.execute(
-            cached: "INSERT INTO api_user (name, role, created_at) VALUES (?, ?, ?)", arguments: [user.name.value, user.role.rawValue, user.createdAt])
+            cached: "INSERT INTO api_user (name, role, created_at) VALUES (?, ?, ?)",
+            arguments: [user.name.value, user.role.rawValue, user.createdAt])
     }
 
     func setRole(_ role: Role, of user: Hostname) throws {
@@ -90,7 +91,7 @@ extension SQLiteTransaction {
     }
 
     func machineCount(ofTeam team: Hostname) throws -> Int {
-        try Int.fetchOne(db.cachedStatement( sql: "SELECT COUNT(*) FROM machine WHERE team = ?"), arguments: [team.value]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM machine WHERE team = ?"), arguments: [team.value]) ?? 0
     }
 
     func insertToken(user: Hostname, name: Label, sha256: String, createdAt: Date, expiresAt: Date) throws -> APIToken {

@@ -37,11 +37,11 @@ extension SQLiteTransaction {
     }
 
     func lastEventID() throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement( sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0
     }
 
     func firstEventID() throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement( sql: "SELECT COALESCE(MIN(id), 0) FROM event")) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MIN(id), 0) FROM event")) ?? 0
     }
 
     func pruneEvents(keeping count: Int) throws {

@@ -6,20 +6,21 @@ import KennelModel
 extension SQLiteTransaction {
     func machineSources() throws -> [String: Hostname] {
         var sources: [String: Hostname] = [:]
-        for row in try Row.fetchAll(db.cachedStatement( sql: "SELECT machine, source_id FROM machine_source")) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT machine, source_id FROM machine_source")) {
             sources[row["source_id"]] = try row.parsed("machine")
         }
         return sources
     }
 
     func setSource(_ sourceID: String, of machine: Hostname) throws {
-        if let holder = try String.fetchOne(db.cachedStatement( sql: "SELECT machine FROM machine_source WHERE source_id = ?"), arguments: [sourceID]),
+        if let holder = try String.fetchOne(db.cachedStatement(sql: "SELECT machine FROM machine_source WHERE source_id = ?"), arguments: [sourceID]),
             holder != machine.value
         {
             throw KennelError(.conflict, "source id \(sourceID) belongs to machine \(holder)")
         }
         try db.execute(
-            cached: "INSERT INTO machine_source (machine, source_id) VALUES (?, ?) ON CONFLICT (machine) DO UPDATE SET source_id = excluded.source_id",
+            cached:
+                "INSERT INTO machine_source (machine, source_id) VALUES (?, ?) ON CONFLICT (machine) DO UPDATE SET source_id = excluded.source_id",
             arguments: [machine.value, sourceID])
     }
 

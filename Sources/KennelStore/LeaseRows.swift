@@ -9,7 +9,8 @@ enum LeaseRows {
     /// borrowed by a bandwidth probe, ascending.
     static func addresses(in pool: Hostname, _ db: Database) throws -> [IPv4Address] {
         try Int64.fetchAll(
-            db.cachedStatement( sql: "SELECT address FROM lease WHERE pool = ? UNION SELECT address FROM probe_address WHERE pool = ? ORDER BY address"),
+            db.cachedStatement(
+                sql: "SELECT address FROM lease WHERE pool = ? UNION SELECT address FROM probe_address WHERE pool = ? ORDER BY address"),
             arguments: [pool.value, pool.value]
         ).map { IPv4Address(UInt32(truncatingIfNeeded: $0)) }
     }
@@ -19,7 +20,7 @@ enum LeaseRows {
         var arguments: [any DatabaseValueConvertible] = [pool.value]
         if let address { arguments.append(Int64(address.value)) }
         let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM lease WHERE pool = ? \(filter) ORDER BY address",
+            db.cachedStatement(sql: "SELECT * FROM lease WHERE pool = ? \(filter) ORDER BY address"),
             arguments: StatementArguments(arguments))
         return try rows.map(lease)
     }
@@ -27,7 +28,7 @@ enum LeaseRows {
     /// The quarantined lease last held by `machine`, if any.
     static func quarantined(of machine: Hostname, _ db: Database) throws -> Lease? {
         try Row.fetchOne(
-            db.cachedStatement( sql: "SELECT * FROM lease WHERE machine = ? AND state = 'quarantined' ORDER BY released_at DESC LIMIT 1"),
+            db.cachedStatement(sql: "SELECT * FROM lease WHERE machine = ? AND state = 'quarantined' ORDER BY released_at DESC LIMIT 1"),
             arguments: [machine.value]
         ).map(lease)
     }
@@ -47,9 +48,9 @@ enum LeaseRows {
     static func releaseExpired(in pool: Hostname, at now: Date, _ db: Database) throws {
         let expired = try Int64.fetchAll(
             db.cachedStatement(
-            sql: """
-                SELECT address FROM lease WHERE pool = ? AND state = 'quarantined' AND quarantined_until <= ?
-                """), arguments: [pool.value, now])
+                sql: """
+                    SELECT address FROM lease WHERE pool = ? AND state = 'quarantined' AND quarantined_until <= ?
+                    """), arguments: [pool.value, now])
         let runs = SQLiteFreeRuns(db: db, pool: pool)
         for address in expired {
             try db.execute(cached: "DELETE FROM lease WHERE pool = ? AND address = ?", arguments: [pool.value, address])
@@ -65,10 +66,10 @@ enum LeaseRows {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(
-                sql: """
-                    SELECT l.pool, l.address, l.carried_traffic, p.quarantine_seconds FROM lease l JOIN pool p ON p.name = l.pool
-                    WHERE l.machine = ? AND l.state = 'active'
-                    """), arguments: [machine.value])
+                    sql: """
+                        SELECT l.pool, l.address, l.carried_traffic, p.quarantine_seconds FROM lease l JOIN pool p ON p.name = l.pool
+                        WHERE l.machine = ? AND l.state = 'active'
+                        """), arguments: [machine.value])
         else { return }
         let pool: Hostname = try row.parsed("pool")
         let address = try row.decode(Int64.self, "address")

@@ -114,7 +114,7 @@ extension SQLiteTransaction {
 
     func steps(of operation: Int64) throws -> [OperationStep] {
         try Row.fetchAll(
-            db.cachedStatement( sql: "SELECT * FROM operation_step WHERE operation = ? ORDER BY position"), arguments: [operation]
+            db.cachedStatement(sql: "SELECT * FROM operation_step WHERE operation = ? ORDER BY position"), arguments: [operation]
         ).map { row in
             OperationStep(
                 position: row["position"], name: row["name"], outcome: StepOutcome(rawValue: row["outcome"]) ?? .running,

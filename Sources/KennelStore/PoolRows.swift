@@ -7,13 +7,14 @@ import KennelModel
 enum PoolRows {
     static func fetch(_ db: Database, name: Hostname? = nil, idc: Hostname? = nil) throws -> [Pool] {
         let filter = SQLFilter([("name", name?.value), ("idc", idc?.value)])
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM pool \(filter.clause) ORDER BY name", arguments: filter.statementArguments)
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM pool \(filter.clause) ORDER BY name"), arguments: filter.statementArguments)
         return try rows.map { row in try pool(row, db) }
     }
 
     private static func pool(_ row: Row, _ db: Database) throws -> Pool {
         let name: Hostname = try row.parsed("name")
-        let zones = try String.fetchAll(db.cachedStatement( sql: "SELECT zone FROM pool_zone WHERE pool = ? ORDER BY zone"), arguments: [name.value])
+        let zones = try String.fetchAll(db.cachedStatement(sql: "SELECT zone FROM pool_zone WHERE pool = ? ORDER BY zone"), arguments: [name.value])
         do {
             return try Pool(
                 name: name,

@@ -14,11 +14,11 @@ extension SQLiteTransaction {
     }
 
     func releaseProbeAddress(of operation: Int64) throws {
-        try release(try Row.fetchAll(db.cachedStatement( sql: "SELECT pool, address FROM probe_address WHERE operation = ?"), arguments: [operation]))
+        try release(try Row.fetchAll(db.cachedStatement(sql: "SELECT pool, address FROM probe_address WHERE operation = ?"), arguments: [operation]))
     }
 
     func releaseAllProbeAddresses() throws -> Int {
-        let rows = try Row.fetchAll(db.cachedStatement( sql: "SELECT pool, address FROM probe_address"))
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT pool, address FROM probe_address"))
         try release(rows)
         return rows.count
     }

@@ -48,7 +48,7 @@ struct SQLiteFreeRuns: FreeRunIndex {
     func freeCount() throws -> UInt64 {
         UInt64(
             try Int64.fetchOne(
-                db.cachedStatement( sql: "SELECT COALESCE(SUM(last - first + 1), 0) FROM pool_free WHERE pool = ?"),
+                db.cachedStatement(sql: "SELECT COALESCE(SUM(last - first + 1), 0) FROM pool_free WHERE pool = ?"),
                 arguments: [pool.value]) ?? 0)
     }
 

@@ -16,12 +16,12 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func idcExists(_ idc: Hostname) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement( sql: "SELECT EXISTS (SELECT 1 FROM idc WHERE name = ?)"), arguments: [idc.value]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM idc WHERE name = ?)"), arguments: [idc.value]) ?? false
     }
 
     func zoneExists(_ zone: Hostname, in idc: Hostname) throws -> Bool {
         try Bool.fetchOne(
-            db.cachedStatement( sql: "SELECT EXISTS (SELECT 1 FROM zone WHERE idc = ? AND name = ?)"),
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM zone WHERE idc = ? AND name = ?)"),
             arguments: [idc.value, zone.value]) ?? false
     }
 
@@ -37,14 +37,14 @@ struct SQLiteTransaction: StoreTransaction {
         let hosts = try HostRows.fetch(db, idc: idc)
         let rows = try Row.fetchAll(
             db.cachedStatement(
-            sql: """
-                SELECT h.name AS host, u.cpus, u.memory_bytes AS memory, u.disk_bytes AS disk, u.ingress_bps, u.egress_bps,
-                       COALESCE(s.machines, 0) AS service_machines
-                FROM host h
-                JOIN host_usage u ON u.host = h.name
-                LEFT JOIN host_service s ON s.host = h.name AND s.service = ?
-                WHERE h.idc = ?
-                """), arguments: [service?.value, idc.value])
+                sql: """
+                    SELECT h.name AS host, u.cpus, u.memory_bytes AS memory, u.disk_bytes AS disk, u.ingress_bps, u.egress_bps,
+                           COALESCE(s.machines, 0) AS service_machines
+                    FROM host h
+                    JOIN host_usage u ON u.host = h.name
+                    LEFT JOIN host_service s ON s.host = h.name AND s.service = ?
+                    WHERE h.idc = ?
+                    """), arguments: [service?.value, idc.value])
         var usage: [String: (Resources, Int)] = [:]
         for row in rows {
             let used = Resources(
@@ -90,12 +90,12 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func scoringPolicy() throws -> ScoringPolicy {
-        let text = try String.fetchOne(db.cachedStatement( sql: "SELECT value FROM setting WHERE key = 'placement.scoring'"))
+        let text = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE key = 'placement.scoring'"))
         return text.flatMap { ScoringPolicy(rawValue: $0) } ?? .spread
     }
 
     func macInUse(_ mac: MACAddress) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement( sql: "SELECT EXISTS (SELECT 1 FROM lease WHERE mac = ?)"), arguments: [mac.description]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM lease WHERE mac = ?)"), arguments: [mac.description]) ?? false
     }
 
     func insert(_ machine: Machine, reusingLease: Bool) throws {
@@ -136,12 +136,12 @@ struct SQLiteTransaction: StoreTransaction {
     func usage(of pool: Pool, at now: Date) throws -> PoolUsage {
         let counts = try Row.fetchOne(
             db.cachedStatement(
-            sql: """
-                SELECT COALESCE(SUM(state = 'active'), 0) AS used,
-                       COALESCE(SUM(state = 'quarantined' AND quarantined_until > ?), 0) AS resting,
-                       COALESCE(SUM(state = 'quarantined' AND quarantined_until <= ?), 0) AS expired
-                FROM lease WHERE pool = ?
-                """), arguments: [now, now, pool.name.value])
+                sql: """
+                    SELECT COALESCE(SUM(state = 'active'), 0) AS used,
+                           COALESCE(SUM(state = 'quarantined' AND quarantined_until > ?), 0) AS resting,
+                           COALESCE(SUM(state = 'quarantined' AND quarantined_until <= ?), 0) AS expired
+                    FROM lease WHERE pool = ?
+                    """), arguments: [now, now, pool.name.value])
         let used = UInt64(try counts?.decode(Int64.self, "used") ?? 0)
         let resting = UInt64(try counts?.decode(Int64.self, "resting") ?? 0)
         let expired = UInt64(try counts?.decode(Int64.self, "expired") ?? 0)
@@ -172,26 +172,26 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func racks() throws -> [SiteLocation] {
-        try Row.fetchAll(db.cachedStatement( sql: "SELECT idc, zone, name FROM rack ORDER BY idc, zone, name")).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT idc, zone, name FROM rack ORDER BY idc, zone, name")).map { row in
             SiteLocation(idc: try row.parsed("idc"), zone: try row.parsed("zone"), rack: try row.parsed("name"))
         }
     }
 
     func zones() throws -> [ZoneKey] {
-        try Row.fetchAll(db.cachedStatement( sql: "SELECT idc, name FROM zone ORDER BY idc, name")).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT idc, name FROM zone ORDER BY idc, name")).map { row in
             ZoneKey(idc: try row.parsed("idc"), zone: try row.parsed("name"))
         }
     }
 
     func idcs() throws -> [Hostname] {
-        try String.fetchAll(db.cachedStatement( sql: "SELECT name FROM idc ORDER BY name")).map { text in
+        try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM idc ORDER BY name")).map { text in
             do { return try Hostname(parsing: text) } catch { throw KennelError(.internal, "stored IDC '\(text)' is invalid") }
         }
     }
 
     func rackExists(_ location: SiteLocation) throws -> Bool {
         try Bool.fetchOne(
-            db.cachedStatement( sql: "SELECT EXISTS (SELECT 1 FROM rack WHERE idc = ? AND zone = ? AND name = ?)"),
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM rack WHERE idc = ? AND zone = ? AND name = ?)"),
             arguments: [location.idc.value, location.zone.value, location.rack.value]) ?? false
     }
 
@@ -212,13 +212,13 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func machineNames(on host: Hostname) throws -> [Hostname] {
-        try Row.fetchAll(db.cachedStatement( sql: "SELECT name FROM machine WHERE host = ? ORDER BY name"), arguments: [host.value])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT name FROM machine WHERE host = ? ORDER BY name"), arguments: [host.value])
             .map { try $0.parsed("name") }
     }
 
     func locations(ofService service: Label) throws -> [SiteLocation] {
         try Row.fetchAll(
-            db.cachedStatement( sql: "SELECT h.idc, h.zone, h.rack FROM machine m JOIN host h ON h.name = m.host WHERE m.service = ?"),
+            db.cachedStatement(sql: "SELECT h.idc, h.zone, h.rack FROM machine m JOIN host h ON h.name = m.host WHERE m.service = ?"),
             arguments: [service.value]
         ).map { row in
             SiteLocation(idc: try row.parsed("idc"), zone: try row.parsed("zone"), rack: try row.parsed("rack"))
@@ -226,7 +226,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func usage(of host: Hostname) throws -> Resources {
-        guard let row = try Row.fetchOne(db.cachedStatement( sql: "SELECT * FROM host_usage WHERE host = ?"), arguments: [host.value]) else { return .zero }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM host_usage WHERE host = ?"), arguments: [host.value]) else {
+            return .zero
+        }
         return Resources(
             cpus: try row.decode(Int.self, "cpus"), memory: try row.bytes("memory_bytes"), disk: try row.bytes("disk_bytes"),
             ingress: UInt64(clamping: try row.decode(Int64.self, "ingress_bps")), egress: UInt64(clamping: try row.decode(Int64.self, "egress_bps"))

@@ -12,12 +12,12 @@ extension SQLiteTransaction {
     }
 
     func userKeys(of user: Hostname) throws -> [UserKey] {
-        try Row.fetchAll(db.cachedStatement( sql: "SELECT * FROM user_key WHERE user = ? ORDER BY created_at, fingerprint"), arguments: [user.value])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM user_key WHERE user = ? ORDER BY created_at, fingerprint"), arguments: [user.value])
             .map(Self.userKey)
     }
 
     func allUserKeys() throws -> [Hostname: [SSHPublicKey]] {
-        try Row.fetchAll(db.cachedStatement( sql: "SELECT * FROM user_key ORDER BY user, created_at, fingerprint")).map(Self.userKey)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM user_key ORDER BY user, created_at, fingerprint")).map(Self.userKey)
             .reduce(into: [:]) { keys, key in keys[key.user, default: []].append(key.key) }
     }
 
@@ -47,10 +47,10 @@ extension SQLiteTransaction {
     func reachTargets() throws -> [BastionPolicy.Target] {
         try Row.fetchAll(
             db.cachedStatement(
-            sql: """
-                SELECT m.name, m.team, m.service, l.address FROM machine m
-                JOIN lease l ON l.machine = m.name AND l.state = 'active' ORDER BY m.name
-                """)
+                sql: """
+                    SELECT m.name, m.team, m.service, l.address FROM machine m
+                    JOIN lease l ON l.machine = m.name AND l.state = 'active' ORDER BY m.name
+                    """)
         ).map { row in
             BastionPolicy.Target(
                 name: try row.parsed("name"), ip: try row.address("address"), team: try row.parsedIfPresent("team"),
@@ -61,12 +61,12 @@ extension SQLiteTransaction {
     func allHostKeys() throws -> [MachineHostKeys] {
         let rows = try Row.fetchAll(
             db.cachedStatement(
-            sql: """
-                SELECT m.name, m.team, m.service, l.address, k.key FROM machine_host_key k
-                JOIN machine m ON m.name = k.machine
-                JOIN lease l ON l.machine = m.name AND l.state = 'active'
-                ORDER BY m.name, k.key
-                """))
+                sql: """
+                    SELECT m.name, m.team, m.service, l.address, k.key FROM machine_host_key k
+                    JOIN machine m ON m.name = k.machine
+                    JOIN lease l ON l.machine = m.name AND l.state = 'active'
+                    ORDER BY m.name, k.key
+                    """))
         var found: [MachineHostKeys] = []
         for row in rows {
             let name: Hostname = try row.parsed("name")
@@ -85,7 +85,7 @@ extension SQLiteTransaction {
     }
 
     func userCAKey() throws -> SSHPublicKey? {
-        try String.fetchOne(db.cachedStatement( sql: "SELECT value FROM setting WHERE key = 'ssh.user_ca'")).flatMap { try? SSHPublicKey(parsing: $0) }
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE key = 'ssh.user_ca'")).flatMap { try? SSHPublicKey(parsing: $0) }
     }
 
     func setUserCAKey(_ key: SSHPublicKey) throws {
@@ -125,7 +125,7 @@ extension SQLiteTransaction {
     }
 
     func allGrants() throws -> [Grant] {
-        try Row.fetchAll(db.cachedStatement( sql: "SELECT * FROM access_grant ORDER BY id DESC")).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM access_grant ORDER BY id DESC")).map { row in
             let subject: Grant.Subject =
                 try row.decode(String.self, "subject_kind") == "user" ? .user(try row.parsed("subject")) : .team(try row.parsed("subject"))
             let target: Grant.Target =

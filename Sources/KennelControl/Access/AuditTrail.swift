@@ -25,6 +25,8 @@ struct AuditTrail: Sendable {
 
     /// Keys left out of every audited object.
     static let redacted: Set<String> = ["sshKeys", "ssh_keys", "secret", "token", "sha256"]
+    /// The redacted keys as they appear in JSON (quoted), to find them without parsing.
+    private static let redactedNames = redacted.map { Data("\"\($0)\"".utf8) }
 
     /// `value` as compact JSON with sorted keys, redacted; nil for nil.
     static func json(_ value: (any Encodable)?) -> String? {
@@ -33,6 +35,8 @@ struct AuditTrail: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         guard let data = try? encoder.encode(value) else { return nil }
+        // Most objects carry no redacted key: their sorted JSON is the entry as it is.
+        guard redactedNames.contains(where: { data.range(of: $0) != nil }) else { return String(decoding: data, as: UTF8.self) }
         guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             return String(decoding: data, as: UTF8.self)
         }

@@ -5,7 +5,35 @@ import KennelModel
 
 /// The inventory a plan compares rows with, read once.
 struct ImportInventory: Sendable {
-    let machines: [Hostname: Machine]
+    /// What a plan compares of an existing machine: kept small, since an estate of
+    /// 100,000 machines is read whole.
+    struct Known: Sendable {
+        let name: Hostname
+        let ip: IPv4Address
+        let mac: MACAddress
+        let idc: Hostname
+        let cpus: CPUCount
+        let memory: ByteSize
+        let disk: ByteSize
+        let team: Hostname?
+        let service: Label?
+        let owner: Label?
+
+        init(_ machine: Machine) {
+            name = machine.name
+            ip = machine.network.ip
+            mac = machine.network.mac
+            idc = machine.location.idc
+            cpus = machine.spec.cpus
+            memory = machine.spec.memory
+            disk = machine.spec.disk
+            team = machine.team
+            service = machine.service
+            owner = machine.owner
+        }
+    }
+
+    let machines: [Hostname: Known]
     let sources: [String: Hostname]
     let pools: [Pool]
     let layouts: [Hostname: PoolLayout]
@@ -17,13 +45,18 @@ struct ImportInventory: Sendable {
     let teams: Set<Hostname>
 
     static func load(from store: any MachineStore) async throws -> ImportInventory {
-        let machines = try await store.machines()
-        return try await store.snapshot { store in
+        var machines: [Hostname: Known] = [:]
+        do {
+            let all = try await store.machines()
+            machines.reserveCapacity(all.count)
+            for machine in all { machines[machine.name] = Known(machine) }
+        }
+        return try await store.snapshot { [machines] store in
             let pools = try store.allPools()
             var leases: [IPv4Address: Lease] = [:]
             for pool in pools { for lease in try store.leases(in: pool.name) { leases[lease.address] = lease } }
             return ImportInventory(
-                machines: Dictionary(machines.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+                machines: machines,
                 sources: try store.machineSources(), pools: pools,
                 layouts: Dictionary(pools.map { ($0.name, PoolLayout(pool: $0)) }, uniquingKeysWith: { first, _ in first }),
                 leases: leases, macs: Set(leases.values.map(\.mac)), idcs: Set(try store.idcs()), zones: Set(try store.zones()),
@@ -66,24 +99,24 @@ struct ImportInventory: Sendable {
     }
 
     /// An existing machine of the same source: identity never changes; sizes and owners may.
-    private func compare(_ request: MachineRequest, with machine: Machine) -> (ImportPlan.Action, [String]) {
+    private func compare(_ request: MachineRequest, with machine: Known) -> (ImportPlan.Action, [String]) {
         var refused: [String] = []
         func identity(_ field: String, _ old: String?, _ new: String?) {
             if let new, old != new { refused.append("\(field) cannot change from \(old ?? "none") to \(new): a machine keeps its identity") }
         }
         identity("name", machine.name.value, request.name.value)
-        identity("ip", machine.network.ip.description, request.ip?.description)
-        identity("mac", machine.network.mac.description, request.mac?.description)
-        identity("idc", machine.location.idc.value, request.idc.value)
-        if request.spec.disk < machine.spec.disk { refused.append("disk cannot shrink from \(machine.spec.disk) to \(request.spec.disk)") }
+        identity("ip", machine.ip.description, request.ip?.description)
+        identity("mac", machine.mac.description, request.mac?.description)
+        identity("idc", machine.idc.value, request.idc.value)
+        if request.spec.disk < machine.disk { refused.append("disk cannot shrink from \(machine.disk) to \(request.spec.disk)") }
         guard refused.isEmpty else { return (.error, refused) }
         var changes: [String] = []
         func change(_ field: String, _ old: String?, _ new: String?) {
             if old != new { changes.append("\(field) \(old ?? "none") → \(new ?? "none")") }
         }
-        change("cpus", machine.spec.cpus.description, request.spec.cpus.description)
-        change("memory", machine.spec.memory.description, request.spec.memory.description)
-        change("disk", machine.spec.disk.description, request.spec.disk.description)
+        change("cpus", machine.cpus.description, request.spec.cpus.description)
+        change("memory", machine.memory.description, request.spec.memory.description)
+        change("disk", machine.disk.description, request.spec.disk.description)
         change("team", machine.team?.value, request.team?.value)
         change("service", machine.service?.value, request.service?.value)
         change("owner", machine.owner?.value, request.owner?.value)

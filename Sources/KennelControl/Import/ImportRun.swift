@@ -133,7 +133,7 @@ struct ImportRun: Sendable {
         let claim = MachineClaim(request: request, uuid: uuid, now: now, state: .imported)
         let machine = try claim.run(in: store, memo: memo)
         try store.setSource(sourceID, of: machine.name)
-        try audit.record("machine.import", "machine", machine.name.value, after: machine, in: store)
+        try audit.record("machine.import", "machine", machine.name.value, after: ImportedMachineAudit(machine, sourceID: sourceID), in: store)
     }
 
     /// Writes what changed on an existing machine: CPUs, memory and disk (checked against
@@ -252,5 +252,50 @@ struct ImportRun: Sendable {
         try await store.transaction { [operation] store in
             try store.endStep(of: operation, position: position, outcome: text == nil ? .finished : .failed, error: text, at: now)
         }
+    }
+}
+
+/// What the audit log keeps of a machine an import made: its identity, place and size,
+/// and the row it came from.
+private struct ImportedMachineAudit: Encodable {
+    let name: String
+    let uuid: UUID
+    let state: String
+    let host: String
+    let location: String
+    let pool: String
+    let ip: String
+    let mac: String
+    let cpus: Int
+    let memory: String
+    let disk: String
+    let image: String
+    let service: String?
+    let owner: String?
+    let team: String?
+    let sourceID: String
+
+    init(_ machine: Machine, sourceID: String) {
+        name = machine.name.value
+        uuid = machine.uuid
+        state = machine.state.rawValue
+        host = machine.host.value
+        location = machine.location.description
+        pool = machine.network.pool.value
+        ip = machine.network.ip.description
+        mac = machine.network.mac.description
+        cpus = machine.spec.cpus.value
+        memory = machine.spec.memory.description
+        disk = machine.spec.disk.description
+        image = machine.spec.image.value
+        service = machine.service?.value
+        owner = machine.owner?.value
+        team = machine.team?.value
+        self.sourceID = sourceID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, uuid, state, host, location, pool, ip, mac, cpus, memory, disk, image, service, owner, team
+        case sourceID = "source_id"
     }
 }

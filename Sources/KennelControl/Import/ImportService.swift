@@ -37,13 +37,25 @@ public struct ImportService: Sendable {
                 throw KennelError.invalid("map", error.description)
             }
         }
-        let (read, _) = InventoryReader.read(files, format: format, columns: map.columns ?? GenericColumns())
-        let mapper = Mapper(map: map, includeOff: includeOff)
-        let rows = RowConflicts.flag(read.machines.map(mapper.map))
+        // The inventory first, while nothing else is held; then each stage's input is
+        // dropped once the next is made: 100,000 rows of source cells, mapped rows and
+        // planned rows are never all alive at once.
         let inventory = try await ImportInventory.load(from: store)
-        let planned = rows.map { inventory.plan($0) }
+        let (readFormat, issues): (SourceFormat, [ImportIssue])
+        var rows: [MappedRow]
+        do {
+            let (read, _) = InventoryReader.read(files, format: format, columns: map.columns ?? GenericColumns())
+            let mapper = Mapper(map: map, includeOff: includeOff)
+            (readFormat, issues, rows) = (read.format, read.issues, RowConflicts.flag(read.machines.map(mapper.map)))
+        }
+        var planned: [ImportPlan.Row] = []
+        planned.reserveCapacity(rows.count)
+        for index in rows.indices {
+            planned.append(inventory.plan(rows[index]))
+        }
+        rows = []
         let groups = try await feasibility(of: planned)
-        return ImportPlan(format: read.format, rows: planned, groups: groups, issues: read.issues)
+        return ImportPlan(format: readFormat, rows: planned, groups: groups, issues: issues)
     }
 
     /// The machines `requester` may read, as the importer reads them back.
