@@ -46,7 +46,7 @@ enum ImportBenchmarks {
         print("  plan: \(totals ?? "none"); clean: \(plan?.isClean ?? false); peak memory so far \(peak)")
         plan = nil
 
-        var outcome: ImportOutcome?
+        var outcome: ImportSummary?
         let applying = try await Stopwatch.time { outcome = try await apply(file, map: map, on: plane) }
         Stopwatch.report("apply records only (plan, then one transaction)", operations: rows, seconds: applying)
         let results = outcome.map { outcome in ImportOutcome.Result.allCases.map { "\($0.rawValue) \(outcome.totals[$0] ?? 0)" } }
@@ -60,7 +60,7 @@ enum ImportBenchmarks {
         print("  peak memory (VmHWM): \(peak)")
     }
 
-    private static func apply(_ file: SourceFile, map: SourceFile, on plane: TestControlPlane) async throws -> ImportOutcome? {
+    private static func apply(_ file: SourceFile, map: SourceFile, on plane: TestControlPlane) async throws -> ImportSummary? {
         let handle = try await plane.services.imports.submitApply(
             [file], map: map, options: ImportApplyOptions(recordsOnly: true), by: .system)
         _ = try await handle.result()

@@ -19,6 +19,7 @@ enum Migrations {
         migrator.registerMigration("v12-access-grants", migrate: v12)
         migrator.registerMigration("v13-machine-sources", migrate: v13)
         migrator.registerMigration("v14-machine-imported-state", migrate: v14)
+        migrator.registerMigration("v15-import-rows", migrate: v15)
         return migrator
     }
 
@@ -404,5 +405,27 @@ extension Migrations {
         try db.execute(sql: "DROP TABLE machine")
         try db.execute(sql: "ALTER TABLE machine_v14 RENAME TO machine")
         for statement in dependents { try db.execute(sql: statement) }
+    }
+}
+
+extension Migrations {
+    /// Each row's result of an import, kept beside its operation (whose result keeps the
+    /// totals only: an estate's import has 100,000 rows).
+    static func v15(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE import_row (
+                    operation INTEGER NOT NULL REFERENCES operation(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    file TEXT,
+                    row INTEGER NOT NULL,
+                    source_name TEXT NOT NULL,
+                    source_id TEXT,
+                    machine TEXT,
+                    result TEXT NOT NULL CHECK (result IN ('created', 'updated', 'unchanged', 'skipped', 'error', 'failed')),
+                    reason TEXT,
+                    PRIMARY KEY (operation, position)
+                ) STRICT, WITHOUT ROWID;
+                """)
     }
 }

@@ -30,8 +30,8 @@ public struct BandwidthReportView: Codable, Sendable, Equatable {
 public struct OperationResultView: Codable, Sendable, Equatable {
     /// A bandwidth self-test's report.
     public let bandwidth: BandwidthReportView?
-    /// An import's outcome, row by row.
-    public let imported: ImportOutcomeView?
+    /// An import's totals (its rows: `GET /api/v1/imports/{id}/rows`).
+    public let imported: ImportSummaryView?
 
     enum CodingKeys: String, CodingKey {
         case bandwidth
@@ -41,6 +41,6 @@ public struct OperationResultView: Codable, Sendable, Equatable {
     public init?(_ operation: OperationRecord) {
         guard let result = operation.result, result.bandwidth != nil || result.imported != nil else { return nil }
         bandwidth = result.bandwidth.map { BandwidthReportView(machine: operation.machine, operation: operation.id, report: $0) }
-        imported = result.imported.map(ImportOutcomeView.init)
+        imported = result.imported.map { ImportSummaryView($0, operation: operation.id) }
     }
 }

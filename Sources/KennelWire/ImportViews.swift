@@ -112,8 +112,32 @@ public struct ImportPlanView: Codable, Sendable, Equatable {
     }
 }
 
-/// An import's outcome: each row's result, and the totals.
-public struct ImportOutcomeView: Codable, Sendable, Equatable {
+/// An import's totals, as its operation's result shows them.
+public struct ImportSummaryView: Codable, Sendable, Equatable {
+    public let recordsOnly: Bool
+    /// Rows per result (every result named, 0 included).
+    public let totals: [String: Int]
+    /// Machines created or updated: a re-run of the same files reports 0.
+    public let changes: Int
+    /// Where each row's result is (`?format=csv` for a spreadsheet).
+    public let rowsURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case totals, changes
+        case recordsOnly = "records_only"
+        case rowsURL = "rows_url"
+    }
+
+    public init(_ summary: ImportSummary, operation: Int64) {
+        recordsOnly = summary.recordsOnly
+        totals = Dictionary(uniqueKeysWithValues: ImportOutcome.Result.allCases.map { ($0.rawValue, summary.totals[$0] ?? 0) })
+        changes = summary.changes
+        rowsURL = "/api/v1/imports/\(operation)/rows"
+    }
+}
+
+/// `GET /api/v1/imports/{id}/rows`: each row's result, in file order.
+public struct ImportRowList: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
         public let file: String?
         public let row: Int
@@ -131,27 +155,32 @@ public struct ImportOutcomeView: Codable, Sendable, Equatable {
         }
     }
 
-    public let recordsOnly: Bool
-    /// Rows per result (every result named, 0 included).
-    public let totals: [String: Int]
-    /// Machines created or updated: a re-run of the same files reports 0.
-    public let changes: Int
     public let rows: [Row]
+    public let count: Int
 
-    enum CodingKeys: String, CodingKey {
-        case totals, changes, rows
-        case recordsOnly = "records_only"
-    }
-
-    public init(_ outcome: ImportOutcome) {
-        recordsOnly = outcome.recordsOnly
-        let counted = outcome.totals
-        totals = Dictionary(uniqueKeysWithValues: ImportOutcome.Result.allCases.map { ($0.rawValue, counted[$0] ?? 0) })
-        changes = outcome.changes
-        rows = outcome.rows.map {
+    public init(_ rows: [ImportOutcome.Row]) {
+        self.rows = rows.map {
             Row(
                 file: $0.file, row: $0.row, sourceName: $0.sourceName, sourceID: $0.sourceID, machine: $0.machine, result: $0.result.rawValue,
                 reason: $0.reason)
         }
+        count = rows.count
+    }
+
+    /// The rows as CSV (RFC 4180, CRLF), a leading `=+-@` quoted away from spreadsheet formulas.
+    public var csv: String {
+        let header = "file,row,source_name,source_id,machine,result,reason"
+        let lines = rows.map { row in
+            [row.file, String(row.row), row.sourceName, row.sourceID, row.machine, row.result, row.reason]
+                .map { Self.quote($0 ?? "") }.joined(separator: ",")
+        }
+        return ([header] + lines).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func quote(_ field: String) -> String {
+        var text = field
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -22,8 +22,16 @@ struct ImportApplyTests {
         let handle = try await plane.services.imports.submitApply(files, options: options, by: .system)
         #expect(handle.kind == .inventoryImport && handle.machine.value == "import")
         _ = try await handle.result()
-        let operation = try await plane.services.operations.operation(id: handle.id)
-        return try #require(operation.result?.imported)
+        return try await outcome(of: handle.id, in: plane)
+    }
+
+    /// The operation's summary with its recorded rows.
+    private func outcome(of id: Int64, in plane: TestControlPlane) async throws -> ImportOutcome {
+        let summary = try #require(try await plane.services.operations.operation(id: id).result?.imported)
+        let rows = try await plane.services.imports.rows(of: id, by: .system)
+        let outcome = ImportOutcome(rows: rows, recordsOnly: summary.recordsOnly)
+        #expect(outcome.totals == summary.totals.filter { $0.value > 0 }, "the summary counts the rows")
+        return outcome
     }
 
     private static let header = "id,name,ip,mac,cpus,memory,disk,idc,zone,rack,team,service,owner\n"
@@ -154,8 +162,8 @@ struct ImportApplyTests {
         await #expect(throws: KennelError.self) { _ = try await handle.result() }
         let operation = try await plane.services.operations.operation(id: handle.id)
         #expect(operation.state == .failed && operation.failure?.code == .hostFailure)
-        let outcome = try #require(operation.result?.imported)
-        #expect(outcome.rows.map(\.result) == [.created, .failed])
+        let outcome = try await outcome(of: handle.id, in: plane)
+        #expect(outcome.rows.map(\.result) == [.created, .failed] && outcome.rows[1].reason?.contains("building a-02 failed") == true)
         #expect(try await plane.services.machines.machine(named: TestSite.value("a-02")).state == .failed)
         #expect(try await plane.services.machines.machine(named: TestSite.value("a-01")).state == .running)
     }

@@ -93,9 +93,15 @@ struct ImportAPITests {
                 operation["kind"] as? String == "import" && operation["target"] as? String == "import" && operation["state"] as? String == "succeeded"
             )
             let outcome = try #require((operation["result"] as? [String: Any])?["import"] as? [String: Any])
-            let rows = try #require(outcome["rows"] as? [[String: Any]])
-            #expect(rows.map { $0["result"] as? String } == ["error", "error", "created"] && outcome["records_only"] as? Bool == true)
-            #expect((outcome["totals"] as? [String: Int])?["created"] == 1 && outcome["changes"] as? Int == 1)
+            #expect(outcome["records_only"] as? Bool == true && outcome["changes"] as? Int == 1)
+            #expect((outcome["totals"] as? [String: Int]) == ["created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "error": 2, "failed": 0])
+            let rowsURL = try #require(outcome["rows_url"] as? String)
+            let rows = try #require(try json(try await admin.get(rowsURL))["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["result"] as? String } == ["error", "error", "created"])
+            #expect((rows[0]["reason"] as? String)?.contains("10.100.0.10") == true && rows[2]["machine"] as? String == "a-03")
+            let csv = String(buffer: try await admin.get(rowsURL + "?format=csv").body)
+            #expect(csv.hasPrefix("file,row,source_name,source_id,machine,result,reason\r\n") && csv.contains(",a-03,created,"))
+            #expect(try await admin.get("/api/v1/imports/999/rows").status == .notFound)
             let machine = try json(try await admin.get("/api/v1/machines/a-03"))
             #expect(machine["state"] as? String == "imported" && machine["ip"] as? String == "10.100.0.13")
             let clean = "name,ip,idc\na-03,10.100.0.13,dc1\n"

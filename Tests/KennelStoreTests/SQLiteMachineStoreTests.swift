@@ -35,7 +35,7 @@ struct SQLiteMachineStoreTests {
                 "v1-topology-pools-machines", "v2-machine-ssh-keys", "v3-lease-carried-traffic", "v4-operation-steps",
                 "v5-access-audit-operations-events", "v6-volumes-disk-io", "v7-machine-filesystem",
                 "v8-memory-soft-swap", "v9-bandwidth-overcommit", "v10-probe-addresses-operation-results", "v11-user-keys-host-keys",
-                "v12-access-grants", "v13-machine-sources", "v14-machine-imported-state",
+                "v12-access-grants", "v13-machine-sources", "v14-machine-imported-state", "v15-import-rows",
             ])
     }
 
@@ -59,7 +59,7 @@ struct SQLiteMachineStoreTests {
             }
         }
         let store = try SQLiteMachineStore(path: path)
-        #expect(try store.appliedMigrations().last == "v14-machine-imported-state")
+        #expect(try store.appliedMigrations().suffix(2) == ["v14-machine-imported-state", "v15-import-rows"])
         #expect(try await store.machine(named: written.name) == written)
         #expect(try await store.snapshot { try $0.machineSources() } == ["id:1": written.name])
         #expect(try await store.snapshot { try $0.usage(of: written.host) } == written.spec.resources)

@@ -51,39 +51,31 @@ struct ImportApplyCommand: AsyncParsableCommand {
             body = raw
         }
         bar.finish()
-        guard let outcome = operation.result?.imported else {
+        guard let summary = operation.result?.imported else {
             throw operation.error?.kennelError ?? KennelError(.conflict, "import \(operation.id) was \(operation.state)")
         }
+        let (rows, _) = try await client.decode(ImportRowList.self, .GET, summary.rowsURL)
         let path = results ?? "kennel-import-\(operation.id).csv"
-        try Data(ImportOutcomeText.csv(outcome).utf8).write(to: URL(fileURLWithPath: path))
+        try Data(rows.csv.utf8).write(to: URL(fileURLWithPath: path))
         if options.json {
             FileHandle.standardOutput.write(body)
             print()
         } else {
-            print(ImportOutcomeText.summary(outcome, results: path))
-            for row in outcome.rows where row.result == "error" || row.result == "failed" {
+            print(ImportOutcomeText.summary(summary, rows: rows.count, results: path))
+            for row in rows.rows where row.result == "error" || row.result == "failed" {
                 print("  \(row.file.map { "\($0):" } ?? "")\(row.row) \(row.sourceName): \(row.result): \(row.reason ?? "")")
             }
         }
-        if (outcome.totals["error"] ?? 0) + (outcome.totals["failed"] ?? 0) > 0 { throw ExitCode(1) }
+        if (summary.totals["error"] ?? 0) + (summary.totals["failed"] ?? 0) > 0 { throw ExitCode(1) }
     }
 }
 
-/// An import's outcome as a summary line and a CSV file.
+/// An import's outcome as a summary line.
 enum ImportOutcomeText {
-    static func summary(_ outcome: ImportOutcomeView, results path: String) -> String {
-        let totals = ["created", "updated", "unchanged", "skipped", "error", "failed"].map { "\($0) \(outcome.totals[$0] ?? 0)" }
-        return "\(outcome.rows.count) rows\(outcome.recordsOnly ? " (records only)" : ""): \(totals.joined(separator: ", ")); "
-            + "\(outcome.changes) change\(outcome.changes == 1 ? "" : "s"); results in \(path)"
-    }
-
-    static func csv(_ outcome: ImportOutcomeView) -> String {
-        let header = "file,row,source_name,source_id,machine,result,reason"
-        let lines = outcome.rows.map { row in
-            [row.file, String(row.row), row.sourceName, row.sourceID, row.machine, row.result, row.reason]
-                .map { ImportPlanText.quote($0 ?? "") }.joined(separator: ",")
-        }
-        return ([header] + lines).joined(separator: "\r\n") + "\r\n"
+    static func summary(_ summary: ImportSummaryView, rows: Int, results path: String) -> String {
+        let totals = ["created", "updated", "unchanged", "skipped", "error", "failed"].map { "\($0) \(summary.totals[$0] ?? 0)" }
+        return "\(rows) rows\(summary.recordsOnly ? " (records only)" : ""): \(totals.joined(separator: ", ")); "
+            + "\(summary.changes) change\(summary.changes == 1 ? "" : "s"); results in \(path)"
     }
 }
 

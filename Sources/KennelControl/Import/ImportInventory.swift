@@ -5,35 +5,7 @@ import KennelModel
 
 /// The inventory a plan compares rows with, read once.
 struct ImportInventory: Sendable {
-    /// What a plan compares of an existing machine: kept small, since an estate of
-    /// 100,000 machines is read whole.
-    struct Known: Sendable {
-        let name: Hostname
-        let ip: IPv4Address
-        let mac: MACAddress
-        let idc: Hostname
-        let cpus: CPUCount
-        let memory: ByteSize
-        let disk: ByteSize
-        let team: Hostname?
-        let service: Label?
-        let owner: Label?
-
-        init(_ machine: Machine) {
-            name = machine.name
-            ip = machine.network.ip
-            mac = machine.network.mac
-            idc = machine.location.idc
-            cpus = machine.spec.cpus
-            memory = machine.spec.memory
-            disk = machine.spec.disk
-            team = machine.team
-            service = machine.service
-            owner = machine.owner
-        }
-    }
-
-    let machines: [Hostname: Known]
+    let machines: [Hostname: MachineFacts]
     let sources: [String: Hostname]
     let pools: [Pool]
     let layouts: [Hostname: PoolLayout]
@@ -45,13 +17,9 @@ struct ImportInventory: Sendable {
     let teams: Set<Hostname>
 
     static func load(from store: any MachineStore) async throws -> ImportInventory {
-        var machines: [Hostname: Known] = [:]
-        do {
-            let all = try await store.machines()
-            machines.reserveCapacity(all.count)
-            for machine in all { machines[machine.name] = Known(machine) }
-        }
-        return try await store.snapshot { [machines] store in
+        try await store.snapshot { store in
+            var machines: [Hostname: MachineFacts] = [:]
+            for facts in try store.machineFacts() { machines[facts.name] = facts }
             let pools = try store.allPools()
             var leases: [IPv4Address: Lease] = [:]
             for pool in pools { for lease in try store.leases(in: pool.name) { leases[lease.address] = lease } }
@@ -99,7 +67,7 @@ struct ImportInventory: Sendable {
     }
 
     /// An existing machine of the same source: identity never changes; sizes and owners may.
-    private func compare(_ request: MachineRequest, with machine: Known) -> (ImportPlan.Action, [String]) {
+    private func compare(_ request: MachineRequest, with machine: MachineFacts) -> (ImportPlan.Action, [String]) {
         var refused: [String] = []
         func identity(_ field: String, _ old: String?, _ new: String?) {
             if let new, old != new { refused.append("\(field) cannot change from \(old ?? "none") to \(new): a machine keeps its identity") }

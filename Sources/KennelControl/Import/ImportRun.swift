@@ -15,7 +15,7 @@ struct ImportRun: Sendable {
 
     /// What the write left for the hosts: machines to build, machines whose size changed.
     struct Written: Sendable {
-        var outcome: ImportOutcome
+        var summary: ImportSummary
         var created: [(row: Int, name: Hostname)]
         var resized: [(row: Int, name: Hostname, diskGrew: Bool)]
     }
@@ -35,14 +35,19 @@ struct ImportRun: Sendable {
             throw error
         }
         try await end(0, error: nil)
+        var failures: [(position: Int, was: ImportOutcome.Result, reason: String)] = []
         if !options.recordsOnly {
             let count = written.created.count + written.resized.count
             try await begin(1, "build \(written.created.count) and resize \(written.resized.count) on hosts")
-            await buildAndResize(&written, done: writes, total: writes + count)
+            failures = await buildAndResize(written, done: writes, total: writes + count)
             try await end(1, error: nil)
         }
-        let outcome = written.outcome
-        let failed = outcome.totals[.failed] ?? 0
+        var summary = written.summary
+        for failure in failures {
+            summary.totals[failure.was, default: 1] -= 1
+            summary.totals[.failed, default: 0] += 1
+        }
+        let failed = summary.totals[.failed] ?? 0
         let now = environment.now()
         let failure =
             failed == 0
@@ -51,12 +56,15 @@ struct ImportRun: Sendable {
                 code: .hostFailure,
                 message: "\(failed) machine\(failed == 1 ? "" : "s") of the import could not be built or resized; the result names them "
                     + "(they stay, to be started again or deleted)")
-        try await store.transaction { store in
-            try store.setResult(OperationResult(imported: outcome), of: operation)
+        try await store.transaction { [summary, failures] store in
+            for failure in failures {
+                try store.setImportRowResult(.failed, reason: failure.reason, position: failure.position, of: operation)
+            }
+            try store.setResult(OperationResult(imported: summary), of: operation)
             try store.finishOperation(operation, state: failure == nil ? .succeeded : .failed, failure: failure, at: now)
         }
         var data: [String: String] = [:]
-        for (result, count) in outcome.totals { data[result.rawValue] = "\(count)" }
+        for (result, count) in summary.totals { data[result.rawValue] = "\(count)" }
         await machines.events.publish("import.applied", machine: ImportService.operationTarget, team: nil, operation: operation, data: data)
         if let failure { throw failure.error }
     }
@@ -76,7 +84,7 @@ struct ImportRun: Sendable {
             let memo = PlacementMemo()
             let sources = try store.machineSources()
             let audit = AuditTrail(requester: requester, at: now, operation: operation)
-            var written = Written(outcome: ImportOutcome(rows: [], recordsOnly: options.recordsOnly), created: [], resized: [])
+            var written = Written(summary: ImportSummary(recordsOnly: options.recordsOnly), created: [], resized: [])
             var done = 0
             for (index, row) in plan.rows.enumerated() {
                 var result = ImportOutcome.Row(
@@ -116,7 +124,8 @@ struct ImportRun: Sendable {
                     done += 1
                     if done % 256 == 0 { progress.set(operation, done: done, total: total) }
                 }
-                written.outcome.rows.append(result)
+                written.summary.totals[result.result, default: 0] += 1
+                try store.appendImportRow(result, position: index, of: operation)
             }
             progress.set(operation, done: done, total: total)
             return written
@@ -181,7 +190,8 @@ struct ImportRun: Sendable {
 
     /// Builds the new machines (their first start) and applies changed sizes on running
     /// machines' hosts, a few at a time; each failure is that row's, not the run's.
-    private func buildAndResize(_ written: inout Written, done: Int, total: Int) async {
+    /// Returns the rows that failed: their position, the result they had, and why.
+    private func buildAndResize(_ written: Written, done: Int, total: Int) async -> [(position: Int, was: ImportOutcome.Result, reason: String)] {
         enum Job: Sendable {
             case build(row: Int, name: Hostname)
             case resize(row: Int, name: Hostname, diskGrew: Bool)
@@ -193,26 +203,27 @@ struct ImportRun: Sendable {
         let requester = requester
         let progress = machines.launcher.tracker.progress
         let operation = operation
-        await withTaskGroup(of: (Int, String?).self) { group in
+        var failures: [(position: Int, was: ImportOutcome.Result, reason: String)] = []
+        await withTaskGroup(of: (Int, ImportOutcome.Result, String?).self) { group in
             func add(_ job: Job) {
                 group.addTask {
                     switch job {
                     case .build(let row, let name):
                         do {
                             _ = try await machines.submitStart(named: name, by: requester).result()
-                            return (row, nil)
+                            return (row, .created, nil)
                         } catch {
-                            return (row, "building \(name) failed: \((error as? KennelError)?.message ?? "\(error)")")
+                            return (row, .created, "building \(name) failed: \((error as? KennelError)?.message ?? "\(error)")")
                         }
                     case .resize(let row, let name, let diskGrew):
                         do {
                             guard let handle = try await machines.submitImportedSize(named: name, diskGrew: diskGrew, by: requester) else {
-                                return (row, nil)
+                                return (row, .updated, nil)
                             }
                             _ = try await handle.result()
-                            return (row, nil)
+                            return (row, .updated, nil)
                         } catch {
-                            return (row, "applying the new size of \(name) failed: \((error as? KennelError)?.message ?? "\(error)")")
+                            return (row, .updated, "applying the new size of \(name) failed: \((error as? KennelError)?.message ?? "\(error)")")
                         }
                     }
                 }
@@ -223,11 +234,8 @@ struct ImportRun: Sendable {
                 next += 1
             }
             var finished = done
-            for await (row, failure) in group {
-                if let failure {
-                    written.outcome.rows[row].result = .failed
-                    written.outcome.rows[row].reason = failure
-                }
+            for await (row, was, failure) in group {
+                if let failure { failures.append((row, was, failure)) }
                 finished += 1
                 progress.set(operation, done: finished, total: total)
                 if next < jobs.count {
@@ -236,6 +244,7 @@ struct ImportRun: Sendable {
                 }
             }
         }
+        return failures
     }
 
     private func begin(_ position: Int, _ name: String) async throws {

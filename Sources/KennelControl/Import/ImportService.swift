@@ -58,6 +58,16 @@ public struct ImportService: Sendable {
         return ImportPlan(format: readFormat, rows: planned, groups: groups, issues: issues)
     }
 
+    /// Each row's result of import operation `id` (admins); `not_found` for an operation
+    /// that is not an import.
+    public func rows(of id: Int64, by requester: Requester) async throws -> [ImportOutcome.Row] {
+        try requester.principal.requireAdmin("reading imports")
+        guard let operation = try await store.snapshot({ store in try store.operation(id: id) }), operation.kind == .inventoryImport else {
+            throw KennelError.notFound("import", "\(id)")
+        }
+        return try await store.snapshot { store in try store.importRows(of: id) }
+    }
+
     /// The machines `requester` may read, as the importer reads them back.
     public func export(by requester: Requester) async throws -> [InventoryExport.Entry] {
         let machines = try await store.machines().filter { requester.principal.canRead(team: $0.team) }

@@ -70,9 +70,9 @@ public struct BandwidthSample: Sendable, Equatable, Codable {
 /// self-test's report, an import's outcome.
 public struct OperationResult: Sendable, Equatable, Codable {
     public var bandwidth: BandwidthReport?
-    public var imported: ImportOutcome?
+    public var imported: ImportSummary?
 
-    public init(bandwidth: BandwidthReport? = nil, imported: ImportOutcome? = nil) {
+    public init(bandwidth: BandwidthReport? = nil, imported: ImportSummary? = nil) {
         self.bandwidth = bandwidth
         self.imported = imported
     }

@@ -70,3 +70,41 @@ public struct ImportOutcome: Sendable, Equatable, Codable {
         case recordsOnly = "records_only"
     }
 }
+
+/// An import's totals, the result of operation `import`; its rows are read apart
+/// (`GET /api/v1/imports/{id}/rows`), since an estate's import has 100,000 of them.
+public struct ImportSummary: Sendable, Equatable, Codable {
+    public var recordsOnly: Bool
+    /// Rows per result.
+    public var totals: [ImportOutcome.Result: Int]
+
+    public init(recordsOnly: Bool, totals: [ImportOutcome.Result: Int] = [:]) {
+        self.recordsOnly = recordsOnly
+        self.totals = totals
+    }
+
+    /// Machines created or updated: what a re-run of the same files must bring to 0.
+    public var changes: Int { (totals[.created] ?? 0) + (totals[.updated] ?? 0) }
+
+    /// How many rows it read.
+    public var rows: Int { totals.values.reduce(0, +) }
+
+    enum CodingKeys: String, CodingKey {
+        case recordsOnly = "records_only"
+        case totals
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        recordsOnly = try container.decode(Bool.self, forKey: .recordsOnly)
+        let named = try container.decode([String: Int].self, forKey: .totals)
+        totals = [:]
+        for (name, count) in named { if let result = ImportOutcome.Result(rawValue: name) { totals[result] = count } }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(recordsOnly, forKey: .recordsOnly)
+        try container.encode(Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, $0.value) }), forKey: .totals)
+    }
+}

@@ -41,6 +41,7 @@ enum RouteTable {
         ("api/v1/grants/:id", [.delete]),
         ("api/v1/imports/plan", [.post]),
         ("api/v1/imports", [.post]),
+        ("api/v1/imports/:id/rows", [.get]),
         ("api/v1/export", [.get]),
         ("api/v1/bastion/config", [.get]),
         ("api/v1/teams", [.get, .post]),

@@ -34,6 +34,16 @@ struct ImportRoutes {
                 upload.files, map: upload.map, format: upload.format, includeOff: upload.includeOff, by: try context.requester())
             return JSONResponse.make(ImportPlanView(plan))
         }
+        group.get("imports/:id/rows") { request, context in
+            let rows = ImportRowList(try await service.rows(of: try context.operationID(), by: try context.requester()))
+            switch request.uri.queryParameters["format"].map(String.init) ?? "json" {
+            case "json": return JSONResponse.make(rows)
+            case "csv":
+                return Response(
+                    status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: rows.csv)))
+            case let other: throw KennelError.invalid("format", "'\(Echo.short(other))' is not a rows format (json, csv)")
+            }
+        }
         group.post("imports") { request, context in
             let requester = try context.requester()
             let upload = try await ImportUpload.read(request, allowing: ["partial", "records_only", "wait"])
