@@ -54,7 +54,7 @@ struct ImportRun: Sendable {
             ? nil
             : OperationFailure(
                 code: .hostFailure,
-                message: "\(failed) machine\(failed == 1 ? "" : "s") of the import could not be built or resized; the result names them "
+                message: "\(failed) machine\(failed == 1 ? "" : "s") of the import could not be built or resized; its rows name them "
                     + "(they stay, to be started again or deleted)")
         try await store.transaction { [summary, failures] store in
             for failure in failures {

@@ -20,19 +20,18 @@ public struct DelimitedTable: Sendable {
         /// Cell `index` as written (unquoted), or "" past the record's end.
         public subscript(index: Int) -> String {
             guard index < count else { return "" }
-            let field = first + index
-            return String(decoding: storage.bytes[Int(storage.starts[field])..<Int(storage.ends[field])], as: UTF8.self)
+            return String(decoding: storage.cell(first + index), as: UTF8.self)
         }
 
         /// Cell `index` without leading and trailing spaces, tabs and line breaks.
         public func trimmed(_ index: Int) -> String {
             guard index < count else { return "" }
-            let field = first + index
-            var start = Int(storage.starts[field])
-            var end = Int(storage.ends[field])
-            while start < end, Storage.isSpace(storage.bytes[start]) { start += 1 }
-            while end > start, Storage.isSpace(storage.bytes[end - 1]) { end -= 1 }
-            return start == end ? "" : String(decoding: storage.bytes[start..<end], as: UTF8.self)
+            let cell = storage.cell(first + index)
+            var start = cell.startIndex
+            var end = cell.endIndex
+            while start < end, Storage.isSpace(cell[start]) { start += 1 }
+            while end > start, Storage.isSpace(cell[end - 1]) { end -= 1 }
+            return start == end ? "" : String(decoding: cell[start..<end], as: UTF8.self)
         }
 
         /// Every cell, padded to `width`.
@@ -43,16 +42,28 @@ public struct DelimitedTable: Sendable {
         }
     }
 
-    /// The unquoted bytes of every cell, one after another, with where each starts and ends.
+    /// Where each cell's unquoted bytes are: most cells are a range of the file's own
+    /// bytes (shared, not copied); a cell that reading had to change (a doubled quote,
+    /// text after a closing quote) is in `rewritten`, at offsets from `bytes.count` on.
     final class Storage: Sendable {
         let bytes: [UInt8]
+        let rewritten: [UInt8]
         let starts: [Int32]
         let ends: [Int32]
 
-        init(bytes: [UInt8], starts: [Int32], ends: [Int32]) {
+        init(bytes: [UInt8], rewritten: [UInt8] = [], starts: [Int32], ends: [Int32]) {
             self.bytes = bytes
+            self.rewritten = rewritten
             self.starts = starts
             self.ends = ends
+        }
+
+        /// Cell `field`'s bytes.
+        func cell(_ field: Int) -> ArraySlice<UInt8> {
+            let start = Int(starts[field])
+            let end = Int(ends[field])
+            guard start >= bytes.count else { return bytes[start..<end] }
+            return rewritten[(start - bytes.count)..<(end - bytes.count)]
         }
 
         static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
@@ -67,18 +78,16 @@ public struct DelimitedTable: Sendable {
     public var rows: [[String]] { records.map { $0.cells(width: header.count) } }
 
     /// Reads `bytes`; throws an issue for a file with no header or a quote never closed,
-    /// or one over 2 GiB.
+    /// or one over 1 GiB.
     public init(_ bytes: [UInt8]) throws(ImportIssue) {
-        guard bytes.count < Int(Int32.max) else { throw ImportIssue("the file is larger than 2 GiB") }
+        guard bytes.count < Int(Int32.max) / 2 else { throw ImportIssue("the file is larger than 1 GiB") }
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         let separator = Self.separator(of: bytes, from: start)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
+        var field = FieldReader(base: bytes.count)
         var starts: [Int32] = []
         var ends: [Int32] = []
         var records: [(row: Int, first: Int, count: Int)] = []
-        var fieldStart = 0
         var recordFirst = 0
         var row = 1
         var recordRow = 1
@@ -87,14 +96,12 @@ public struct DelimitedTable: Sendable {
         var wasQuoted = false
         var quoteOpenedOn = 0
         let quote = UInt8(ascii: "\"")
-        let space = UInt8(ascii: " ")
-        let tab = UInt8(ascii: "\t")
         let newline = UInt8(ascii: "\n")
         let carriageReturn = UInt8(ascii: "\r")
         func endField() {
-            starts.append(Int32(fieldStart))
-            ends.append(Int32(output.count))
-            fieldStart = output.count
+            let (first, last) = field.finish()
+            starts.append(first)
+            ends.append(last)
             wasQuoted = false
         }
         func endRecord() {
@@ -114,9 +121,9 @@ public struct DelimitedTable: Sendable {
             let byte = bytes[index]
             if quoted {
                 if byte != quote {
-                    output.append(byte)
+                    field.append(index, of: bytes)
                 } else if index + 1 < bytes.count, bytes[index + 1] == quote {
-                    output.append(quote)
+                    field.append(index, of: bytes)
                     index += 1
                 } else {
                     quoted = false
@@ -126,20 +133,81 @@ public struct DelimitedTable: Sendable {
             } else if byte == newline || byte == carriageReturn {
                 if byte == carriageReturn, index + 1 < bytes.count, bytes[index + 1] == newline { index += 1 }
                 endRecord()
-            } else if byte == quote, !wasQuoted, output[fieldStart...].allSatisfy({ $0 == space || $0 == tab }) {
+            } else if byte == quote, !wasQuoted, field.isBlank(in: bytes) {
                 // A quoted field (spaces before its quote are layout, not data).
-                output.removeSubrange(fieldStart...)
+                field.clear()
                 quoted = true
                 wasQuoted = true
                 quoteOpenedOn = row
             } else {
-                output.append(byte)
+                field.append(index, of: bytes)
             }
             index += 1
         }
         if quoted { throw ImportIssue(row: quoteOpenedOn, "a quoted field opened here is never closed (is the file cut short?)") }
-        if output.count > fieldStart || starts.count > recordFirst { endRecord() }
-        try self.init(Storage(bytes: output, starts: starts, ends: ends), records: records, separator: separator, what: "file")
+        if !field.isEmpty || starts.count > recordFirst { endRecord() }
+        try self.init(
+            Storage(bytes: bytes, rewritten: field.rewritten, starts: starts, ends: ends), records: records, separator: separator, what: "file")
+    }
+
+    /// The cell being read: a range of the file while its bytes follow one another there,
+    /// copied into `rewritten` once they stop doing so (a doubled quote dropped one).
+    private struct FieldReader {
+        let base: Int
+        var rewritten: [UInt8] = []
+        private var start = 0
+        private var end = 0
+        private var copied = false
+
+        init(base: Int) { self.base = base }
+
+        var isEmpty: Bool { copied ? rewritten.count == start : start == end }
+
+        /// Whether the cell so far holds only spaces and tabs (or nothing).
+        func isBlank(in bytes: [UInt8]) -> Bool {
+            let cell = copied ? rewritten[start...] : bytes[start..<end]
+            return cell.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+        }
+
+        /// Adds the file's byte at `index` to the cell.
+        @inline(__always)
+        mutating func append(_ index: Int, of bytes: [UInt8]) {
+            if end == index, !copied {
+                end += 1
+            } else if start == end, !copied {
+                start = index
+                end = index + 1
+            } else {
+                copy(index, of: bytes)
+            }
+        }
+
+        private mutating func copy(_ index: Int, of bytes: [UInt8]) {
+            if !copied {
+                let run = bytes[start..<end]
+                start = rewritten.count
+                rewritten += run
+                copied = true
+            }
+            rewritten.append(bytes[index])
+        }
+
+        /// Forgets what the cell held (the spaces before an opening quote).
+        mutating func clear() {
+            if copied { rewritten.removeSubrange(start...) }
+            copied = false
+            start = 0
+            end = 0
+        }
+
+        /// The finished cell's offsets; the next cell starts empty.
+        mutating func finish() -> (Int32, Int32) {
+            let offsets = copied ? (Int32(base + start), Int32(base + rewritten.count)) : (Int32(start), Int32(end))
+            copied = false
+            start = 0
+            end = 0
+            return offsets
+        }
     }
 
     /// A table of cells already split (a workbook's sheet): the first non-blank row is the
