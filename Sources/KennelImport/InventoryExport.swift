@@ -90,8 +90,5 @@ public enum InventoryExport {
     }
 
     /// A CSV field, quoted when it must be.
-    static func quote(_ field: String) -> String {
-        guard field.contains(where: { ",\"\r\n".contains($0) }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func quote(_ field: String) -> String { CSVField.quoted(field) }
 }

@@ -138,32 +138,11 @@ public struct ImportSummaryView: Codable, Sendable, Equatable {
 
 /// `GET /api/v1/imports/{id}/rows`: each row's result, in file order.
 public struct ImportRowList: Codable, Sendable, Equatable {
-    public struct Row: Codable, Sendable, Equatable {
-        public let file: String?
-        public let row: Int
-        public let sourceName: String
-        public let sourceID: String?
-        public let machine: String?
-        /// created, updated, unchanged, skipped, error or failed.
-        public let result: String
-        public let reason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case file, row, machine, result, reason
-            case sourceName = "source_name"
-            case sourceID = "source_id"
-        }
-    }
-
-    public let rows: [Row]
+    public let rows: [ImportOutcome.Row]
     public let count: Int
 
     public init(_ rows: [ImportOutcome.Row]) {
-        self.rows = rows.map {
-            Row(
-                file: $0.file, row: $0.row, sourceName: $0.sourceName, sourceID: $0.sourceID, machine: $0.machine, result: $0.result.rawValue,
-                reason: $0.reason)
-        }
+        self.rows = rows
         count = rows.count
     }
 
@@ -171,16 +150,9 @@ public struct ImportRowList: Codable, Sendable, Equatable {
     public var csv: String {
         let header = "file,row,source_name,source_id,machine,result,reason"
         let lines = rows.map { row in
-            [row.file, String(row.row), row.sourceName, row.sourceID, row.machine, row.result, row.reason]
-                .map { Self.quote($0 ?? "") }.joined(separator: ",")
+            [row.file, String(row.row), row.sourceName, row.sourceID, row.machine, row.result.rawValue, row.reason]
+                .map { CSVField.quoted($0 ?? "", forSpreadsheets: true) }.joined(separator: ",")
         }
         return ([header] + lines).joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func quote(_ field: String) -> String {
-        var text = field
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -26,6 +26,15 @@ struct DelimitedTableTests {
         #expect(parsed.records.map(\.row) == [2, 4], "a blank line is still a spreadsheet row")
     }
 
+    @Test("cells that reading changes (a doubled quote, text after a closing quote) read right beside cells kept in the file's bytes")
+    func rewrittenCells() throws {
+        let csv = "a,b,c\r\n\"x\"\"y\",plain,\"q\"tail\r\n  \"sp\" ,\"\",z\r\n\"\"\"\"\"\",\"multi\nline\",end"
+        let table = try DelimitedTable(Array(csv.utf8))
+        #expect(table.rows == [["x\"y", "plain", "qtail"], ["sp ", "", "z"], ["\"\"", "multi\nline", "end"]])
+        #expect(table.records.map(\.row) == [2, 3, 4])
+        #expect(table.records[1].trimmed(0) == "sp" && table.records[2].trimmed(2) == "end")
+    }
+
     @Test("a semicolon file with commas inside its numbers keeps them (the header decides the separator)")
     func semicolonWithCommas() throws {
         let parsed = try table("VM;Memory\nweb-01;16,384\n")

@@ -62,7 +62,7 @@ struct ImportApplyCommand: AsyncParsableCommand {
             print()
         } else {
             print(ImportOutcomeText.summary(summary, rows: rows.count, results: path))
-            for row in rows.rows where row.result == "error" || row.result == "failed" {
+            for row in rows.rows where row.result == .error || row.result == .failed {
                 print("  \(row.file.map { "\($0):" } ?? "")\(row.row) \(row.sourceName): \(row.result): \(row.reason ?? "")")
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KennelImport
 import KennelWire
 
 /// `kennel import`: inventories (RVTools, NetBox, OpenStack, any CSV) into machines.
@@ -106,17 +107,8 @@ enum ImportPlanText {
                 row.file, String(row.row), row.sourceName, row.sourceID, row.action, row.name, row.ip, row.mac, row.idc, row.zone, row.pool,
                 row.cpus.map(String.init), row.memory, row.disk, row.team, row.service, row.owner, row.reasons.joined(separator: "; "),
                 row.notes.joined(separator: "; "),
-            ].map { quote($0 ?? "") }.joined(separator: ",")
+            ].map { CSVField.quoted($0 ?? "", forSpreadsheets: true) }.joined(separator: ",")
         }
         return ([header] + lines).joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// A CSV field: quoted when it holds a separator, quote or line break; a leading
-    /// `=`, `+`, `-` or `@` gets a `'` so spreadsheets do not run it as a formula.
-    static func quote(_ field: String) -> String {
-        var text = field
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
