@@ -10,7 +10,7 @@ public struct KennelCommand: AsyncParsableCommand {
             ServeCommand.self, MachineCommand.self, ImageCommand.self, NodeCommand.self, PoolCommand.self, HostCommand.self, TopologyCommand.self,
             PlacementCommand.self, ServiceCommand.self, OperationCommand.self, AuditCommand.self, LoginCommand.self, LogoutCommand.self,
             WhoamiCommand.self, UserCommand.self, TeamCommand.self, TokenCommand.self, SSHCommand.self, GrantCommand.self, BastionCommand.self,
-            ImportCommand.self, ExportCommand.self, APICommand.self,
+            ImportCommand.self, ExportCommand.self, APICommand.self, CompletionCommand.self,
         ]
     )
 

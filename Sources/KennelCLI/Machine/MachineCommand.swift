@@ -7,7 +7,7 @@ struct MachineCommand: AsyncParsableCommand {
         abstract: "Create, list, show, start, stop, restart and delete machines.",
         subcommands: [
             MachineCreate.self, MachineList.self, MachineShow.self, MachineStart.self, MachineStop.self, MachineRestart.self, MachineResize.self,
-            MachineLimits.self, MachineVerifyBandwidth.self,
+            MachineLimits.self, MachineVerifyBandwidth.self, MachineWait.self,
             MachineDelete.self,
         ]
     )
