@@ -42,7 +42,7 @@ struct ImportApplyCommand: AsyncParsableCommand {
             print(options.json ? String(decoding: answer.body, as: UTF8.self) : "operation \(operation.id) accepted: \(operation.url)")
             return
         }
-        var bar = ProgressBar(label: "import \(operation.id)", terminal: isatty(STDERR_FILENO) == 1, quiet: options.json)
+        var bar = ProgressBar(label: "import \(operation.id)", quiet: options.json)
         var body = answer.body
         while OperationState(rawValue: operation.state)?.isFinal != true {
             if let progress = operation.progress { bar.show(done: progress.done, total: progress.total) }
@@ -76,43 +76,5 @@ enum ImportOutcomeText {
         let totals = ["created", "updated", "unchanged", "skipped", "error", "failed"].map { "\($0) \(summary.totals[$0] ?? 0)" }
         return "\(rows) rows\(summary.recordsOnly ? " (records only)" : ""): \(totals.joined(separator: ", ")); "
             + "\(summary.changes) change\(summary.changes == 1 ? "" : "s"); results in \(path)"
-    }
-}
-
-/// A progress bar on standard error: redrawn in place on a terminal, a plain line at
-/// each tenth otherwise, nothing when quiet.
-struct ProgressBar {
-    let label: String
-    let terminal: Bool
-    let quiet: Bool
-    private var lastTenth = -1
-    private var drawn = false
-
-    init(label: String, terminal: Bool, quiet: Bool) {
-        self.label = label
-        self.terminal = terminal
-        self.quiet = quiet
-    }
-
-    mutating func show(done: Int, total: Int) {
-        guard !quiet, total > 0 else { return }
-        let fraction = min(1, Double(done) / Double(total))
-        if terminal {
-            let width = 30
-            let filled = Int(fraction * Double(width))
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(done)/\(total)".utf8))
-            drawn = true
-        } else {
-            let tenth = Int(fraction * 10)
-            guard tenth > lastTenth else { return }
-            lastTenth = tenth
-            FileHandle.standardError.write(Data("\(label): \(done)/\(total)\n".utf8))
-        }
-    }
-
-    mutating func finish() {
-        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
-        drawn = false
     }
 }

@@ -11,9 +11,9 @@ struct OperationOptions: ParsableArguments {
     var noWait = false
 }
 
-/// Follows an operation the API accepted (202) to its end: each step is printed on
-/// standard error as it starts and ends (plain lines; nothing with `--json`), and the
-/// end is the operation's result or its error.
+/// Follows an operation the API accepted (202) to its end: on a terminal a progress bar
+/// of its steps, otherwise each step printed on standard error as it starts and ends
+/// (nothing with `--json`); the end is the operation's result or its error.
 struct OperationFollower {
     let options: APIOptions
 
@@ -29,12 +29,19 @@ struct OperationFollower {
             return operation
         }
         var shown: [String] = []
+        // On a terminal a bar of the steps; otherwise each step as a plain line.
+        var bar = ProgressBar(label: "\(operation.kind) \(operation.target)", quiet: options.json)
         while true {
-            report(operation, shown: &shown)
+            if bar.terminal {
+                bar.show(done: operation.stepsDone, total: operation.stepsTotal, detail: operation.currentStep)
+            } else {
+                report(operation, shown: &shown)
+            }
             if let state = OperationState(rawValue: operation.state), state.isFinal { break }
             let (next, _) = try await client.decode(OperationView.self, .GET, "/api/v1/operations/\(operation.id)?wait=10s")
             operation = next
         }
+        bar.finish()
         if let error = operation.error {
             throw error.kennelError
         }
