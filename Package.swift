@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C API of libvirt; only KennelLibvirt may import it.
@@ -93,11 +94,21 @@ let package = Package(
             // The OpenAPI document, written by hand and served as JSON.
             resources: [.copy("OpenAPI/openapi.yaml")]
         ),
+        // Edge: the web console (server-rendered pages on the services, under /ui).
+        .target(
+            name: "KennelConsole",
+            dependencies: [
+                "KennelModel", "KennelControl", "KennelWire", "KennelServer", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            exclude: documented,
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
         // Edge: command line (API client, and `serve` as the composition root).
         .target(
             name: "KennelCLI",
             dependencies: [
-                "KennelModel", "KennelControl", "KennelStore", "KennelLibvirt", "KennelHost", "KennelServer", "KennelWire",
+                "KennelModel", "KennelControl", "KennelStore", "KennelLibvirt", "KennelHost", "KennelServer", "KennelWire", "KennelConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -141,6 +152,12 @@ let package = Package(
             dependencies: [
                 "KennelServer", "KennelWire", "KennelTesting", "KennelHost", "KennelImport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "KennelConsoleTests",
+            dependencies: [
+                "KennelConsole", "KennelServer", "KennelTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -22,6 +22,8 @@ public struct KennelServices: Sendable {
     /// Ends expired grants on time and follows machines into the bastion (run by `kennel serve`).
     public let accessUpkeep: AccessUpkeep
     public let audit: AuditService
+    /// The console's sign-ins (in memory).
+    public let sessions: ConsoleSessions
     public let inventory: InventoryService
     /// Inventory imports: plans and applies CMDB exports.
     public let imports: ImportService
@@ -62,6 +64,7 @@ public struct KennelServices: Sendable {
         sshKeys = SSHKeyService(store: store, sync: accessSync, environment: environment)
         sshCertificates = SSHCertificateService(store: store, authority: certificateAuthority, environment: environment, logger: logger)
         audit = AuditService(store: store)
+        sessions = ConsoleSessions(environment: environment)
         inventory = InventoryService(store: store)
         imports = ImportService(store: store, machines: machines, environment: environment)
         pools = PoolService(store: store, environment: environment)

@@ -13,7 +13,8 @@ public enum KennelAPI {
     /// The router with every route, the error envelope, the same-origin check and
     /// authentication.
     public static func router(
-        services: KennelServices, origins: OriginPolicy = OriginPolicy(bindHost: "127.0.0.1"), openMetrics: Bool = false
+        services: KennelServices, origins: OriginPolicy = OriginPolicy(bindHost: "127.0.0.1"), openMetrics: Bool = false,
+        extensions: [any RouteExtension] = []
     ) -> Router<KennelRequestContext> {
         KennelMetrics.bootstrap()
         let router = Router(context: KennelRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -22,7 +23,8 @@ public enum KennelAPI {
         router.middlewares.add(RequestSizeMiddleware())
         router.middlewares.add(OriginMiddleware(policy: origins))
         router.middlewares.add(
-            AuthenticationMiddleware(access: services.access, openPaths: openMetrics ? openPaths.union(["/metrics"]) : openPaths))
+            AuthenticationMiddleware(
+                access: services.access, openPaths: openMetrics ? openPaths.union(["/metrics"]) : openPaths, sessions: services.sessions))
         let api = router.group("api/v1")
         let answer = OperationAnswer(operations: services.operations)
         MachineRoutes(service: services.machines, answer: answer).register(on: api)
@@ -54,6 +56,7 @@ public enum KennelAPI {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        for routes in extensions { routes.register(on: router) }
         return router
     }
 
@@ -68,11 +71,13 @@ public enum KennelAPI {
 
     /// The application serving the API on `host`:`port`.
     public static func application(
-        services: KennelServices, host: String, port: Int, publicHosts: [String] = [], openMetrics: Bool = false, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        services: KennelServices, host: String, port: Int, publicHosts: [String] = [], openMetrics: Bool = false,
+        extensions: [any RouteExtension] = [], logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(services: services, origins: OriginPolicy(bindHost: host, publicHosts: publicHosts), openMetrics: openMetrics),
+            router: router(
+                services: services, origins: OriginPolicy(bindHost: host, publicHosts: publicHosts), openMetrics: openMetrics,
+                extensions: extensions),
             server: .http1(configuration: httpConfiguration),
             configuration: .init(address: .hostname(host, port: port), serverName: "kennel"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import KennelConsole
 import KennelControl
 import KennelModel
 import KennelServer
@@ -105,8 +106,10 @@ struct ServeCommand: AsyncParsableCommand {
         let control = try await ControlPlane.start(settings, logger: logger)
         let (host, port) = try BindAddress.parse(bind)
         let announcer = logger
+        let console = try ConsoleRoutes(services: control.services)
         let app = KennelAPI.application(
-            services: control.services, host: host, port: port, publicHosts: publicHosts, openMetrics: openMetrics, logger: logger
+            services: control.services, host: host, port: port, publicHosts: publicHosts, openMetrics: openMetrics, extensions: [console],
+            logger: logger
         ) { port in
             announcer.notice("kennel.listening", metadata: ["address": "http://\(host):\(port)"])
         }

@@ -36,8 +36,14 @@ public struct AccessService: Sendable {
         guard let secret = TokenSecret(presented: presented) else {
             throw KennelError(.unauthorized, "the bearer token is not a Kennel token (kennel_ and 43 characters)")
         }
+        return try await authenticate(tokenHash: secret.sha256)
+    }
+
+    /// The principal of the token whose SHA-256 is `hash` (a console session keeps the
+    /// hash, never the secret): 401 when that token is unknown, expired or revoked, or its
+    /// user is gone — so a revoked token ends its sessions at their next request.
+    public func authenticate(tokenHash hash: String) async throws -> Principal {
         let now = environment.now()
-        let hash = secret.sha256
         let (token, user) = try await store.snapshot { store -> (APIToken?, User?) in
             guard let token = try store.token(withSHA256: hash) else { return (nil, nil) }
             return (token, try store.user(named: token.user))

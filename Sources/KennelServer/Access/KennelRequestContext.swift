@@ -9,6 +9,8 @@ public struct KennelRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated principal; nil before authentication and on open paths.
     public var principal: Principal?
+    /// The console session the request came with (console pages only).
+    public var consoleSession: ConsoleSessions.Session?
     /// The client's IP address.
     public let source: String?
     /// A context for a request arriving on `source`'s channel.
@@ -18,7 +20,7 @@ public struct KennelRequestContext: RequestContext {
     }
 
     /// The requester, or 401 when the request is not authenticated.
-    func requester() throws -> Requester {
+    public func requester() throws -> Requester {
         guard let principal else { throw KennelError(.unauthorized, "this endpoint needs a token: send 'Authorization: Bearer TOKEN'") }
         return Requester(principal: principal, source: source)
     }

@@ -25,10 +25,10 @@ enum RequestFieldsDecoding {
 }
 
 /// `application/x-www-form-urlencoded`, as `curl -d` and HTML forms send it.
-enum FormEncoding {
+public enum FormEncoding {
     /// Splits `a=1&b=two+words` into its decoded pairs. A key without `=` is refused
     /// naming it: `name` alone is more likely a mistake than a way to write `name=`.
-    static func pairs(from text: String) throws(KennelError) -> [(name: String, value: String)] {
+    public static func pairs(from text: String) throws(KennelError) -> [(name: String, value: String)] {
         var pairs: [(name: String, value: String)] = []
         for part in text.split(separator: "&", omittingEmptySubsequences: true) {
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -94,3 +94,9 @@ enum JSONResponse {
         }
     }
 }
+
+extension KennelError {
+    /// The HTTP status this error is answered with (the console's pages use the same
+    /// table as the API's envelope).
+    public var httpStatus: HTTPResponse.Status { ErrorEnvelope.status(for: code) }
+}
