@@ -98,8 +98,8 @@ let package = Package(
         .target(
             name: "KennelConsole",
             dependencies: [
-                "KennelModel", "KennelControl", "KennelWire", "KennelServer", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
+                "KennelModel", "KennelControl", "KennelPlacement", "KennelWire", "KennelServer",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: documented,
             resources: [.copy("Templates"), .copy("Static")]

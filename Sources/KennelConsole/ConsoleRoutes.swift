@@ -34,6 +34,10 @@ public struct ConsoleRoutes: RouteExtension {
         let machinePage = MachinePage(services: services, pages: pages)
         machinePage.register(on: group)
         MachineActions(services: services, pages: pages, machinePage: machinePage).register(on: group)
+        PoolsPage(services: services, pages: pages).register(on: group)
+        RacksPage(services: services, pages: pages).register(on: group)
+        SpreadPage(services: services, pages: pages).register(on: group)
+        PlacementPage(services: services, pages: pages).register(on: group)
         group.get("**") { request, _ -> Response in
             throw KennelError(.notFound, "There is no such page: \(Echo.short(request.uri.path, limit: 80))")
         }

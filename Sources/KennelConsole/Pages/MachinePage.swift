@@ -41,6 +41,9 @@ struct MachinePage {
         let machine: Facts
         let running: Running?
         let canChange: Bool
+        /// Start is offered to a machine that is not running; stop and restart to one that is.
+        let canStart: Bool
+        let canStop: Bool
         let actionBase: String
         let sshd: String
         let programs: [ProgramView]
@@ -78,7 +81,9 @@ struct MachinePage {
         let unfinished = operations.first { !$0.state.isFinal }
         let model = Model(
             machine: Self.facts(machine), running: unfinished.map { Self.running($0, after: after) },
-            canChange: requester.principal.canChange(team: machine.team), actionBase: "/ui/machines/" + QueryText.segment(name.value),
+            canChange: requester.principal.canChange(team: machine.team),
+            canStart: [.stopped, .failed, .imported].contains(machine.state), canStop: machine.state == .running,
+            actionBase: "/ui/machines/" + QueryText.segment(name.value),
             sshd: health?.sshd.rawValue ?? "not known", programs: health?.programs.map(ProgramView.init) ?? [],
             diskUsed: usage?.diskUsedBytes.map { ByteSize(bytes: $0).description } ?? "not known",
             memoryUsed: usage.map { ByteSize(bytes: $0.memoryBytes).description } ?? "not known", sshCommand: "kennel ssh \(name.value)",
