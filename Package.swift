@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "KennelConsole",
             dependencies: [
-                "KennelModel", "KennelControl", "KennelPlacement", "KennelWire", "KennelServer",
+                "KennelModel", "KennelControl", "KennelPlacement", "KennelImport", "KennelWire", "KennelServer",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: documented,

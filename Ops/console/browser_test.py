@@ -212,6 +212,30 @@ def run(base, admin, screenshots):
         console.get("/ui/placement?idc=dc1&memory=4G&service=app")
         check("It would go to" in console.text(), "placement explain names a host")
 
+        print("import: upload, plan, apply")
+        inventory = os.path.join(screenshots, "inventory.csv")
+        with open(inventory, "w") as handle:
+            handle.write("name,ip,cpus,memory,disk,idc,zone,service\n"
+                         "imp-01,10.100.0.50,1,1G,10G,dc1,z1,imp\n"
+                         "imp-02,10.100.0.51,1,lots,10G,dc1,z1,imp\n"
+                         "imp-03,10.100.0.52,2,2G,10G,dc1,z2,imp\n")
+        console.get("/ui/import")
+        console.shot("14-import")
+        console.find("#in-file").send_keys(os.path.abspath(inventory))
+        console.find("form[action='/ui/import/plan'] button").click()
+        console.wait_for(lambda d: "Import plan" in d.title, "the plan is shown")
+        bad = console.finds("tr.row-error")
+        check(len(bad) == 1 and "imp-02" in bad[0].text, "the row in error is highlighted")
+        check([c.text for c in bad[0].find_elements(By.CSS_SELECTOR, "span.cell-error")] == ["memory"], "and its column named")
+        console.shot("15-import-plan")
+        console.find("input[name=partial]").click()
+        console.find("form[action='/ui/import/apply'] button").click()
+        console.wait_for(lambda d: "/ui/import/operations/" in d.current_url, "the apply runs as an operation")
+        console.wait_for(lambda d: "succeeded" in d.find_element(By.TAG_NAME, "main").text, "the import succeeds", timeout=30)
+        check("2 created" in console.text() and "1 error" in console.text(), f"its totals: {console.text()[:200]!r}")
+        console.shot("16-import-done", phone_too=False)
+        os.remove(inventory)
+
         print("a form without its token")
         console.get("/ui/machines")
         check(console.post("/ui/machines/web-01/stop", {}) == 403, "a form posted without its token is refused (403)")

@@ -9,6 +9,7 @@ import KennelServer
 public struct ConsoleRoutes: RouteExtension {
     private let services: KennelServices
     private let templates: ConsoleTemplates
+    private let uploads = ImportUploads()
 
     /// The console over `services`; fails when its templates or files are missing or broken.
     public init(services: KennelServices) throws {
@@ -38,6 +39,7 @@ public struct ConsoleRoutes: RouteExtension {
         RacksPage(services: services, pages: pages).register(on: group)
         SpreadPage(services: services, pages: pages).register(on: group)
         PlacementPage(services: services, pages: pages).register(on: group)
+        ImportPage(services: services, pages: pages, uploads: uploads).register(on: group)
         group.get("**") { request, _ -> Response in
             throw KennelError(.notFound, "There is no such page: \(Echo.short(request.uri.path, limit: 80))")
         }

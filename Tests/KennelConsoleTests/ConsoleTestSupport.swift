@@ -64,7 +64,7 @@ final class ConsoleBrowser: @unchecked Sendable {
         try await get(path).formToken ?? ""
     }
 
-    private func send(_ path: String, method: HTTPRequest.Method, body: String?, contentType: String?, extra: HTTPFields = [:]) async throws -> Page {
+    func send(_ path: String, method: HTTPRequest.Method, body: String?, contentType: String?, extra: HTTPFields = [:]) async throws -> Page {
         var headers = extra
         if let cookie { headers[.cookie] = cookie }
         if let contentType { headers[.contentType] = contentType }

@@ -6,6 +6,10 @@
   var copy = document.querySelector("input.copy");
   if (copy) { copy.addEventListener("focus", function () { copy.select(); }); }
   var panel = document.getElementById("progress");
+  if (panel && panel.getAttribute("data-poll")) {
+    window.setTimeout(function () { window.location.reload(); }, Number(panel.getAttribute("data-poll")));
+    return;
+  }
   if (!panel || !window.EventSource) { return; }
   var machine = panel.getAttribute("data-machine");
   var operation = panel.getAttribute("data-operation");

@@ -50,8 +50,12 @@ struct ConsoleMiddleware: RouterMiddleware {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let presented: String?
         if contentType.hasPrefix("multipart/form-data") {
-            // A file upload carries its token in the action URL (its body is read by its route).
-            presented = request.uri.queryParameters["csrf"].map(String.init)
+            // Only the import page uploads files; its token is a field of the upload.
+            guard ImportPage.uploadPaths.contains(request.uri.path) else {
+                throw KennelError(.badRequest, "this console form takes no file upload")
+            }
+            let body = try await request.collectBody(upTo: ImportUpload.maximumSize)
+            presented = try MultipartForm.field("csrf", in: body, contentType: request.headers[.contentType] ?? "")
         } else {
             guard contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") else {
                 throw KennelError(.badRequest, "the console takes forms (application/x-www-form-urlencoded), not \(Echo.short(contentType))")

@@ -5,7 +5,7 @@ import NIOCore
 
 /// A `multipart/form-data` body, as `curl -F name=@file` and HTML file inputs send it:
 /// its parts in order, each with its field name, file name (if a file) and bytes.
-struct MultipartForm: Sendable {
+public struct MultipartForm: Sendable {
     struct Part: Sendable {
         let name: String
         let filename: String?
@@ -71,6 +71,14 @@ struct MultipartForm: Sendable {
             return value
         }
         return nil
+    }
+
+    /// The text field `name` of a multipart body already collected (the console reads a
+    /// form token from an upload this way, before its route reads the upload).
+    public static func field(_ name: String, in body: ByteBuffer, contentType: String) throws -> String? {
+        guard contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = parameter("boundary", in: contentType), !boundary.isEmpty
+        else { throw KennelError(.badRequest, "send multipart/form-data, not \(Echo.short(contentType))") }
+        return try parse(body, boundary: boundary).field(name)
     }
 
     /// The parts named `name`, in order.

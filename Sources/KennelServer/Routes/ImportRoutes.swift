@@ -11,7 +11,7 @@ struct ImportRoutes {
     let answer: OperationAnswer
 
     /// Uploads are larger than API forms: a 100,000-VM RVTools export is tens of MB.
-    static let maximumUploadSize = 256 << 20
+    static let maximumUploadSize = ImportUpload.maximumSize
 
     func register(on group: RouterGroup<Context>) {
         group.get("export") { request, context in
@@ -61,14 +61,17 @@ struct ImportRoutes {
 
 /// An import's upload (multipart): `file` (repeatable), `map`, `format`, `include_off`,
 /// and the apply's own flags.
-struct ImportUpload {
-    let files: [SourceFile]
-    let map: SourceFile?
-    let format: SourceFormat?
-    let includeOff: Bool
+public struct ImportUpload: Sendable {
+    public let files: [SourceFile]
+    public let map: SourceFile?
+    public let format: SourceFormat?
+    public let includeOff: Bool
+    /// Uploads are larger than API forms: a 100,000-VM RVTools export is tens of MB.
+    public static let maximumSize = 256 << 20
     private let form: MultipartForm
 
-    static func read(_ request: Request, allowing extra: Set<String>) async throws -> ImportUpload {
+    /// Reads the upload of `request`, refusing fields other than the import's and `extra`.
+    public static func read(_ request: Request, allowing extra: Set<String>) async throws -> ImportUpload {
         let form = try await MultipartForm.read(
             request, maximum: ImportRoutes.maximumUploadSize, allowed: Set(["file", "map", "format", "include_off"]).union(extra))
         let files = form.parts(named: "file").enumerated().map { index, part in
@@ -88,7 +91,7 @@ struct ImportUpload {
     }
 
     /// A yes/no field (1, 0, true, false); absent is no.
-    func flag(_ name: String) throws -> Bool {
+    public func flag(_ name: String) throws -> Bool {
         guard let text = form.field(name) else { return false }
         guard let flag = try? YesNo(parsing: text) else {
             throw KennelError.invalid(name, "'\(Echo.short(text))' is not yes or no (1, 0, true, false)")
