@@ -32,7 +32,9 @@ public struct KennelCommand: AsyncParsableCommand {
             let status = CLIExit.report(error, json: json)
             guard status < 0 else { return status }
             let message = fullMessage(for: error)
-            let code = exitCode(for: error).rawValue
+            let parserCode = exitCode(for: error)
+            // ArgumentParser's usage errors (EX_USAGE, 64) are Kennel's 2.
+            let code = parserCode == .validationFailure ? CLIExit.usage : parserCode.rawValue
             if !message.isEmpty {
                 (code == 0 ? FileHandle.standardOutput : FileHandle.standardError).write(Data((message + "\n").utf8))
             }

@@ -20,12 +20,14 @@ struct CLIErrorTests {
         #expect { try APIOptions.baseURL(given) } throws: { "\($0)".contains("write http://HOST:PORT") }
     }
 
-    @Test("an unreachable API is its own message and exit code 69; a refusal is 1; bad usage 64")
+    @Test("an unreachable API is its own message and exit code 6; a refusal is its code's status; bad usage 2")
     func exitCodes() async {
-        #expect(await KennelCommand.runCommandLine(["machine", "list", "--api", "127.0.0.1:1"]) == CLIExit.unreachable)
-        #expect(await KennelCommand.runCommandLine(["machine", "list", "--api", "127.0.0.1:1", "--json"]) == CLIExit.unreachable)
-        #expect(await KennelCommand.runCommandLine(["machine", "show", "Web_01"]) == CLIExit.usage)
-        #expect(CLIExit.report(KennelError.notFound("machine", "x"), json: true) == CLIExit.refused)
+        #expect(await KennelCommand.runCommandLine(["machine", "list", "--api", "127.0.0.1:1"]) == 6)
+        #expect(await KennelCommand.runCommandLine(["machine", "list", "--api", "127.0.0.1:1", "--json"]) == 6)
+        #expect(await KennelCommand.runCommandLine(["machine", "show", "Web_01"]) == 2)
+        #expect(await KennelCommand.runCommandLine(["machine", "frobnicate"]) == 2)
+        #expect(await KennelCommand.runCommandLine(["machine", "create", "--help"]) == 0)
+        #expect(CLIExit.report(KennelError.notFound("machine", "x"), json: true) == 3)
         #expect(APIUnreachable(url: "http://h:1", error: CancellationError()).description.hasPrefix("cannot reach the Kennel API at http://h:1: "))
     }
 
@@ -36,5 +38,15 @@ struct CLIErrorTests {
         ])
     func plurals(count: Int, noun: String, text: String) {
         #expect(Counted.text(count, noun) == text)
+    }
+
+    /// The README's table of exit codes, by the API's error codes.
+    @Test(arguments: [
+        (KennelError.Code.invalidField, Int32(1)), (.missingField, 1), (.hostFailure, 1), (.internal, 1), (.badRequest, 1),
+        (.notFound, 3), (.nameTaken, 4), (.ipInUse, 4), (.noCapacity, 4), (.conflict, 4), (.preconditionFailed, 4),
+        (.poolExhausted, 4), (.unauthorized, 5), (.forbidden, 5), (.apiUnreachable, 6), (.timedOut, 7),
+    ])
+    func exitStatusOfEachRefusal(code: KennelError.Code, status: Int32) {
+        #expect(CLIExit.status(for: code) == status)
     }
 }

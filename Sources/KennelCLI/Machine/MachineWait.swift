@@ -50,6 +50,6 @@ struct MachineWait: AsyncParsableCommand {
             guard ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(pollMilliseconds))
         }
-        throw KennelError(.conflict, "\(name) is \(last) after \(waiting) s, not \(state)")
+        throw KennelError(.timedOut, "\(name) is \(last) after \(waiting) s, not \(state)")
     }
 }

@@ -71,7 +71,7 @@ struct BastionCommand: AsyncParsableCommand {
         func run() async throws {
             let answer = try await options.client.send(.GET, "/api/v1/bastion/config")
             try APIClient.check(answer)
-            print(String(decoding: answer.body, as: UTF8.self), terminator: "")
+            try TextAsJSON.print(String(decoding: answer.body, as: UTF8.self), key: "authorized_keys", json: options.json)
         }
     }
 }

@@ -91,7 +91,7 @@ struct SSHKnownHosts: AsyncParsableCommand {
     func run() async throws {
         let answer = try await options.client.send(.GET, "/api/v1/known_hosts")
         try APIClient.check(answer)
-        print(String(decoding: answer.body, as: UTF8.self), terminator: "")
+        try TextAsJSON.print(String(decoding: answer.body, as: UTF8.self), key: "known_hosts", json: options.json)
     }
 }
 

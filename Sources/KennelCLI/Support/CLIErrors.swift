@@ -30,14 +30,35 @@ struct APIUnreachable: Error, CustomStringConvertible {
 extension KennelError.Code {
     /// The CLI's own code for an API it cannot reach (never sent by the server).
     static let apiUnreachable = KennelError.Code(rawValue: "api_unreachable")
+    /// The CLI's own code for a wait that ran out of time.
+    static let timedOut = KennelError.Code(rawValue: "timed_out")
 }
 
-/// How `kennel` ends, documented in the CLI's README: 0 done; 1 the API refused the
-/// request (4xx/5xx, its message printed); 64 bad usage; 69 the API cannot be reached.
+/// How `kennel` ends (the README's table): 0 done; 1 refused or failed (a bad field, a
+/// host failure, an import with errors); 2 bad usage; 3 not found; 4 a conflict (name or
+/// address taken, no capacity, wrong state, a changed ETag); 5 not signed in or not
+/// allowed; 6 the API cannot be reached; 7 `machine wait` timed out. `kennel ssh` ends
+/// with the remote command's status instead.
 enum CLIExit {
-    static let refused: Int32 = 1
-    static let usage: Int32 = 64
-    static let unreachable: Int32 = 69
+    static let failed: Int32 = 1
+    static let usage: Int32 = 2
+    static let notFound: Int32 = 3
+    static let conflict: Int32 = 4
+    static let denied: Int32 = 5
+    static let unreachable: Int32 = 6
+    static let timedOut: Int32 = 7
+
+    /// The exit status of a refusal with `code`.
+    static func status(for code: KennelError.Code) -> Int32 {
+        switch code {
+        case .notFound: notFound
+        case .nameTaken, .poolExhausted, .ipInUse, .macInUse, .noCapacity, .spreadImpossible, .conflict, .preconditionFailed: conflict
+        case .unauthorized, .forbidden: denied
+        case .apiUnreachable: unreachable
+        case .timedOut: timedOut
+        default: failed
+        }
+    }
 
     /// Prints `error` (as JSON with `--json`) to standard error and gives the exit code.
     static func report(_ error: any Error, json: Bool) -> Int32 {
@@ -46,7 +67,7 @@ enum CLIExit {
         case let error as APIUnreachable:
             (reported, status) = (KennelError(.apiUnreachable, error.description), unreachable)
         case let error as KennelError:
-            (reported, status) = (error, refused)
+            (reported, status) = (error, Self.status(for: error.code))
         default:
             return -1
         }
