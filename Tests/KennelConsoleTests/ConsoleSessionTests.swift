@@ -129,4 +129,21 @@ import Testing
         #expect(!ConsoleSessions.sameToken("abc", "abd"))
         #expect(!ConsoleSessions.sameToken("abc", "abcd"))
     }
+
+    @Test func pastCapacityTheLeastRecentlyUsedSessionEnds() async {
+        let clock = TestClock()
+        let sessions = ConsoleSessions(environment: .fixed(clock), capacity: 2)
+        let first = await sessions.open(tokenHash: "a", tokenExpiresAt: nil)
+        clock.advance(by: 1)
+        let second = await sessions.open(tokenHash: "b", tokenExpiresAt: nil)
+        clock.advance(by: 1)
+        #expect(await sessions.session(secret: first.secret) != nil)  // now the most recently used
+        clock.advance(by: 1)
+        let third = await sessions.open(tokenHash: "c", tokenExpiresAt: nil)
+        #expect(await sessions.count == 2)
+        #expect(await sessions.session(secret: second.secret) == nil)
+        #expect(await sessions.session(secret: first.secret)?.tokenHash == "a")
+        #expect(await sessions.session(secret: third.secret)?.tokenHash == "c")
+        #expect(first.session.formToken != third.session.formToken)
+    }
 }

@@ -59,7 +59,14 @@ struct OperationCommand: AsyncParsableCommand {
 
 /// `kennel audit [--machine NAME] [--user NAME] [--since T] [--until T]`
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Read the audit log: who changed what, when.")
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Read the audit log: who changed what, when.", subcommands: [AuditListCommand.self],
+        defaultSubcommand: AuditListCommand.self)
+}
+
+/// `kennel audit list` (also plain `kennel audit`).
+struct AuditListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List audit entries, newest last.")
     @OptionGroup var options: APIOptions
     @Option(help: "Only changes of this machine.", transform: parsed(Hostname.self)) var machine: Hostname?
     @Option(help: "Only changes by this user.", transform: parsed(Hostname.self)) var user: Hostname?

@@ -87,7 +87,7 @@ struct MachinePage {
             sshd: health?.sshd.rawValue ?? "not known", programs: health?.programs.map(ProgramView.init) ?? [],
             diskUsed: usage?.diskUsedBytes.map { ByteSize(bytes: $0).description } ?? "not known",
             memoryUsed: usage.map { ByteSize(bytes: $0.memoryBytes).description } ?? "not known", sshCommand: "kennel ssh \(name.value)",
-            resize: Self.resizeFields(forms), limits: Self.limitFields(forms), operations: operations.map(Self.row),
+            resize: Self.resizeFields(forms, machine), limits: Self.limitFields(forms, machine), operations: operations.map(Self.row),
             showAudit: audit != nil, audit: (audit ?? []).map(Self.row))
         return try pages.render(
             "machine", title: name.value, page: model, context: context, section: "machines", status: status, notice: forms.notice,
@@ -131,21 +131,33 @@ struct MachinePage {
             operation: entry.operation.map { "\($0)" } ?? "")
     }
 
-    static func resizeFields(_ forms: ChangeForms) -> [FormField] {
+    /// The resize form; each box shows the machine's value as its placeholder.
+    static func resizeFields(_ forms: ChangeForms, _ machine: Machine) -> [FormField] {
         [
-            .text("disk", "New disk size", hint: "40G, or +10G to grow by 10G", value: forms.values["disk"], error: forms.errors.fields["disk"]),
             .text(
-                "disk_write_bps", "Disk write limit", hint: "bytes/s, e.g. 20M", value: forms.values["disk_write_bps"],
-                error: forms.errors.fields["disk_write_bps"]),
+                "disk", "New disk size", hint: "40G, or +10G to grow by 10G", value: forms.values["disk"], error: forms.errors.fields["disk"],
+                placeholder: machine.spec.disk.description),
+            .text(
+                "disk_write_bps", "Disk write limit", hint: "bytes/s, e.g. 20M; 0 lifts it", value: forms.values["disk_write_bps"],
+                error: forms.errors.fields["disk_write_bps"],
+                placeholder: machine.spec.diskIO.writeBytesPerSecond.map { ByteSize(bytes: $0).description } ?? "unlimited"),
         ]
     }
 
-    static func limitFields(_ forms: ChangeForms) -> [FormField] {
+    /// The limits form; each box shows the machine's value as its placeholder, and an
+    /// empty box leaves it as it is.
+    static func limitFields(_ forms: ChangeForms, _ machine: Machine) -> [FormField] {
         [
-            .text("cpus", "CPUs", value: forms.values["cpus"], error: forms.errors.fields["cpus"]),
-            .text("memory", "Memory", hint: "e.g. 2G", value: forms.values["memory"], error: forms.errors.fields["memory"]),
-            .text("ingress", "Ingress", hint: "bits/s, e.g. 100M", value: forms.values["ingress"], error: forms.errors.fields["ingress"]),
-            .text("egress", "Egress", hint: "bits/s, e.g. 100M", value: forms.values["egress"], error: forms.errors.fields["egress"]),
+            .text("cpus", "CPUs", value: forms.values["cpus"], error: forms.errors.fields["cpus"], placeholder: "\(machine.spec.cpus.value)"),
+            .text(
+                "memory", "Memory", hint: "e.g. 2G", value: forms.values["memory"], error: forms.errors.fields["memory"],
+                placeholder: machine.spec.memory.description),
+            .text(
+                "ingress", "Ingress", hint: "bits/s, e.g. 100M; 0 lifts it", value: forms.values["ingress"], error: forms.errors.fields["ingress"],
+                placeholder: machine.spec.ingress?.description ?? "unlimited"),
+            .text(
+                "egress", "Egress", hint: "bits/s, e.g. 100M; 0 lifts it", value: forms.values["egress"], error: forms.errors.fields["egress"],
+                placeholder: machine.spec.egress?.description ?? "unlimited"),
         ]
     }
 
