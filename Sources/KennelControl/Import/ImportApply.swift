@@ -68,15 +68,17 @@ extension ImportService {
 
     /// The refusal of a plan with errors: how many, and the first few in full.
     static func notClean(_ plan: ImportPlan) -> KennelError {
-        var reasons: [String] = plan.issues.map(\.description)
-        for row in plan.rows where row.action == .error {
-            reasons.append("\(row.file.map { "\($0) " } ?? "")row \(row.row) (\(row.sourceName)): \(row.reasons.joined(separator: "; "))")
+        // Only the first five are written out; the rest are counted (a 100,000-row file
+        // of errors is not formatted to show five).
+        let errorRows = plan.rows.lazy.filter { $0.action == .error }
+        let refusals = plan.groups.lazy.compactMap { group in group.refusal.map { "\(group.idc)\(group.zone.map { "/\($0)" } ?? ""): \($0)" } }
+        let rowReasons = errorRows.prefix(5).map { row in
+            "\(row.file.map { "\($0) " } ?? "")row \(row.row) (\(row.sourceName)): \(row.reasons.joined(separator: "; "))"
         }
-        for group in plan.groups {
-            if let refusal = group.refusal { reasons.append("\(group.idc)\(group.zone.map { "/\($0)" } ?? ""): \(refusal)") }
-        }
-        let shown = reasons.prefix(5).joined(separator: " | ")
-        let more = reasons.count > 5 ? " | and \(reasons.count - 5) more (kennel import plan shows them all)" : ""
+        let reasons = Array((plan.issues.map(\.description) + rowReasons + refusals).prefix(5))
+        let count = plan.issues.count + errorRows.count + refusals.count
+        let shown = reasons.joined(separator: " | ")
+        let more = count > 5 ? " | and \(count - 5) more (kennel import plan shows them all)" : ""
         return KennelError(
             .conflict,
             "the import is not clean, nothing was written: \(shown)\(more); fix the files or the map, or add partial=1 to apply the valid rows",

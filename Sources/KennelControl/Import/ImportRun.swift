@@ -23,7 +23,7 @@ struct ImportRun: Sendable {
     func execute() async throws {
         let writes = plan.rows.filter { $0.action == .create || $0.action == .update }.count
         let progress = machines.launcher.tracker.progress
-        let builds = options.recordsOnly ? 0 : plan.rows.filter { $0.action == .create || $0.action == .update }.count
+        let builds = options.recordsOnly ? 0 : writes
         progress.set(operation, done: 0, total: writes + builds)
         try await machines.launcher.start(operation, steps: options.recordsOnly ? 1 : 2)
         try await begin(0, "write \(writes) machine\(writes == 1 ? "" : "s")")
@@ -115,7 +115,16 @@ struct ImportRun: Sendable {
                                 result.result = .updated
                             }
                         }
-                        if options.partial { try store.savepoint(apply) } else { try apply() }
+                        if options.partial {
+                            // A row rolled back is not counted on its host for the rows after it.
+                            let before = memo.checkpoint()
+                            do { try store.savepoint(apply) } catch {
+                                memo.restore(before)
+                                throw error
+                            }
+                        } else {
+                            try apply()
+                        }
                     } catch let error as KennelError {
                         guard options.partial else { throw Self.refusal(of: row, error) }
                         result.result = .error

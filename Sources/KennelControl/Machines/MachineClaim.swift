@@ -68,7 +68,9 @@ struct MachineClaim {
             throw KennelError(.unknownReference, "IDC \(request.idc) has no zone named '\(zone)'", field: "zone")
         }
         if let rack = request.rack,
-            try !store.racks().contains(where: { $0.idc == request.idc && $0.rack == rack && (request.zone ?? $0.zone) == $0.zone })
+            try !(memo?.racks(store) ?? store.racks()).contains(where: {
+                $0.idc == request.idc && $0.rack == rack && (request.zone ?? $0.zone) == $0.zone
+            })
         {
             throw KennelError(.unknownReference, "\(scope) has no rack named '\(rack)'", field: "rack")
         }

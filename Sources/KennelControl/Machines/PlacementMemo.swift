@@ -6,15 +6,24 @@ import KennelPlacement
 /// places a machine, so a claim costs placement's pass over the hosts and not a read of
 /// every host's usage. Only for use inside the transaction that made it.
 final class PlacementMemo {
-    private struct Key: Hashable {
+    fileprivate struct Key: Hashable {
         let idc: Hostname
         let service: Label?
     }
 
     private var candidates: [Key: [HostCandidate]] = [:]
     private var policy: ScoringPolicy?
+    private var racks: [SiteLocation]?
 
     init() {}
+
+    /// Every rack, read once per transaction (an import names a rack on each row).
+    func racks(_ store: any StoreTransaction) throws -> [SiteLocation] {
+        if let racks { return racks }
+        let read = try store.racks()
+        racks = read
+        return read
+    }
 
     func scoring(_ store: any StoreTransaction) throws -> ScoringPolicy {
         if let policy { return policy }
@@ -30,6 +39,17 @@ final class PlacementMemo {
         candidates[key] = read
         return read
     }
+
+    /// What the memo holds now, to put back when a savepoint rolls a claim back.
+    struct Checkpoint {
+        fileprivate let candidates: [Key: [HostCandidate]]
+    }
+
+    /// The candidates as they are now (copy-on-write: cheap until the next claim).
+    func checkpoint() -> Checkpoint { Checkpoint(candidates: candidates) }
+
+    /// Puts the candidates back as they were at `checkpoint`.
+    func restore(_ checkpoint: Checkpoint) { candidates = checkpoint.candidates }
 
     /// Counts `machine` on its host in every kept list of its IDC (and, in its service's
     /// list, as one more machine of the service).
