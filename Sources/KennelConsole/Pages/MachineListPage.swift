@@ -61,7 +61,8 @@ struct MachineListPage {
             problem = error.message
         }
         let model = Self.model(query, machines: machines, error: problem)
-        let deleting = parameters["deleting"].flatMap { $0.isEmpty ? nil : "\($0) is being deleted." }
+        // Only a machine name is echoed: a link cannot put its own sentence on the page.
+        let deleting = parameters["deleting"].flatMap { try? Hostname(parsing: $0) }.map { "\($0.value) is being deleted." }
         return try pages.render("machines", title: "Machines", page: model, context: context, section: "machines", notice: deleting)
     }
 
