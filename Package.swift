@@ -125,7 +125,8 @@ let package = Package(
             name: "KennelBenchmarks",
             dependencies: [
                 "KennelModel", "KennelIPAM", "KennelPlacement", "KennelControl", "KennelStore", "KennelServer", "KennelTesting",
-                "KennelLibvirt", "KennelImport", logging, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "KennelLibvirt", "KennelImport", "KennelConsole", logging, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Benchmarks/KennelBenchmarks"
         ),

@@ -1,4 +1,4 @@
-// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement] [reconcile] [metrics] [import]
+// kennel-bench: prints performance figures. Run: swift run -c release kennel-bench [ipam] [placement] [reconcile] [metrics] [import] [console]
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -10,8 +10,9 @@ for suite in suites {
     case "reconcile": try await ReconcileBenchmarks.run()
     case "metrics": try await MetricsBenchmarks.run()
     case "import": try await ImportBenchmarks.run()
+    case "console": try await ConsoleBenchmarks.run()
     default:
-        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement, reconcile, metrics, import\n".utf8))
+        FileHandle.standardError.write(Data("unknown benchmark suite '\(suite)'; known: ipam, placement, reconcile, metrics, import, console\n".utf8))
         exit(64)
     }
 }
