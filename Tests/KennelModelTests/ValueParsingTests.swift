@@ -83,7 +83,12 @@ struct ValueParsingTests {
         #expect(derived.octets[0] & 0x01 == 0)
     }
 
-    @Test("bad MACs are refused", arguments: ["", "00:00:00:00:00:00", "01:00:5e:00:00:01", "52:54:0a:64:00", "52:54:0a:64:00:zz", "5254.0a64.0002"])
+    @Test(
+        "bad MACs are refused",
+        arguments: [
+            "", "00:00:00:00:00:00", "01:00:5e:00:00:01", "52:54:0a:64:00", "52:54:0a:64:00:zz", "5254.0a64.0002", "52:54:0a-64:00:02",
+            "52:54:0a:64:00:02:", "+2:54:0a:64:00:02", "52:54:0a:64:00:2", "52:54:0a:64:0002", "52.54.0a.64.00.02", "５2:54:0a:64:00:02",
+        ])
     func badMACs(text: String) {
         #expect(throws: InvalidValue.self) { try MACAddress(parsing: text) }
     }
@@ -160,7 +165,12 @@ struct ValueParsingTests {
         #expect(((try? Label(parsing: text)) != nil) == valid)
     }
 
-    @Test("image names", arguments: [("debian-12", true), ("debian-12:2026.11", true), ("Debian", false), ("-x", false), ("a/b", false)])
+    @Test(
+        "image names",
+        arguments: [
+            ("debian-12", true), ("debian-12:2026.11", true), ("12_x", true), ("Debian", false), ("-x", false), ("a/b", false), (".x", false),
+            ("", false), (String(repeating: "a", count: 64), true), (String(repeating: "a", count: 65), false), ("débian", false),
+        ])
     func images(text: String, valid: Bool) {
         #expect(((try? ImageName(parsing: text)) != nil) == valid)
     }

@@ -77,15 +77,19 @@ struct MachineListQuery: Equatable, Sendable {
             ]
             .contains { $0.lowercased().contains(needle) }
         }
-        let sorted = matching.sorted { left, right in
-            let order = Self.compare(left, right, by: sort)
-            if order != 0 { return descending ? order > 0 : order < 0 }
-            return left.name.value < right.name.value
+        // Sorts positions by keys read once: a machine is a large value to copy into
+        // every one of the sort's comparisons.
+        let keys = matching.map { Self.key($0, by: sort) }
+        let names = matching.map(\.name.value)
+        let order = matching.indices.sorted { left, right in
+            if keys[left] != keys[right] { return descending ? keys[left] > keys[right] : keys[left] < keys[right] }
+            return names[left] < names[right]
         }
-        let pages = max(1, (sorted.count + pageSize - 1) / pageSize)
+        let pages = max(1, (order.count + pageSize - 1) / pageSize)
         let shown = min(page, pages)
         let start = (shown - 1) * pageSize
-        return Result(rows: Array(sorted[start..<min(start + pageSize, sorted.count)]), matching: sorted.count, page: shown, pages: pages)
+        let rows = order[start..<min(start + pageSize, order.count)].map { matching[$0] }
+        return Result(rows: rows, matching: order.count, page: shown, pages: pages)
     }
 
     /// The query's items with `changes` applied (nil removes one): links to other pages
@@ -115,25 +119,27 @@ struct MachineListQuery: Equatable, Sendable {
         }
     }
 
-    private static func compare(_ left: Machine, _ right: Machine, by key: SortKey) -> Int {
-        switch key {
-        case .name: order(left.name.value, right.name.value)
-        case .ip: order(left.network.ip, right.network.ip)
-        case .state: order(left.state.rawValue, right.state.rawValue)
-        case .host: order(left.host.value, right.host.value)
-        case .idc: order(left.location.idc.value, right.location.idc.value)
-        case .zone: order(left.location.zone.value, right.location.zone.value)
-        case .rack: order(left.location.rack.value, right.location.rack.value)
-        case .service: order(left.service?.value ?? "", right.service?.value ?? "")
-        case .team: order(left.team?.value ?? "", right.team?.value ?? "")
-        case .cpus: order(left.spec.cpus.value, right.spec.cpus.value)
-        case .memory: order(left.spec.memory.bytes, right.spec.memory.bytes)
-        case .disk: order(left.spec.disk.bytes, right.spec.disk.bytes)
-        case .created: order(left.createdAt, right.createdAt)
-        }
+    /// A sort key: a number or a text, compared as such.
+    enum SortValue: Comparable {
+        case number(UInt64)
+        case text(String)
     }
 
-    private static func order<Value: Comparable>(_ left: Value, _ right: Value) -> Int {
-        left < right ? -1 : (left == right ? 0 : 1)
+    private static func key(_ machine: Machine, by key: SortKey) -> SortValue {
+        switch key {
+        case .name: .text(machine.name.value)
+        case .ip: .number(UInt64(machine.network.ip.value))
+        case .state: .text(machine.state.rawValue)
+        case .host: .text(machine.host.value)
+        case .idc: .text(machine.location.idc.value)
+        case .zone: .text(machine.location.zone.value)
+        case .rack: .text(machine.location.rack.value)
+        case .service: .text(machine.service?.value ?? "")
+        case .team: .text(machine.team?.value ?? "")
+        case .cpus: .number(UInt64(max(machine.spec.cpus.value, 0)))
+        case .memory: .number(machine.spec.memory.bytes)
+        case .disk: .number(machine.spec.disk.bytes)
+        case .created: .number(UInt64(max(machine.createdAt.timeIntervalSince1970 * 1000, 0)))
+        }
     }
 }

@@ -6,13 +6,18 @@ public struct ImageName: ParsableValue, Hashable, Codable {
 
     public init(parsing text: String) throws(InvalidValue) {
         guard !text.isEmpty, text.utf8.count <= 64 else { throw InvalidValue("must be 1–64 characters") }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-:")
-        guard text.allSatisfy({ allowed.contains($0) }) else {
-            throw InvalidValue("may contain only a-z, 0-9, '.', '_', '-' and ':'")
+        // Byte by byte: every stored machine's image is parsed again when it is read.
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "-"), UInt8(ascii: ":"):
+                continue
+            default: throw InvalidValue("may contain only a-z, 0-9, '.', '_', '-' and ':'")
+            }
         }
-        guard let first = text.first, first.isASCIIDigit || ("a"..."z").contains(first) else {
-            throw InvalidValue("must start with a letter or digit")
-        }
+        guard let first = text.utf8.first,
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+        else { throw InvalidValue("must start with a letter or digit") }
         value = text
     }
 
