@@ -6,7 +6,6 @@ import KennelControl
 import KennelImport
 import KennelModel
 import KennelServer
-import KennelStore
 import KennelTesting
 
 /// The console's machines list over 10,000 machines (imported records only into a SQLite
@@ -18,24 +17,12 @@ enum ConsoleBenchmarks {
         async throws
     {
         print("Console benchmarks: the machines list over \(machines) machines")
-        let site = TestSite.make(zones: 2, racks: 5, hostsPerRack: 10, cpus: 4096, memory: "8T", disk: "1000T", cidr: "10.64.0.0/15")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-bench-console-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteMachineStore(path: directory.appendingPathComponent("kennel.sqlite").path)
-        let plane = try await TestControlPlane.make(site: site, store: store)
-        let map = SourceFile(
-            name: "map.yaml",
-            bytes: Array(
-                """
-                places:
-                  - {match: {datacenter: DC1, cluster: Prod-A}, idc: dc1, zone: z1}
-                  - {match: {datacenter: DC1, cluster: Prod-B}, idc: dc1, zone: z2}
-                sizes: {memory: {round_to: 256M}, disk: {round_to: 1G}}
-                skip: {names: ["^vCLS-"]}
-                """.utf8))
+        let plane = try await BenchmarkPlanes.large(in: directory)
         let handle = try await plane.services.imports.submitApply(
-            [SourceFile(name: "vInfo.csv", bytes: RVToolsSample.make(rows: machines))], map: map, options: ImportApplyOptions(recordsOnly: true),
+            [SourceFile(name: "vInfo.csv", bytes: RVToolsSample.make(rows: machines))], map: BenchmarkPlanes.rvtoolsMap,
+            options: ImportApplyOptions(recordsOnly: true),
             by: .system)
         _ = try await handle.result()
         print("  machines: \(try await plane.rowCounts().machines)")

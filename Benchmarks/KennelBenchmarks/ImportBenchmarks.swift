@@ -2,7 +2,6 @@ import Foundation
 import KennelControl
 import KennelImport
 import KennelModel
-import KennelStore
 import KennelTesting
 
 /// Planning a 100,000-row RVTools 4.x vInfo CSV (every standard column, as RVTools writes
@@ -22,23 +21,10 @@ enum ImportBenchmarks {
         let reading = await Stopwatch.time { machines = InventoryReader.read([file]).read.machines.count }
         Stopwatch.report("read (CSV → source machines)", operations: machines, seconds: reading)
 
-        let site = TestSite.make(zones: 2, racks: 5, hostsPerRack: 10, cpus: 4096, memory: "8T", disk: "1000T", cidr: "10.64.0.0/15")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-bench-import-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteMachineStore(path: directory.appendingPathComponent("kennel.sqlite").path)
-        let plane = try await TestControlPlane.make(site: site, store: store)
-        let map = SourceFile(
-            name: "map.yaml",
-            bytes: Array(
-                """
-                places:
-                  - {match: {datacenter: DC1, cluster: Prod-A}, idc: dc1, zone: z1}
-                  - {match: {datacenter: DC1, cluster: Prod-B}, idc: dc1, zone: z2}
-                sizes: {memory: {round_to: 256M}, disk: {round_to: 1G}}
-                owner: {column: Owner}
-                skip: {names: ["^vCLS-"]}
-                """.utf8))
+        let plane = try await BenchmarkPlanes.large(in: directory)
+        let map = BenchmarkPlanes.rvtoolsMap
         var plan: ImportPlan?
         let planning = try await Stopwatch.time { plan = try await plane.services.imports.plan([file], map: map, by: .system) }
         Stopwatch.report("plan (read, map, compare, place per group)", operations: rows, seconds: planning)
