@@ -111,8 +111,7 @@ struct ImportPage {
     @Sendable func apply(request: Request, context: Context) async throws -> Response {
         let requester = try context.requester()
         try requester.principal.requireAdmin("importing inventories")
-        let body = try await request.body.collect(upTo: ConsoleMiddleware.maximumFormSize)
-        let pairs = try FormEncoding.pairs(from: String(buffer: body))
+        let pairs = try await ConsoleForm.pairs(of: request)
         let id = pairs.first { $0.name == "upload" }?.value ?? ""
         guard let upload = await uploads.upload(id, owner: context.consoleSession?.tokenHash ?? "") else {
             return try start(

@@ -36,7 +36,7 @@ struct MachineActions {
         guard let action = Action(rawValue: text), action != .start else {
             throw KennelError.invalid("action", "'\(Echo.short(text))' is not one of stop, restart, delete")
         }
-        let base = "/ui/machines/" + QueryText.segment(name.value)
+        let base = QueryText.machine(name.value)
         let model =
             switch action {
             case .stop:
@@ -62,9 +62,8 @@ struct MachineActions {
         let name = try context.pathName(of: "machine")
         let requester = try context.requester()
         let text = try context.parameters.require("action")
-        let body = try await request.body.collect(upTo: ConsoleMiddleware.maximumFormSize)
-        let pairs = try FormEncoding.pairs(from: String(buffer: body)).filter { $0.name != "csrf" }
-        let base = "/ui/machines/" + QueryText.segment(name.value)
+        let pairs = try await ConsoleForm.pairs(of: request)
+        let base = QueryText.machine(name.value)
         switch text {
         case Action.start.rawValue:
             _ = try await services.machines.submitStart(named: name, by: requester)
@@ -104,7 +103,7 @@ struct MachineActions {
         do {
             // An empty box leaves its value as it is (in the API an empty field clears it).
             _ = try await submit(try RequestFields(pairs.filter { !$0.value.isEmpty }, allowed: allowed))
-            return ConsoleAnswers.redirect("/ui/machines/" + QueryText.segment(name.value))
+            return ConsoleAnswers.redirect(QueryText.machine(name.value))
         } catch let error as KennelError where error.code != .internal && error.code != .notFound && error.code != .forbidden {
             forms.errors.record(error, shown: Set(forms.values.keys))
             forms.notice = nil

@@ -88,7 +88,7 @@ struct MachineListPage {
         }
         let rows = result.rows.map { machine in
             Model.Row(
-                name: machine.name.value, href: "/ui/machines/" + QueryText.segment(machine.name.value), state: machine.state.rawValue,
+                name: machine.name.value, href: QueryText.machine(machine.name.value), state: machine.state.rawValue,
                 ip: machine.network.ip.description, host: machine.host.value, idc: machine.location.idc.value, zone: machine.location.zone.value,
                 rack: machine.location.rack.value, service: machine.service?.value ?? "", team: machine.team?.value ?? "",
                 memory: machine.spec.memory.description, disk: machine.spec.disk.description, cpus: machine.spec.cpus.value)

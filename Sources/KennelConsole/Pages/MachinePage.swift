@@ -83,7 +83,7 @@ struct MachinePage {
             machine: Self.facts(machine), running: unfinished.map { Self.running($0, after: after) },
             canChange: requester.principal.canChange(team: machine.team),
             canStart: [.stopped, .failed, .imported].contains(machine.state), canStop: machine.state == .running,
-            actionBase: "/ui/machines/" + QueryText.segment(name.value),
+            actionBase: QueryText.machine(name.value),
             sshd: health?.sshd.rawValue ?? "not known", programs: health?.programs.map(ProgramView.init) ?? [],
             diskUsed: usage?.diskUsedBytes.map { ByteSize(bytes: $0).description } ?? "not known",
             memoryUsed: usage.map { ByteSize(bytes: $0.memoryBytes).description } ?? "not known", sshCommand: "kennel ssh \(name.value)",

@@ -37,8 +37,7 @@ struct MachineRequestPage {
 
     @Sendable func submit(request: Request, context: Context) async throws -> Response {
         let requester = try context.requester()
-        let body = try await request.body.collect(upTo: ConsoleMiddleware.maximumFormSize)
-        let pairs = try FormEncoding.pairs(from: String(buffer: body)).filter { $0.name != "csrf" }
+        let pairs = try await ConsoleForm.pairs(of: request)
         var values: [String: String] = [:]
         for (name, value) in pairs { values[name] = values[name].map { $0 + "\n" + value } ?? value }
         // One key per line in the text area; each is one `ssh_key` of the form API.
@@ -56,7 +55,7 @@ struct MachineRequestPage {
         case .success(let machineRequest):
             do {
                 let handle = try await services.machines.submitCreate(machineRequest, by: requester)
-                return ConsoleAnswers.redirect("/ui/machines/" + QueryText.segment(handle.machine.value))
+                return ConsoleAnswers.redirect(QueryText.machine(handle.machine.value))
             } catch let error as KennelError where error.code != .internal {
                 var errors = FormErrors()
                 errors.record(error, shown: Self.shown)

@@ -40,12 +40,11 @@ struct PoolsPage {
             return try pages.render("pools", title: "Pools", page: List(pools: pools), context: context, section: "pools")
         }
         group.get("pools/:name") { _, context in
-            let principal = try context.requester().principal
             let name = try context.pathName(of: "pool")
             let details = try await services.pools.details(named: name)
-            let visible = Set(try await services.machines.list(by: try context.requester()).map(\.name))
+            let visible = try await VisibleMachines.of(try context.requester(), in: services)
             let leases = try await services.pools.leases(named: name)
-            let shown = leases.filter { principal.isAdmin || visible.contains($0.machine) }
+            let shown = leases.filter { visible.contains($0.machine) }
             let row = Self.row(details)
             let detail = Detail(
                 name: row.name, cidr: row.cidr, vlan: row.vlan, percent: row.percent, size: row.size, used: row.used, quarantined: row.quarantined,
@@ -55,7 +54,7 @@ struct PoolsPage {
                         address: lease.address.description, mac: lease.mac.description, machine: lease.machine.value, state: lease.state.rawValue,
                         until: lease.quarantinedUntil.map(MachinePage.timestamp) ?? "",
                         href: visible.contains(lease.machine) && lease.state == .active
-                            ? "/ui/machines/" + QueryText.segment(lease.machine.value) : nil)
+                            ? QueryText.machine(lease.machine.value) : nil)
                 }, hidden: leases.count > shown.count ? leases.count - shown.count : nil)
             return try pages.render("pool", title: "Pool \(name.value)", page: detail, context: context, section: "pools")
         }

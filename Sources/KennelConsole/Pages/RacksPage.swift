@@ -33,14 +33,14 @@ struct RacksPage {
     func register(on group: RouterGroup<Context>) {
         group.get("racks") { _, context in
             let requester = try context.requester()
-            let visible = Set(try await services.machines.list(by: requester).map(\.name))
+            let visible = try await VisibleMachines.of(requester, in: services)
             let hosts = try await services.hosts.list()
             let model = Model(racks: Self.racks(hosts, visible: visible))
             return try pages.render("racks", title: "Racks", page: model, context: context, section: "racks")
         }
     }
 
-    static func racks(_ hosts: [HostDetails], visible: Set<Hostname>) -> [Rack] {
+    static func racks(_ hosts: [HostDetails], visible: VisibleMachines) -> [Rack] {
         let byRack = Dictionary(grouping: hosts) { $0.host.location }
         return byRack.keys.sorted { "\($0)" < "\($1)" }.enumerated().map { index, location in
             let cards = (byRack[location] ?? []).sorted { $0.host.name.value < $1.host.name.value }.map { details in
@@ -53,7 +53,7 @@ struct RacksPage {
                     memoryCapacity: capacity.memory.description, diskUsed: details.used.disk.description, diskCapacity: capacity.disk.description,
                     memoryPercent: percent(details.used.memory.bytes, of: capacity.memory.bytes),
                     diskPercent: percent(details.used.disk.bytes, of: capacity.disk.bytes),
-                    machines: shown.map { MachineLink(name: $0.value, href: "/ui/machines/" + QueryText.segment($0.value)) },
+                    machines: shown.map { MachineLink(name: $0.value, href: QueryText.machine($0.value)) },
                     others: details.machines.count > shown.count ? details.machines.count - shown.count : nil)
             }
             return Rack(id: "\(index)", idc: location.idc.value, zone: location.zone.value, rack: location.rack.value, hosts: cards)

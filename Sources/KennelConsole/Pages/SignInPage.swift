@@ -29,8 +29,7 @@ struct SignInPage {
     }
 
     @Sendable func signIn(request: Request, context: Context) async throws -> Response {
-        let body = try await request.body.collect(upTo: ConsoleMiddleware.maximumFormSize)
-        let pairs = try FormEncoding.pairs(from: String(buffer: body))
+        let pairs = try await ConsoleForm.pairs(of: request)
         let token = pairs.first { $0.name == "token" }?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let next = pairs.first { $0.name == "next" }?.value
         let principal: Principal

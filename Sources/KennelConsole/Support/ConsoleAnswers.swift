@@ -33,29 +33,36 @@ enum ReturnPath {
     }
 
     static func encoded(_ path: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "/-_.~")
-        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/ui/machines"
+        path.addingPercentEncoding(withAllowedCharacters: QueryText.unreserved.union(["/"])) ?? "/ui/machines"
     }
 }
 
-/// The text of a query item for a link: percent-encoded.
+/// Links: percent-encoded query items and path segments.
 enum QueryText {
+    /// RFC 3986's unreserved characters (ASCII only: `CharacterSet.alphanumerics` would let
+    /// other scripts' letters through unencoded).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+
     static func link(_ path: String, _ items: [(String, String)]) -> String {
         guard !items.isEmpty else { return path }
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_.~")
-        let query = items.map { name, value in
-            (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
-                + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-        }
+        let query = items.map { name, value in segment(name) + "=" + segment(value) }
         return path + "?" + query.joined(separator: "&")
     }
 
-    /// A path segment (a machine name is a hostname, but escape anyway).
+    /// A path segment or query item, percent-encoded.
     static func segment(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_.~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    /// The page of machine `name`.
+    static func machine(_ name: String) -> String { "/ui/machines/" + segment(name) }
+}
+
+/// The fields of a console form (its body, already checked for the session's token by
+/// `ConsoleMiddleware`), without the token.
+enum ConsoleForm {
+    static func pairs(of request: Request) async throws -> [(name: String, value: String)] {
+        let body = try await request.body.collect(upTo: ConsoleMiddleware.maximumFormSize)
+        return try FormEncoding.pairs(from: String(buffer: body)).filter { $0.name != "csrf" }
     }
 }
