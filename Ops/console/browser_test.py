@@ -9,12 +9,16 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from axe_selenium_python import Axe
+
+# A page that refreshes itself (the machine page while an operation runs) can replace an element
+# between finding it and reading it: a wait tries again rather than failing.
+PAGE_RELOADS = (StaleElementReferenceException,)
 
 DESKTOP = (1280, 800)
 PHONE = (390, 844)
@@ -46,7 +50,7 @@ class Console:
             options.add_argument(flag)
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         self.size(*DESKTOP)
-        self.wait = WebDriverWait(self.driver, 20)
+        self.wait = WebDriverWait(self.driver, 20, ignored_exceptions=PAGE_RELOADS)
         self.axe_failures = []
 
     def size(self, width, height):
@@ -116,7 +120,7 @@ class Console:
 
     def wait_for(self, condition, message, timeout=20):
         try:
-            WebDriverWait(self.driver, timeout).until(condition)
+            WebDriverWait(self.driver, timeout, ignored_exceptions=PAGE_RELOADS).until(condition)
         except TimeoutException:
             raise Failure(f"timed out: {message}; the page says: {self.text()[:400]}")
         print(f"  ok: {message}")
