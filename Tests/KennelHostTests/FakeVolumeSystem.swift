@@ -74,6 +74,24 @@ actor FakeVolumeSystem: CommandRunner {
         mounts = [:]
     }
 
+    /// The start of an XFS filesystem with `sectorSize`-byte sectors.
+    static func xfsHeader(sectorSize: Int) -> Data {
+        var bytes = [UInt8](repeating: 0, count: 2048)
+        bytes.replaceSubrange(0..<4, with: Array("XFSB".utf8))
+        bytes[102] = UInt8(sectorSize >> 8)
+        bytes[103] = UInt8(sectorSize & 0xff)
+        return Data(bytes)
+    }
+
+    /// The start of an ext4 filesystem with `blockSize`-byte blocks.
+    static func ext4Header(blockSize: Int) -> Data {
+        var bytes = [UInt8](repeating: 0, count: 2048)
+        bytes[1024 + 24] = UInt8((blockSize / 1024).trailingZeroBitCount)
+        bytes[1024 + 56] = 0x53
+        bytes[1024 + 57] = 0xEF
+        return Data(bytes)
+    }
+
     /// The programs run, in order.
     var programs: [String] { commands.map { $0[0] } }
 
@@ -97,8 +115,10 @@ actor FakeVolumeSystem: CommandRunner {
         case "cp":
             if arguments.contains("--reflink=always") && !reflinks { return failed }
             // A sparse copy of the same length: the contents do not matter here.
+            // Only the superblock is copied (the driver reads it to attach the clone).
             let length = try FileManager.default.attributesOfItem(atPath: operands[0])[.size] as? NSNumber
-            _ = FileManager.default.createFile(atPath: operands[1], contents: nil)
+            let header = FileHandle(forReadingAtPath: operands[0]).flatMap { try? $0.read(upToCount: 2048) }
+            _ = FileManager.default.createFile(atPath: operands[1], contents: header)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: operands[1]))
             try handle.truncate(atOffset: length?.uint64Value ?? 0)
             try handle.close()
@@ -122,6 +142,16 @@ actor FakeVolumeSystem: CommandRunner {
                 return CommandResult(status: 0, output: loops.filter { $0.value == file }.keys.sorted().joined(separator: "\n"), errorOutput: "")
             }
             if let index = arguments.firstIndex(of: "--detach") { loops[arguments[index + 1]] = nil }
+            return ok
+        case "mkfs.xfs", "mkfs.ext4":
+            // The superblock fields the driver reads: XFS's sector size, ext4's block size.
+            let option = executable == "mkfs.xfs" ? "-s" : "-b"
+            let unit = arguments.firstIndex(of: option).flatMap { Int(arguments[$0 + 1].split(separator: "=").last ?? "") }
+            let header = executable == "mkfs.xfs" ? Self.xfsHeader(sectorSize: unit ?? 512) : Self.ext4Header(blockSize: unit ?? 1024)
+            if let path = operands.first, let handle = FileHandle(forWritingAtPath: path) {
+                try handle.write(contentsOf: header)
+                try handle.close()
+            }
             return ok
         case "resize2fs" where arguments.first == "-P":
             return CommandResult(status: 0, output: "Estimated minimum size of the filesystem: \(smallestBlocks)\n", errorOutput: "")

@@ -34,15 +34,15 @@ struct LoopfileVolumesTests {
         #expect(status.clone?.method == .reflink && status.device == "/dev/loop0" && status.sizeBytes == 1 << 30 && status.filesystem == "xfs")
         let commands = await bench.system.commands
         let volumes = bench.directory + "/volumes"
-        let template = volumes + "/images/abc123.xfs"
+        let template = volumes + "/images/abc123.4k.xfs"
         // The template: 300 MB unpacked → 450 MB → the 512 MiB floor.
         #expect(commands[0] == ["gzip", "--list", "--quiet", "--", image.tarball])
         #expect(commands[1].prefix(3) == ["truncate", "--size", "536870912"])
-        #expect(commands[2].prefix(5) == ["mkfs.xfs", "-q", "-f", "-m", "reflink=1"])
+        #expect(commands[2].prefix(7) == ["mkfs.xfs", "-q", "-f", "-m", "reflink=1", "-s", "size=4096"], "4 KiB sectors, for direct I/O")
         #expect(commands[4].prefix(4) == ["tar", "--extract", "--gzip", "--numeric-owner"])
         let clone = try #require(commands.first { $0[0] == "cp" })
         #expect(clone.prefix(3) == ["cp", "--reflink=always", "--"] && clone[3] == template && clone[4].hasPrefix(volumes + "/web-01.xfs.partial-"))
-        #expect(commands.contains(["losetup", "--find", "--show", "--", volumes + "/web-01.xfs"]))
+        #expect(commands.contains(["losetup", "--find", "--show", "--direct-io=on", "--sector-size", "4096", "--", volumes + "/web-01.xfs"]))
         #expect(commands.contains(["mount", "-t", "xfs", "-o", "nouuid", "--", "/dev/loop0", bench.mountPoint]))
         #expect(commands.last == ["xfs_growfs", "-d", "--", bench.mountPoint])
         #expect(try bench.leftovers() == ["web-01.xfs"], "no partial file is left")
@@ -153,8 +153,8 @@ struct LoopfileVolumesTests {
         #expect(status.filesystem == "ext4" && status.sizeBytes == 1 << 30)
         let commands = await bench.system.commands
         let volumes = bench.directory + "/volumes"
-        let template = volumes + "/images/abc123.ext4"
-        #expect(commands.contains { $0.prefix(3) == ["mkfs.ext4", "-q", "-F"] && $0.last?.hasPrefix(template + ".partial-") == true })
+        let template = volumes + "/images/abc123.4k.ext4"
+        #expect(commands.contains { $0.prefix(5) == ["mkfs.ext4", "-q", "-F", "-b", "4096"] && $0.last?.hasPrefix(template + ".partial-") == true })
         let fillMount = try #require(commands.firstIndex { $0.prefix(3) == ["mount", "-t", "ext4"] })
         #expect(commands[(fillMount + 1)...].contains { $0.prefix(3) == ["e2fsck", "-f", "-y"] }, "the template is checked after it is filled")
         let growth = try #require(commands.firstIndex(of: ["resize2fs", "--", "/dev/loop0"]))
@@ -251,9 +251,21 @@ struct LoopfileVolumesTests {
             try await group.waitForAll()
         }
         let images = try FileManager.default.contentsOfDirectory(atPath: bench.directory + "/volumes/images")
-        #expect(images == ["abc123.xfs"])
+        #expect(images == ["abc123.4k.xfs"])
         #expect(try bench.leftovers() == names.map { "\($0).xfs" }.sorted())
         #expect(await Set(bench.system.loops.keys).count == 6)
+    }
+
+    @Test("a volume made before 4 KiB units (512-byte XFS sectors) is attached as it was, without direct I/O")
+    func olderVolumeAttachesCached() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        let file = bench.directory + "/volumes/web-01.xfs"
+        _ = FileManager.default.createFile(atPath: file, contents: FakeVolumeSystem.xfsHeader(sectorSize: 512))
+        let status = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        #expect(status.clone == nil && status.device == "/dev/loop0")
+        #expect(await bench.system.commands.contains(["losetup", "--find", "--show", "--", file]))
+        #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop0")
     }
 
     @Test("prune removes templates of versions no one keeps")
@@ -266,8 +278,12 @@ struct LoopfileVolumesTests {
             mountedAt: bench.directory + "/m2")
         _ = try await bench.volumes.provision(
             try Hostname(parsing: "web-03"), from: image, size: .gibibytes(1), filesystem: .ext4, mountedAt: bench.directory + "/m3")
+        // A template made before volumes had 4 KiB units: never cloned again, so it goes even
+        // though its version is kept, and that version is not reported removed.
+        let images = bench.directory + "/volumes/images"
+        _ = FileManager.default.createFile(atPath: images + "/def456.xfs", contents: FakeVolumeSystem.xfsHeader(sectorSize: 512))
         #expect(try await bench.volumes.pruneImages(keeping: ["def456"]) == ["abc123"], "one version, both of its templates")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: bench.directory + "/volumes/images") == ["def456.xfs"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: images) == ["def456.4k.xfs"])
     }
 
     @Test(

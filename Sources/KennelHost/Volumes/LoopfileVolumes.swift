@@ -4,11 +4,13 @@ import KennelModel
 
 /// Volumes as filesystem image files in one directory, attached as loop devices.
 ///
-/// Per image version and filesystem one template (`images/SHA256.xfs` or `.ext4`),
-/// formatted and filled once per host; per machine a `cp --reflink=always` clone of it
+/// Per image version and filesystem one template (`images/SHA256.4k.xfs` or `.4k.ext4`),
+/// formatted with 4 KiB units and filled once per host; per machine a `cp --reflink=always` clone of it
 /// (`NAME.xfs` or `NAME.ext4`: the suffix names the filesystem; copy-on-write and instant
 /// on an XFS-with-reflink or btrfs directory; a plain copy elsewhere, reported as `copy`),
-/// extended with `truncate`, attached with `losetup`, mounted, and grown (`xfs_growfs`,
+/// extended with `truncate`, attached with `losetup` (direct I/O with 4 KiB blocks, so the
+/// host caches the machine's data once, in its filesystem, not again under the loop device:
+/// half the memory a machine's start-up costs the host; `FilesystemUnit`), mounted, and grown (`xfs_growfs`,
 /// `resize2fs`). An ext4 volume shrinks offline: `e2fsck`, `resize2fs`, `truncate`,
 /// `e2fsck -n`. The file's length is the machine's quota.
 public struct LoopfileVolumes: HostVolumes {
@@ -24,7 +26,11 @@ public struct LoopfileVolumes: HostVolumes {
     }
 
     func file(of machine: Hostname, _ kind: FilesystemKind) -> String { "\(directory)/\(machine).\(kind)" }
-    func template(of sha256: String, _ kind: FilesystemKind) -> String { "\(directory)/images/\(sha256).\(kind)" }
+    func template(of sha256: String, _ kind: FilesystemKind) -> String { "\(directory)/images/\(sha256)\(Self.fourKiBMark).\(kind)" }
+
+    /// Marks templates made with 4 KiB units (`images/SHA256.4k.xfs`); templates without it
+    /// were made before volumes were attached with direct I/O and are never cloned again.
+    static let fourKiBMark = ".4k"
 
     /// The machine's volume file and its filesystem, nil when it has none.
     private func existing(_ machine: Hostname) -> (file: String, kind: FilesystemKind)? {
@@ -94,7 +100,7 @@ public struct LoopfileVolumes: HostVolumes {
         do {
             let size = try await filesystem.templateSize(of: image)
             _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
-            try await filesystem.format(partial, kind)
+            try await filesystem.format(partial, kind, fourKiBUnits: true)
             try await filesystem.fill(partial, kind, from: image, scratch: partial)
             try FileManager.default.moveItem(atPath: partial, toPath: template)
         } catch {
@@ -109,7 +115,8 @@ public struct LoopfileVolumes: HostVolumes {
     /// The loop device of `file`, attached when it has none.
     private func attach(_ file: String) async throws -> String {
         if let device = try await devices(of: file).first { return device }
-        let device = try await runner.run("losetup", ["--find", "--show", "--", file]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let arguments = FilesystemUnit.attachArguments(for: file, unit: FilesystemUnit.bytes(of: file))
+        let device = try await runner.run("losetup", arguments).trimmingCharacters(in: .whitespacesAndNewlines)
         guard device.hasPrefix("/dev/") else { throw KennelError(.hostFailure, "losetup attached \(file) but named no device") }
         return device
     }
@@ -176,12 +183,16 @@ public struct LoopfileVolumes: HostVolumes {
         var removed: [String] = []
         for name in names.sorted() {
             guard let kind = FilesystemKind.allCases.first(where: { name.hasSuffix(".\($0)") }) else { continue }
-            let version = String(name.dropLast(kind.rawValue.count + 1))
-            guard !keeping.contains(version) else { continue }
+            let stem = name.dropLast(kind.rawValue.count + 1)
+            let current = stem.hasSuffix(Self.fourKiBMark)
+            let version = String(current ? stem.dropLast(Self.fourKiBMark.count) : stem)
+            let kept = keeping.contains(version)
+            guard !(current && kept) else { continue }
             // Clones share blocks with the template by reflink, not by reference: removing
-            // it frees only what no clone shares.
+            // it frees only what no clone shares. An older template of a kept version goes
+            // too (no clone is made from it again), but the version is not reported removed.
             try FileManager.default.removeItem(atPath: "\(folder)/\(name)")
-            if removed.last != version { removed.append(version) }
+            if !kept && removed.last != version { removed.append(version) }
         }
         return removed
     }

@@ -56,11 +56,17 @@ struct VolumeFilesystem: Sendable {
         _ = try await runner.run("resize2fs", ["--", device])
     }
 
-    /// Makes the filesystem on `device` (a file or a block device).
-    func format(_ device: String, _ kind: FilesystemKind) async throws {
+    /// Makes the filesystem on `device` (a file or a block device); with `fourKiBUnits`,
+    /// XFS sectors and ext4 blocks of 4 KiB, so that a loop device can attach it with
+    /// direct I/O (`FilesystemUnit`).
+    func format(_ device: String, _ kind: FilesystemKind, fourKiBUnits: Bool = false) async throws {
         switch kind {
-        case .xfs: _ = try await runner.run("mkfs.xfs", ["-q", "-f", "-m", "reflink=1", "--", device])
-        case .ext4: _ = try await runner.run("mkfs.ext4", ["-q", "-F", "--", device])
+        case .xfs:
+            let sectors = fourKiBUnits ? ["-s", "size=\(FilesystemUnit.directIOBytes)"] : []
+            _ = try await runner.run("mkfs.xfs", ["-q", "-f", "-m", "reflink=1"] + sectors + ["--", device])
+        case .ext4:
+            let blocks = fourKiBUnits ? ["-b", String(FilesystemUnit.directIOBytes)] : []
+            _ = try await runner.run("mkfs.ext4", ["-q", "-F"] + blocks + ["--", device])
         }
     }
 
