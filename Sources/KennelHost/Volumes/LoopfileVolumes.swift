@@ -5,14 +5,15 @@ import KennelModel
 /// Volumes as filesystem image files in one directory, attached as loop devices.
 ///
 /// Per image version and filesystem one template (`images/SHA256.4k.xfs` or `.4k.ext4`),
-/// formatted with 4 KiB units and filled once per host; per machine a `cp --reflink=always` clone of it
-/// (`NAME.xfs` or `NAME.ext4`: the suffix names the filesystem; copy-on-write and instant
-/// on an XFS-with-reflink or btrfs directory; a plain copy elsewhere, reported as `copy`),
-/// extended with `truncate`, attached with `losetup` (direct I/O with 4 KiB blocks, so the
-/// host caches the machine's data once, in its filesystem, not again under the loop device:
-/// half the memory a machine's start-up costs the host; `FilesystemUnit`), mounted, and grown (`xfs_growfs`,
-/// `resize2fs`). An ext4 volume shrinks offline: `e2fsck`, `resize2fs`, `truncate`,
-/// `e2fsck -n`. The file's length is the machine's quota.
+/// formatted with 4 KiB units and filled once per host; per machine a
+/// `cp --reflink=always` clone of it (`NAME.xfs` or `NAME.ext4`: the suffix names the
+/// filesystem; copy-on-write and instant on an XFS-with-reflink or btrfs directory; a
+/// plain copy elsewhere, reported as `copy`), extended with `truncate`, attached with
+/// `losetup` (direct I/O with 4 KiB blocks, `FilesystemUnit`: the host caches the
+/// machine's data once, in its filesystem, not again under the loop device, which halves
+/// the memory a machine costs the host), mounted, and grown (`xfs_growfs`, `resize2fs`).
+/// An ext4 volume shrinks offline: `e2fsck`, `resize2fs`, `truncate`, `e2fsck -n`. The
+/// file's length is the machine's quota.
 public struct LoopfileVolumes: HostVolumes {
     private let directory: String
     private let runner: any CommandRunner
