@@ -28,7 +28,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
@@ -88,7 +87,7 @@ let package = Package(
             dependencies: [
                 "KennelModel", "KennelPlacement", "KennelControl", "KennelWire", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"), logging,
-                .product(name: "Yams", package: "Yams"), .product(name: "MultipartKit", package: "multipart-kit"), "KennelImport",
+                .product(name: "Yams", package: "Yams"), "KennelImport",
             ],
             exclude: documented,
             // The OpenAPI document, written by hand and served as JSON.
@@ -142,7 +141,9 @@ let package = Package(
         .testTarget(name: "KennelModelTests", dependencies: ["KennelModel", "KennelTesting"]),
         .testTarget(name: "KennelIPAMTests", dependencies: ["KennelIPAM"]),
         .testTarget(name: "KennelPlacementTests", dependencies: ["KennelPlacement"]),
-        .testTarget(name: "KennelImportTests", dependencies: ["KennelImport", "KennelTesting"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "KennelImportTests",
+            dependencies: ["KennelImport", "KennelTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
         .testTarget(name: "KennelGuestTests", dependencies: ["KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelHostTests", dependencies: ["KennelHost", "KennelGuest", "KennelTesting"]),
         .testTarget(name: "KennelStoreTests", dependencies: ["KennelStore", "KennelTesting"]),

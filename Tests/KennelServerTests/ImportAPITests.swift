@@ -66,6 +66,21 @@ struct ImportAPITests {
         }
     }
 
+    @Test(
+        "bodies that do not parse as multipart are 400 and the service answers on (a non-ASCII header name once crashed it)",
+        arguments: [
+            [0x2D, 0x2D, 0x58, 0x79, 0x5A, 0x0D, 0x0A, 0x70, 0xC3, 0xBC, 0xC2, 0x9B, 0x2D, 0x2D, 0x58, 0x79, 0x5A, 0x2D, 0x2D, 0x0D, 0x0A],
+            Array("--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nname\nx\n".utf8),
+            Array("--XyZ\r\nContent-Type: text/csv\r\n\r\nname\nx\n\r\n--XyZ--\r\n".utf8),
+        ] as [[UInt8]])
+    func unparsable(body: [UInt8]) async throws {
+        try await withAPI { admin, _ in
+            let response = try await post(admin, ByteBuffer(bytes: body))
+            #expect(response.status == .badRequest)
+            #expect(try await admin.get("/healthz").status == .ok)
+        }
+    }
+
     @Test("only admins plan imports")
     func adminsOnly() async throws {
         try await withAPI { admin, plane in

@@ -1,6 +1,5 @@
 import Hummingbird
 import KennelModel
-import MultipartKit
 import NIOCore
 
 /// A `multipart/form-data` body, as `curl -F name=@file` and HTML file inputs send it:
@@ -34,43 +33,26 @@ public struct MultipartForm: Sendable {
     }
 
     static func parse(_ body: ByteBuffer, boundary: String) throws(KennelError) -> MultipartForm {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [Part] = []
-        var disposition = ""
-        var collected: [UInt8] = []
-        var broken: String?
-        parser.onHeader = { name, value in
-            if name.lowercased() == "content-disposition" { disposition = value }
-        }
-        parser.onBody = { buffer in collected += buffer.readableBytesView }
-        parser.onPartComplete = {
-            if let name = parameter("name", in: disposition) {
-                parts.append(Part(name: name, filename: parameter("filename", in: disposition), bytes: collected))
-            } else {
-                broken = "a part has no Content-Disposition name"
-            }
-            disposition = ""
-            collected = []
-        }
+        let raw: [MultipartReader.RawPart]
         do {
-            try parser.execute(body)
+            raw = try MultipartReader.parts(of: Array(body.readableBytesView), boundary: boundary)
         } catch {
-            throw KennelError(.badRequest, "the multipart body does not parse: \(Echo.short("\(error)"))")
+            throw KennelError(.badRequest, "the multipart body does not parse: \(error.reason)")
         }
-        if let broken { throw KennelError(.badRequest, broken) }
+        var parts: [Part] = []
+        for part in raw {
+            guard let disposition = part.header("Content-Disposition"), let name = parameter("name", in: disposition) else {
+                throw KennelError(.badRequest, "a part has no Content-Disposition name")
+            }
+            parts.append(Part(name: name, filename: parameter("filename", in: disposition), bytes: Array(part.body)))
+        }
         return MultipartForm(parts: parts)
     }
 
-    /// The value of `name=` in a header like `form-data; name="file"; filename="a.csv"`.
+    /// The value of `name=` in a header like `form-data; name="file"; filename="a;b.csv"`
+    /// (the first such parameter; a quoted value may hold `;` and `\"`).
     static func parameter(_ name: String, in header: String) -> String? {
-        for piece in header.split(separator: ";").dropFirst() {
-            let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
-            var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return value
-        }
-        return nil
+        HeaderParameters(header).values.first { $0.name == name.lowercased() }?.value
     }
 
     /// The text field `name` of a multipart body already collected (the console reads a
