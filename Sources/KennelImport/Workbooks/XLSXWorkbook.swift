@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -12,15 +11,15 @@ import ZIPFoundation
 public struct XLSXWorkbook: Sendable {
     /// Sheet names in workbook order, with the archive path of each.
     public let sheets: [(name: String, path: String)]
-    private let archive: Data
+    private let archive: ZipEntries
     private let sharedStrings: [String]
 
     /// Whether `bytes` start like a ZIP archive.
     public static func looksLikeWorkbook(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
 
     public init(_ bytes: [UInt8]) throws(ImportIssue) {
-        archive = Data(bytes)
-        let zip = try Self.open(archive)
+        let zip = try ZipEntries(bytes)
+        archive = zip
         let workbook = try Self.parse(try Self.read("xl/workbook.xml", in: zip), as: WorkbookParts())
         let relations = try Self.parse(try Self.read("xl/_rels/workbook.xml.rels", in: zip), as: RelationshipParts())
         sheets = workbook.sheets.compactMap { sheet in
@@ -28,7 +27,7 @@ public struct XLSXWorkbook: Sendable {
             let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             return (sheet.name, path)
         }
-        if zip["xl/sharedStrings.xml"] != nil {
+        if zip.contains("xl/sharedStrings.xml") {
             sharedStrings = try Self.parse(try Self.read("xl/sharedStrings.xml", in: zip), as: SharedStringParts()).strings
         } else {
             sharedStrings = []
@@ -48,8 +47,7 @@ public struct XLSXWorkbook: Sendable {
     }
 
     private func table(at path: String, name: String) throws(ImportIssue) -> DelimitedTable {
-        let zip = try Self.open(archive)
-        let parts = try Self.parse(try Self.read(path, in: zip), as: SheetParts(shared: sharedStrings))
+        let parts = try Self.parse(try Self.read(path, in: archive), as: SheetParts(shared: sharedStrings))
         do {
             return try DelimitedTable(grid: parts.rows)
         } catch {
@@ -59,30 +57,21 @@ public struct XLSXWorkbook: Sendable {
         }
     }
 
-    private static func open(_ data: Data) throws(ImportIssue) -> Archive {
-        do {
-            return try Archive(data: data, accessMode: .read)
-        } catch {
-            throw ImportIssue("not a readable XLSX workbook (\(error))")
-        }
-    }
+    /// The most one part may hold uncompressed: RVTools' vInfo for 10,000 machines is about
+    /// 50 MiB; a ZIP that inflates further is a bomb, stopped while it inflates.
+    static let maximumPartSize = 256 << 20
 
-    private static func read(_ path: String, in archive: Archive) throws(ImportIssue) -> Data {
-        guard let entry = archive[path] else { throw ImportIssue("the workbook has no \(path)") }
-        var data = Data()
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
-        } catch {
-            throw ImportIssue("the workbook's \(path) cannot be read (\(error))")
-        }
-        return data
+    private static func read(_ path: String, in archive: ZipEntries) throws(ImportIssue) -> Data {
+        try archive.contents(of: path, limit: maximumPartSize)
     }
 
     private static func parse<Parts: XMLParts>(_ data: Data, as parts: Parts) throws(ImportIssue) -> Parts {
         let parser = XMLParser(data: data)
         let delegate = PartsDelegate(parts)
         parser.delegate = delegate
-        guard parser.parse() else {
+        let parsed = parser.parse()
+        if let problem = delegate.parts.problem { throw ImportIssue(row: problem.row, problem.message) }
+        guard parsed else {
             throw ImportIssue("the workbook's XML does not parse (line \(parser.lineNumber): \(parser.parserError.map { "\($0)" } ?? "?"))")
         }
         return delegate.parts
@@ -94,6 +83,12 @@ protocol XMLParts {
     mutating func start(_ element: String, _ attributes: [String: String])
     mutating func end(_ element: String)
     mutating func text(_ string: String)
+    /// Set when the part is beyond what a workbook can hold: the parse stops there.
+    var problem: (row: Int?, message: String)? { get }
+}
+
+extension XMLParts {
+    var problem: (row: Int?, message: String)? { nil }
 }
 
 final class PartsDelegate<Parts: XMLParts>: NSObject, XMLParserDelegate {
@@ -106,10 +101,12 @@ final class PartsDelegate<Parts: XMLParts>: NSObject, XMLParserDelegate {
         attributes: [String: String]
     ) {
         parts.start(Self.local(elementName), attributes)
+        if parts.problem != nil { parser.abortParsing() }
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
         parts.end(Self.local(elementName))
+        if parts.problem != nil { parser.abortParsing() }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { parts.text(string) }
@@ -169,10 +166,17 @@ struct SharedStringParts: XMLParts {
     }
 }
 
-/// A worksheet: its rows (by their `r` number) of cell texts (by column letter).
+/// A worksheet: its rows (by their `r` number) of cell texts (by column letter). A cell
+/// or row past Excel's own limits (column XFD, row 1,048,576) is a problem: a hostile
+/// reference must not make the reader allocate for it.
 struct SheetParts: XMLParts {
+    /// Excel's last column (XFD) and last row.
+    static let columns = 16_384
+    static let rows = 1_048_576
+
     let shared: [String]
     var rows: [(row: Int, cells: [String])] = []
+    private(set) var problem: (row: Int?, message: String)?
     private var row: Int = 0
     private var cells: [String] = []
     private var column = 0
@@ -185,10 +189,20 @@ struct SheetParts: XMLParts {
     mutating func start(_ element: String, _ attributes: [String: String]) {
         switch element {
         case "row":
-            row = attributes["r"].flatMap { Int($0) } ?? row + 1
+            let number = attributes["r"].map { Int($0) } ?? row + 1
+            guard let number, (1...Self.rows).contains(number) else {
+                problem = (nil, "row \(attributes["r"] ?? "after \(row)") is not a row number from 1 to \(Self.rows), Excel's rows")
+                return
+            }
+            row = number
             cells = []
         case "c":
-            column = attributes["r"].map(Self.columnIndex) ?? cells.count
+            let index = attributes["r"].map(Self.columnIndex) ?? cells.count
+            guard let index, index < Self.columns else {
+                problem = (row, "cell \(attributes["r"] ?? "\(cells.count + 1) of its row") is not in a column from A to XFD, Excel's columns")
+                return
+            }
+            column = index
             type = attributes["t"] ?? ""
             value = ""
         case "v", "t":
@@ -220,13 +234,11 @@ struct SheetParts: XMLParts {
         }
     }
 
-    /// `C7` → 2; `AA1` → 26.
-    static func columnIndex(_ reference: String) -> Int {
-        var index = 0
-        for scalar in reference.unicodeScalars {
-            guard (65...90).contains(scalar.value) || (97...122).contains(scalar.value) else { break }
-            index = index * 26 + Int((scalar.value & 0xDF) - 64)
-        }
-        return max(0, index - 1)
+    /// `C7` → 2; `AA1` → 26; nil for a reference with no column letters or more than
+    /// three (past XFD whatever they are).
+    static func columnIndex(_ reference: String) -> Int? {
+        let letters = reference.unicodeScalars.prefix { (65...90).contains($0.value) || (97...122).contains($0.value) }
+        guard (1...3).contains(letters.count) else { return nil }
+        return letters.reduce(0) { $0 * 26 + Int(($1.value & 0xDF) - 64) } - 1
     }
 }
