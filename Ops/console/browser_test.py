@@ -156,7 +156,7 @@ def run(base, admin, screenshots):
         console.shot("01-sign-in")
         console.find("#token").send_keys("kennel_" + "x" * 43)
         console.find("form button[type=submit]").click()
-        check("not accepted" in console.text(), "a wrong token is refused with a message")
+        console.wait_for(lambda d: "not accepted" in d.find_element(By.TAG_NAME, "main").text, "a wrong token is refused with a message")
         console.sign_in(admin)
         check("admin" in console.find("header").text, "signed in as admin")
         cookies = {c["name"]: c for c in console.driver.get_cookies()}
@@ -172,6 +172,7 @@ def run(base, admin, screenshots):
         console.find("#in-memory").send_keys("lots")
         console.find("#in-service").send_keys("web")
         console.find("form.request button[type=submit]").click()
+        console.wait_for(lambda d: d.find_elements(By.ID, "err-memory"), "the refused request comes back")
         error = console.find("#err-memory")
         check("lots" in error.text and error.is_displayed(), f"memory=lots is refused beside its field: {error.text!r}")
         check(console.find("#in-memory").get_attribute("aria-invalid") == "true", "the memory field is marked invalid")
@@ -202,9 +203,11 @@ def run(base, admin, screenshots):
         console.find("#in-disk").send_keys("20G")
         console.find("form[action$='/resize'] button").click()
         console.wait_for(lambda d: d.find_element(By.ID, "machine-disk").text.startswith("20G"), "the disk shows 20G after the resize")
+        console.wait_for(lambda d: not d.find_elements(By.ID, "progress"), "the page reloads itself when the resize ends")
         console.get("/ui/machines/web-01")
         console.find("#in-disk").send_keys("-1G")
         console.find("form[action$='/resize'] button").click()
+        console.wait_for(lambda d: d.find_elements(By.ID, "err-disk"), "the refused resize comes back")
         check(console.find("#err-disk").is_displayed(), f"a bad size is refused beside its field: {console.find('#err-disk').text!r}")
 
         print("site pages")

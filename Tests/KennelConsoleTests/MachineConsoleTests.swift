@@ -76,6 +76,26 @@ import Testing
         }
     }
 
+    @Test func aRefusedFormsPageShowsTheRunningOperationButDoesNotFollowIt() async throws {
+        try await withConsole { browser, plane in
+            let runtime = try #require(plane.runtime as? FakeHostRuntime)
+            await runtime.holdStarts()
+            try await browser.signIn(try await plane.adminToken())
+            let token = try await browser.formToken(from: "/ui/machines/new")
+            _ = try await browser.post("/ui/machines", [("name", "web-01"), ("idc", "dc1")], csrf: token)
+            let page = try await browser.get("/ui/machines/web-01")
+            #expect(page.html.contains(#"id="progress" data-machine="web-01" data-operation="1""#))
+            // The script reloads a page that follows an operation; reloading a refused form's page would send the form again.
+            let refused = try await browser.post("/ui/machines/web-01/resize", [("disk", "-1G")], csrf: token)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.html.contains(#"id="err-disk""#))
+            #expect(refused.html.contains(#"id="progress" aria-live="polite""#))
+            #expect(!refused.html.contains("data-operation"))
+            await runtime.releaseStarts()
+            _ = try await plane.services.operations.wait(id: 1, upTo: .seconds(10))
+        }
+    }
+
     @Test func aViewerSeesNoActionsAndIsRefusedWhenPostingAnyway() async throws {
         try await withConsole { browser, plane in
             let viewer = try await plane.token(forNew: "vera", role: .viewer, teams: ["web"])

@@ -26,7 +26,9 @@ struct MachinePage {
         let kind, state: String
         let step: String?
         let done, total: Int
+        /// False on a refused form's page: it follows no events and never reloads (a reload would send the refused form again).
         let after: Int64
+        let live: Bool
     }
     struct OperationRow {
         let id: Int64
@@ -80,7 +82,7 @@ struct MachinePage {
         let usage = try? await services.usage?.snapshot(readBy: requester.principal).compactMap { $0.machines[name] }.first
         let unfinished = operations.first { !$0.state.isFinal }
         let model = Model(
-            machine: Self.facts(machine), running: unfinished.map { Self.running($0, after: after) },
+            machine: Self.facts(machine), running: unfinished.map { Self.running($0, after: after, live: status == .ok) },
             canChange: requester.principal.canChange(team: machine.team),
             canStart: [.stopped, .failed, .imported].contains(machine.state), canStop: machine.state == .running,
             actionBase: QueryText.machine(name.value),
@@ -113,10 +115,10 @@ struct MachinePage {
             service: machine.service?.value ?? "—", owner: machine.owner?.value ?? "—", team: machine.team?.value ?? "—")
     }
 
-    static func running(_ operation: OperationRecord, after: Int64) -> Running {
+    static func running(_ operation: OperationRecord, after: Int64, live: Bool) -> Running {
         Running(
             id: operation.id, kind: operation.kind.rawValue, state: operation.state.rawValue, step: operation.currentStep,
-            done: operation.stepsDone, total: max(operation.totalSteps, 1), after: after)
+            done: operation.stepsDone, total: max(operation.totalSteps, 1), after: after, live: live)
     }
 
     static func row(_ operation: OperationRecord) -> OperationRow {

@@ -10,7 +10,8 @@
     window.setTimeout(function () { window.location.reload(); }, Number(panel.getAttribute("data-poll")));
     return;
   }
-  if (!panel || !window.EventSource) { return; }
+  // A refused form's page has no operation to follow: reloading it would send the form again.
+  if (!panel || !panel.getAttribute("data-operation") || !window.EventSource) { return; }
   var machine = panel.getAttribute("data-machine");
   var operation = panel.getAttribute("data-operation");
   var text = document.getElementById("progress-text");
