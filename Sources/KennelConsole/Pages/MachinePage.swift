@@ -26,8 +26,8 @@ struct MachinePage {
         let kind, state: String
         let step: String?
         let done, total: Int
-        /// False on a refused form's page: it follows no events and never reloads (a reload would send the refused form again).
         let after: Int64
+        /// False on a refused form's page: it follows no events and never reloads (a reload would send the refused form again).
         let live: Bool
     }
     struct OperationRow {

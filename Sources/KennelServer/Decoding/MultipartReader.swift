@@ -121,7 +121,7 @@ enum MultipartReader {
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): true
-        default: Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        default: tokenPunctuation.contains(byte)
         }
     }
 
@@ -129,7 +129,7 @@ enum MultipartReader {
     private static func isBoundaryCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): true
-        default: Array("'()+_,-./:=? ".utf8).contains(byte)
+        default: boundaryPunctuation.contains(byte)
         }
     }
 
@@ -140,6 +140,8 @@ enum MultipartReader {
     private static let colon = UInt8(ascii: ":")
     private static let crlf: [UInt8] = [cr, lf]
     private static let dashes: [UInt8] = Array("--".utf8)
+    private static let tokenPunctuation: [UInt8] = Array("!#$%&'*+-.^_`|~".utf8)
+    private static let boundaryPunctuation: [UInt8] = Array("'()+_,-./:=? ".utf8)
 }
 
 extension String {
