@@ -93,17 +93,18 @@ struct NodeAgentTests {
         let proc = try makeFakeProc()
         defer { try? FileManager.default.removeItem(at: proc) }
         let runner = RecordingRunner { argv in
-            CommandResult(status: 0, output: argv.contains("ofport") ? "12\n" : argv.contains("datapath_type") ? "system\n" : "", errorOutput: "")
+            CommandResult(status: 0, output: argv.contains("ofport") ? "\"system\"\n12\n" : "", errorOutput: "")
         }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
         let portGuard = PortGuard(mac: try MACAddress(parsing: "52:54:0a:64:00:02"), ip: try IPv4Address(parsing: "10.100.0.2"), cookie: 0xabc)
         _ = try await agent.handle(.network(.attach(container: container, bridge: "br0", shaping: nil, portGuard: portGuard)))
         let commands = await runner.commands
         #expect(
-            Array(commands.dropFirst()) == [
-                ["ovs-vsctl", "get", "Interface", "vnet7", "ofport"], ["ovs-ofctl", "del-flows", "br0", "cookie=0xabc/-1"],
+            commands == [
+                ["ovs-vsctl", "get", "bridge", "br0", "datapath_type", "--", "get", "Interface", "vnet7", "ofport"],
                 ["ovs-ofctl", "add-flows", "br0", "-"],
             ])
+        #expect(await runner.inputs.last == "delete cookie=0xabc/-1\n" + portGuard.flows(port: 12))
         let flows = portGuard.flows(port: 12).split(separator: "\n")
         #expect(flows.count == 3 && flows.allSatisfy { $0.hasPrefix("cookie=0xabc,in_port=12,") })
         #expect(flows[0].contains("dl_src=52:54:0a:64:00:02,arp,arp_spa=10.100.0.2,arp_sha=52:54:0a:64:00:02,actions=NORMAL"))

@@ -20,8 +20,7 @@ struct NetworkDriver: Sendable {
     func handle(_ request: NetworkRequest) async throws -> Data {
         switch request {
         case .attach(let container, let bridge, let shaping, let portGuard):
-            try await attach(container, bridge: bridge)
-            if let portGuard { try await install(portGuard, for: container, on: bridge) }
+            try await attach(container, bridge: bridge, guardedBy: portGuard)
             if let shaping { try await shape(container, shaping) }
         case .shape(let container, let shaping):
             try await shape(container, shaping)
@@ -41,10 +40,25 @@ struct NetworkDriver: Sendable {
         return try NodeReply.encode(Done())
     }
 
+    /// Turns checksum offload off where the bridge needs it and guards the port: one
+    /// `ovs-vsctl` for the bridge's datapath and the port's number, one `ovs-ofctl` for its
+    /// rules (each command a process start, which a create waits for).
+    private func attach(_ container: ContainerProcess, bridge: String, guardedBy portGuard: PortGuard?) async throws {
+        var device: String?
+        if portGuard != nil {
+            guard let hostSide = container.hostInterface else {
+                throw KennelError(.hostFailure, "the host side of the container's interface is unknown; its port cannot be guarded")
+            }
+            device = hostSide
+        }
+        let facts = try await bridgeFacts(bridge, portOf: device)
+        if facts.userspace { try await checksumOffloadOff(container) }
+        if let portGuard, let device { try await install(portGuard, port: facts.port, of: device, on: bridge) }
+    }
+
     /// On a userspace-datapath (netdev) bridge, TCP needs checksum offload off on both
     /// ends of the container's veth; kernel-datapath bridges need nothing.
-    private func attach(_ container: ContainerProcess, bridge: String) async throws {
-        guard try await isUserspace(bridge) else { return }
+    private func checksumOffloadOff(_ container: ContainerProcess) async throws {
         let initPID = try self.initPID(of: container)
         if let device = container.hostInterface {
             _ = try await runner.run("ethtool", ["-K", device, "tx", "off"])
@@ -54,8 +68,19 @@ struct NetworkDriver: Sendable {
 
     /// Whether `bridge` runs OVS's userspace datapath (`netdev`).
     private func isUserspace(_ bridge: String) async throws -> Bool {
-        let datapath = try await runner.run("ovs-vsctl", ["get", "bridge", bridge, "datapath_type"])
-        return datapath.trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")) == "netdev"
+        try await bridgeFacts(bridge, portOf: nil).userspace
+    }
+
+    /// Whether `bridge` runs the userspace datapath and, when `device` is given, the
+    /// OpenFlow port OVS gave it, from one `ovs-vsctl` (its answers one per line).
+    private func bridgeFacts(_ bridge: String, portOf device: String?) async throws -> (userspace: Bool, port: String) {
+        var arguments = ["get", "bridge", bridge, "datapath_type"]
+        if let device { arguments += ["--", "get", "Interface", device, "ofport"] }
+        let lines = try await runner.run("ovs-vsctl", arguments).split(separator: "\n", omittingEmptySubsequences: false)
+        let field = { (index: Int) in
+            lines.count > index ? lines[index].trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")) : ""
+        }
+        return (field(0) == "netdev", field(1))
     }
 
     /// The running machines among `expected` whose rules or inbound shaping drifted: three
@@ -70,16 +95,11 @@ struct NetworkDriver: Sendable {
             shaped: NetworkAudit.shapedDevices(inQdiscListing: qdiscs))
     }
 
-    /// Replaces the machine's port rules: the old ones (a previous veth's port) go, the
-    /// new ones name the port the container has now.
-    private func install(_ portGuard: PortGuard, for container: ContainerProcess, on bridge: String) async throws {
-        guard let device = container.hostInterface else {
-            throw KennelError(.hostFailure, "the host side of the container's interface is unknown; its port cannot be guarded")
-        }
-        let answer = try await runner.run("ovs-vsctl", ["get", "Interface", device, "ofport"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// Replaces the machine's port rules in one `ovs-ofctl`: the old ones (a previous
+    /// veth's port) are deleted, then the new ones name `port`, the one the container has now.
+    private func install(_ portGuard: PortGuard, port answer: String, of device: String, on bridge: String) async throws {
         guard let port = Int(answer), port > 0 else { throw KennelError(.hostFailure, "OVS gave \(device) no OpenFlow port ('\(answer)')") }
-        _ = try await runner.run("ovs-ofctl", ["del-flows", bridge, portGuard.cookieMatch])
-        let result = try await runner.execute("ovs-ofctl", ["add-flows", bridge, "-"], input: portGuard.flows(port: port))
+        let result = try await runner.execute("ovs-ofctl", ["add-flows", bridge, "-"], input: portGuard.replacement(port: port))
         guard result.succeeded else { throw KennelError(.hostFailure, "ovs-ofctl add-flows on \(bridge) failed: \(result.errorOutput.prefix(300))") }
     }
 

@@ -42,5 +42,11 @@ public struct PortGuard: Sendable, Equatable, Codable {
         ].joined(separator: "\n") + "\n"
     }
 
+    /// The deletion of the machine's rules on any port, then its rules for `port`: the
+    /// input of one `ovs-ofctl add-flows BRIDGE -` (lines run in order).
+    public func replacement(port: Int) -> String {
+        "delete \(cookieMatch)\n" + flows(port: port)
+    }
+
     public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 }
