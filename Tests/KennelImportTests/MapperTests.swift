@@ -1,3 +1,4 @@
+import Foundation
 import KennelImport
 import KennelModel
 import Testing
@@ -179,6 +180,10 @@ struct MapperTests {
         arguments: [
             ("skip: {names: [\"(\"]}", "skip.names[0]"), ("sizes: {memory: {min: lots}}", "sizes.memory.min"),
             ("names: {rename: {a: \"B B\"}}", "names.rename"), ("places: [{idc: dc1}]", nil), ("team: {annotation: \"[\"}", "team.annotation"),
+            ("pools: [{match: {vlan: 100}, poool: pool-a}]", "pools[0].poool"), ("names: {strip_domains: false}", "names.strip_domains"),
+            ("colums: {name: Host}", "colums"), ("places: [{match: {datacenter: A, clustr: B}, idc: dc1}]", "places[0].match.clustr"),
+            ("sizes: {memory: {round: 1G}}", "sizes.memory.round"), ("{\"skip\": {\"powered-off\": false}}", "skip.powered-off"),
+            ("owner: {colum: Owner}", "owner.colum"), ("columns: {name: Host, memory_units: GiB}", "columns.memory_units"),
         ] as [(String, String?)])
     func badMaps(text: String, column: String?) {
         #expect {
@@ -187,5 +192,23 @@ struct MapperTests {
             guard let issue = error as? ImportIssue else { return false }
             return column == nil ? issue.message.contains("match") : issue.column == column
         }
+    }
+
+    @Test("a misspelt key names itself and the fields that section has; the rename table takes any source name")
+    func unknownKeys() throws {
+        #expect {
+            try ImportMap.parse(Array("pools:\n  - match: {vlan: 100}\n    pol: pool-a\n".utf8), file: "map.yaml")
+        } throws: { error in
+            (error as? ImportIssue)?.description
+                == #"map.yaml column "pools[0].pol": "pol" is not a field here (a misspelling?); the fields are: match, pool"#
+        }
+        let map = try ImportMap.parse(Array("names: {rename: {\"Cache 42\": cache-42, WEB_01: web-01}}".utf8))
+        #expect(map.names.rename == ["Cache 42": "cache-42", "WEB_01": "web-01"])
+    }
+
+    @Test("every map shipped in Migration/maps is read without an issue", arguments: ["generic", "netbox", "openstack", "rvtools"])
+    func shippedMaps(name: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Migration/maps/\(name).yaml")
+        _ = try ImportMap.parse(Array(try Data(contentsOf: url)), file: "\(name).yaml")
     }
 }

@@ -55,6 +55,10 @@ struct ImportAPITests {
             ("multipart/form-data; boundary=XyZ", [("map", "m.yaml", "{}")], 422, "file"),
             ("multipart/form-data; boundary=XyZ", [("file", "a.csv", "name\nx\n"), ("format", nil, "excel")], 422, "format"),
             ("multipart/form-data; boundary=XyZ", [("file", "a.csv", "name\nx\n"), ("map", "m.yaml", "sizes: 3")], 422, "map"),
+            (
+                "multipart/form-data; boundary=XyZ", [("file", "a.csv", "name\nx\n"), ("map", "m.yaml", "pools: [{match: {vlan: 1}, pol: a}]")], 422,
+                "map"
+            ),
             ("multipart/form-data; boundary=XyZ", [("file", "a.csv", "name\nx\n"), ("apply", nil, "1")], 422, "apply"),
             ("multipart/form-data", [("file", "a.csv", "name\nx\n")], 400, nil),
         ] as [(String, [(String, String?, String)], Int, String?)])

@@ -29,7 +29,7 @@ public struct ImportMap: Sendable, Equatable, Decodable {
         skip = SkipRules()
     }
 
-    enum CodingKeys: String, CodingKey { case image, places, pools, sizes, names, team, service, owner, skip, columns }
+    enum CodingKeys: String, CodingKey, CaseIterable { case image, places, pools, sizes, names, team, service, owner, skip, columns }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -51,7 +51,15 @@ public struct ImportMap: Sendable, Equatable, Decodable {
         let text = String(decoding: bytes, as: UTF8.self)
         let map: ImportMap
         do {
+            // Keys first: a misspelt key explains a field that then seems missing.
+            if let node = try Yams.compose(yaml: text), let unknown = MapFields.root.unknownField(in: node) {
+                throw ImportIssue(
+                    file: file, column: unknown.path,
+                    "\"\(unknown.key)\" is not a field here (a misspelling?); the fields are: \(unknown.known.joined(separator: ", "))")
+            }
             map = try YAMLDecoder().decode(ImportMap.self, from: text.isEmpty ? "{}" : text)
+        } catch let issue as ImportIssue {
+            throw issue
         } catch let error as DecodingError {
             throw ImportIssue(file: file, Self.describe(error))
         } catch {
@@ -110,6 +118,8 @@ public struct SourceMatch: Sendable, Equatable, Decodable {
     public var network: String?
     public var vlan: Int?
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case datacenter, cluster, host, network, vlan }
+
     public init(datacenter: String? = nil, cluster: String? = nil, host: String? = nil, network: String? = nil, vlan: Int? = nil) {
         self.datacenter = datacenter
         self.cluster = cluster
@@ -135,12 +145,16 @@ public struct PlaceRule: Sendable, Equatable, Decodable {
     public var match: SourceMatch
     public var idc: String
     public var zone: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case match, idc, zone }
 }
 
 /// `match` → pool.
 public struct PoolRule: Sendable, Equatable, Decodable {
     public var match: SourceMatch
     public var pool: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case match, pool }
 }
 
 /// Size normalisation.
@@ -151,7 +165,7 @@ public struct SizeRules: Sendable, Equatable, Decodable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case cpus, memory, disk }
+    enum CodingKeys: String, CodingKey, CaseIterable { case cpus, memory, disk }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -168,7 +182,7 @@ public struct CPUBounds: Sendable, Equatable, Decodable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case min, max
         case defaultCount = "default"
     }
@@ -183,7 +197,7 @@ public struct SizeBounds: Sendable, Equatable, Decodable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case min, max
         case roundTo = "round_to"
         case defaultSize = "default"
@@ -199,7 +213,7 @@ public struct NameRules: Sendable, Equatable, Decodable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case stripDomain = "strip_domain"
         case rename
     }
@@ -218,6 +232,8 @@ public struct FieldSource: Sendable, Equatable, Decodable {
     public var column: String?
     public var annotation: String?
     public var value: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case column, annotation, value }
 }
 
 /// Which rows are not imported.
@@ -231,7 +247,7 @@ public struct SkipRules: Sendable, Equatable, Decodable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case templates, names
         case poweredOff = "powered_off"
     }

@@ -32,7 +32,7 @@ public struct GenericColumns: Sendable, Equatable, Codable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, ip, mac, cpus, memory, disk, idc, zone, rack, owner, team, service, vlan, network, power, template, os, annotation
         case memoryUnit = "memory_unit"
         case diskUnit = "disk_unit"
