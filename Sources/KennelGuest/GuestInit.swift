@@ -5,9 +5,9 @@
 /// a few hundred milliseconds to start, and a machine counts as up when sshd answers), then
 /// becomes supervisord — through Kennel's launcher, which spares supervisord the loading
 /// of `pkg_resources` (a third of its start-up CPU and 8 MiB of every machine's memory).
-/// supervisord's `sshd` program
-/// (`kennel-sshd`) stands for that first sshd while it lives and, when it dies, exits so
-/// that supervisord starts sshd itself: sshd stays supervised and restarted.
+/// supervisord's `sshd` program (`kennel-sshd`) stands for that first sshd while it lives
+/// and, when it dies, exits so that supervisord starts sshd itself: sshd stays supervised
+/// and restarted.
 ///
 /// The address, the default route and the MAC are the host's: libvirt sets them on the
 /// container's `eth0` before init starts, and the machine runs without CAP_NET_ADMIN, so
