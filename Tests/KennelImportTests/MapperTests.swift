@@ -206,6 +206,27 @@ struct MapperTests {
         #expect(map.names.rename == ["Cache 42": "cache-42", "WEB_01": "web-01"])
     }
 
+    @Test("YAML merge keys (<<) are read as before, and a merged mapping's keys are checked too")
+    func mergeKeys() throws {
+        let merged = try ImportMap.parse(Array("sizes:\n  memory: &m {min: 512M, max: 8G}\n  disk: {<<: *m, max: 40G}\n".utf8))
+        #expect(merged.sizes.disk.min == "512M" && merged.sizes.disk.max == "40G")
+        #expect {
+            try ImportMap.parse(Array("sizes:\n  cpus: &c {mni: 1}\n  memory: {<<: *c}\n".utf8))
+        } throws: { error in
+            (error as? ImportIssue)?.column == "sizes.cpus.mni"
+        }
+        #expect {
+            try ImportMap.parse(Array("x: &b {rond_to: 1G}\nsizes:\n  memory: {<<: [*b]}\n".utf8))
+        } throws: { error in
+            (error as? ImportIssue)?.column == "x"
+        }
+        #expect {
+            try ImportMap.parse(Array("sizes:\n  memory: {<<: {rond_to: 1G}}\n".utf8))
+        } throws: { error in
+            (error as? ImportIssue)?.column == "sizes.memory.rond_to"
+        }
+    }
+
     @Test("every map shipped in Migration/maps is read without an issue", arguments: ["generic", "netbox", "openstack", "rvtools"])
     func shippedMaps(name: String) throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Migration/maps/\(name).yaml")

@@ -46,6 +46,13 @@ indirect enum MapFields: Sendable {
         switch (self, node) {
         case (.fields(let fields), .mapping(let mapping)):
             for (keyNode, value) in mapping {
+                // A YAML merge key (`<<: *defaults`) brings another mapping's keys here.
+                if keyNode.tag.rawValue == Tag.Name.merge.rawValue {
+                    for merged in value.sequence.map(Array.init) ?? [value] {
+                        if let found = unknownField(in: merged, at: path) { return found }
+                    }
+                    continue
+                }
                 guard let key = keyNode.string else { continue }
                 let here = path.isEmpty ? key : "\(path).\(key)"
                 guard let child = fields[key] else { return Unknown(path: here, key: key, known: fields.keys.sorted()) }
