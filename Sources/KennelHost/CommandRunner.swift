@@ -52,6 +52,8 @@ public struct LocalCommandRunner: CommandRunner {
                 .path(FilePath(executable))
             } else if executable.contains("/") {
                 .path(FilePath(FileManager.default.currentDirectoryPath + "/" + executable))
+            } else if let found = ExecutableSearch.resolve(executable) {
+                .path(FilePath(found))
             } else {
                 .name(executable)
             }
