@@ -45,6 +45,10 @@ struct LoopfileVolumesTests {
         #expect(commands.contains(["losetup", "--find", "--show", "--direct-io=on", "--sector-size", "4096", "--", volumes + "/web-01.xfs"]))
         #expect(commands.contains(["mount", "-t", "xfs", "-o", "nouuid", "--", "/dev/loop0", bench.mountPoint]))
         #expect(commands.last == ["xfs_growfs", "-d", "--", bench.mountPoint])
+        // The clone is sized in-process and, new, has no loop device to look for.
+        #expect(commands.filter { $0[0] == "truncate" }.allSatisfy { $0.last!.hasPrefix(template) }, "only the template's")
+        #expect(!commands.contains { $0.contains("--associated") })
+        #expect(try FileManager.default.attributesOfItem(atPath: volumes + "/web-01.xfs")[.size] as? NSNumber == NSNumber(value: 1 << 30))
         #expect(try bench.leftovers() == ["web-01.xfs"], "no partial file is left")
         #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop0")
     }

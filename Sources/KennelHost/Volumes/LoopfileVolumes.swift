@@ -8,7 +8,7 @@ import KennelModel
 /// formatted with 4 KiB units and filled once per host; per machine a
 /// `cp --reflink=always` clone of it (`NAME.xfs` or `NAME.ext4`: the suffix names the
 /// filesystem; copy-on-write and instant on an XFS-with-reflink or btrfs directory; a
-/// plain copy elsewhere, reported as `copy`), extended with `truncate`, attached with
+/// plain copy elsewhere, reported as `copy`), extended in-process, attached with
 /// `losetup` (direct I/O with 4 KiB blocks, `FilesystemUnit`: the host caches the
 /// machine's data once, in its filesystem, not again under the loop device, which halves
 /// the memory a machine costs the host), mounted, and grown (`xfs_growfs`, `resize2fs`).
@@ -47,7 +47,7 @@ public struct LoopfileVolumes: HostVolumes {
             clone = try await create(file, from: image, kind, size: size)
         }
         do {
-            let device = try await attach(file)
+            let device = try await attach(file, fresh: clone != nil)
             if clone != nil { try await filesystem.growUnmounted(device, kind, freshClone: true) }
             try await filesystem.mount(device, kind, at: mountPoint)
             if kind == .xfs { try await filesystem.grow(device, kind, mountedAt: mountPoint) }
@@ -82,7 +82,10 @@ public struct LoopfileVolumes: HostVolumes {
                 method = .copy
             }
             let elapsed = clock.now - started
-            _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
+            // Sized here rather than by `truncate`: a create waits for every process it starts.
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
+            defer { try? handle.close() }
+            try handle.truncate(atOffset: size.bytes)
             try FileManager.default.moveItem(atPath: partial, toPath: file)
             return VolumeClone(method: method, milliseconds: elapsed.wholeMilliseconds)
         } catch {
@@ -113,9 +116,10 @@ public struct LoopfileVolumes: HostVolumes {
         return template
     }
 
-    /// The loop device of `file`, attached when it has none.
-    private func attach(_ file: String) async throws -> String {
-        if let device = try await devices(of: file).first { return device }
+    /// The loop device of `file`, attached when it has none (a `fresh` clone, made under a
+    /// private name and just renamed into place, has none to look for).
+    private func attach(_ file: String, fresh: Bool = false) async throws -> String {
+        if !fresh, let device = try await devices(of: file).first { return device }
         let arguments = FilesystemUnit.attachArguments(for: file, unit: FilesystemUnit.bytes(of: file))
         let device = try await runner.run("losetup", arguments).trimmingCharacters(in: .whitespacesAndNewlines)
         guard device.hasPrefix("/dev/") else { throw KennelError(.hostFailure, "losetup attached \(file) but named no device") }
