@@ -55,7 +55,7 @@ public struct NodeAgent: Sendable {
             {
                 return true
             }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(10))
         } while clock.now < deadline
         return false
     }
