@@ -51,13 +51,15 @@ public struct ImportMap: Sendable, Equatable, Decodable {
         let text = String(decoding: bytes, as: UTF8.self)
         let map: ImportMap
         do {
+            // Read once, as YAMLDecoder reads text (merge keys resolved, scalars untyped).
+            let node = try Yams.compose(yaml: text.isEmpty ? "{}" : text, Resolver.basic.appending(.merge)) ?? ""
             // Keys first: a misspelt key explains a field that then seems missing.
-            if let node = try Yams.compose(yaml: text), let unknown = MapFields.root.unknownField(in: node) {
+            if let unknown = MapFields.root.unknownField(in: node) {
                 throw ImportIssue(
                     file: file, column: unknown.path,
                     "\"\(unknown.key)\" is not a field here (a misspelling?); the fields are: \(unknown.known.joined(separator: ", "))")
             }
-            map = try YAMLDecoder().decode(ImportMap.self, from: text.isEmpty ? "{}" : text)
+            map = try YAMLDecoder().decode(ImportMap.self, from: node)
         } catch let issue as ImportIssue {
             throw issue
         } catch let error as DecodingError {
