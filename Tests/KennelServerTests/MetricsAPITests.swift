@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KennelModel
 @testable import KennelServer
 import KennelTesting
+import Synchronization
 import Testing
 
 @Suite("Prometheus metrics")
@@ -27,6 +28,25 @@ struct MetricsAPITests {
                 #expect(text.contains(expected), "\(expected)")
             }
         }
+    }
+
+    @Test("scrapes at once each show their own inventory, never a mix of two")
+    func concurrentScrapes() {
+        KennelMetrics.bootstrap()
+        let scrapes = 400
+        let mixed = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: scrapes) { count in
+            var snapshot = InventorySnapshot()
+            snapshot.machines[.running] = 1000 + count
+            snapshot.machines[.stopped] = 2000 + count
+            let text = KennelMetrics.render(snapshot)
+            if !text.contains(#"kennel_machines{state="running"} \#(1000 + count)"#)
+                || !text.contains(#"kennel_machines{state="stopped"} \#(2000 + count)"#)
+            {
+                mixed.withLock { $0 += 1 }
+            }
+        }
+        #expect(mixed.withLock { $0 } == 0, "scrapes that showed another scrape's numbers")
     }
 
     @Test("per-machine usage appears once gathered, labelled by machine and host, scoped to the token's teams, and leaves with the machine")

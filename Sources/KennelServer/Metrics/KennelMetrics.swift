@@ -3,6 +3,7 @@ import Foundation
 import KennelControl
 import KennelModel
 import Prometheus
+import Synchronization
 
 /// Kennel's Prometheus metrics: swift-metrics is bootstrapped once per process with a
 /// Prometheus backend; Hummingbird's `MetricsMiddleware` and the services record through
@@ -47,8 +48,16 @@ public enum KennelMetrics {
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "kennel", metricName: name, unitName: "", helpText: help), labels: labels)
     }
 
-    /// Sets the inventory gauges from `inventory`, then renders every metric.
+    /// Held while a scrape sets the inventory gauges and renders them: two scrapes at once
+    /// would otherwise show a mix of both snapshots.
+    private static let rendering = Mutex(())
+
+    /// Sets the inventory gauges from `inventory`, then renders every metric, as one step.
     static func render(_ inventory: InventorySnapshot) -> String {
+        rendering.withLock { _ in setGaugesAndEmit(inventory) }
+    }
+
+    private static func setGaugesAndEmit(_ inventory: InventorySnapshot) -> String {
         for state in MachineState.allCases {
             gauge("machines", [("state", state.rawValue)], help: "Machines by state.").set(Double(inventory.machines[state] ?? 0))
         }
