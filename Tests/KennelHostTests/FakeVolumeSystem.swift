@@ -25,7 +25,11 @@ actor FakeVolumeSystem: CommandRunner {
     /// Tags of logical volumes (`--addtag`), by name.
     private(set) var volumeTags: [String: String] = [:]
 
+    /// What `findmnt --output SOURCE` names for the volume directory: a disk unless set.
+    var volumeDirectorySource = "/dev/vda1"
+
     func set(reflinks: Bool) { self.reflinks = reflinks }
+    func set(volumeDirectorySource: String) { self.volumeDirectorySource = volumeDirectorySource }
     func fail(_ program: String) { failing.insert(program) }
     func set(smallestBlocks: UInt64) { self.smallestBlocks = smallestBlocks }
     func addVolume(_ name: String, bytes: UInt64, origin: String = "") { logicalVolumes[name] = (bytes, origin) }
@@ -157,6 +161,7 @@ actor FakeVolumeSystem: CommandRunner {
             return CommandResult(status: 0, output: "Estimated minimum size of the filesystem: \(smallestBlocks)\n", errorOutput: "")
         case "dumpe2fs":
             return CommandResult(status: 0, output: "Filesystem volume name:   <none>\nBlock size:               4096\n", errorOutput: "")
+        case "findmnt": return CommandResult(status: 0, output: volumeDirectorySource + "\n", errorOutput: "")
         case "lvs": return CommandResult(status: 0, output: lvsReport, errorOutput: "")
         case "lvcreate", "lvextend", "lvreduce", "lvrename", "lvremove":
             lvm(executable, arguments)

@@ -241,6 +241,43 @@ struct LoopfileVolumesTests {
         #expect(try await bench.volumes.status(of: machine) == nil)
     }
 
+    @Test("on a loop-backed pool, removing a volume or a template trims the pool so the pool file gives the space back")
+    func trimsLoopPool() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        await bench.system.set(volumeDirectorySource: "/dev/loop0")
+        let volumes = bench.directory + "/volumes"
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        let created = await bench.system.programs
+        #expect(!created.contains("fstrim"), "a create trims nothing")
+        try await bench.volumes.remove(machine, mountedAt: bench.mountPoint)
+        let commands = await bench.system.commands
+        #expect(commands.suffix(2) == [["findmnt", "--noheadings", "--output", "SOURCE", "--target", volumes], ["fstrim", "--", volumes]])
+        #expect(try await bench.volumes.pruneImages(keeping: []) == ["abc123"])
+        #expect(await bench.system.commands.last == ["fstrim", "--", volumes])
+        let before = await bench.system.commands.count
+        #expect(try await bench.volumes.pruneImages(keeping: []).isEmpty)
+        #expect(await bench.system.commands.count == before, "nothing removed, nothing trimmed")
+    }
+
+    @Test("a volume directory on a disk is not trimmed; a pool that cannot discard still removes the volume")
+    func trimOnlyLoopPools() async throws {
+        let bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        try await bench.volumes.remove(machine, mountedAt: bench.mountPoint)
+        let onDisk = await bench.system.programs
+        #expect(!onDisk.contains("fstrim"))
+
+        await bench.system.set(volumeDirectorySource: "/dev/loop3")
+        await bench.system.fail("fstrim")
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        try await bench.volumes.remove(machine, mountedAt: bench.mountPoint)
+        #expect(await bench.system.programs.last == "fstrim")
+        #expect(try bench.leftovers().isEmpty)
+        #expect(await bench.system.loops.isEmpty)
+    }
+
     @Test("concurrent first provisions build one template and leave no partial file")
     func concurrentTemplates() async throws {
         let bench = try bench()

@@ -180,12 +180,28 @@ public struct LoopfileVolumes: HostVolumes {
             _ = try await runner.run("losetup", ["--detach", device])
         }
         try FileManager.default.removeItem(atPath: file)
+        await trimLoopPool()
+    }
+
+    /// Gives what removed files held back to the host's disk when the volume directory is a
+    /// loop-backed pool (`kennel host prepare --volumes loop-pool:SIZE`): XFS on a loop
+    /// device frees blocks in its own map, but the pool file keeps them allocated on the disk
+    /// below until they are discarded. `fstrim` discards the pool's free space, which the
+    /// loop device turns into holes in the pool file. Best effort: a pool that cannot discard
+    /// keeps the space, and the removal has still happened. A directory on a disk is left to
+    /// the host's own trim schedule.
+    private func trimLoopPool() async {
+        guard let source = try? await runner.run("findmnt", ["--noheadings", "--output", "SOURCE", "--target", directory]),
+            source.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("/dev/loop")
+        else { return }
+        _ = try? await runner.execute("fstrim", ["--", directory], input: nil)
     }
 
     public func pruneImages(keeping: Set<String>) async throws -> [String] {
         let folder = "\(directory)/images"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
+        var removedFiles = 0
         for name in names.sorted() {
             guard let kind = FilesystemKind.allCases.first(where: { name.hasSuffix(".\($0)") }) else { continue }
             let stem = name.dropLast(kind.rawValue.count + 1)
@@ -197,8 +213,10 @@ public struct LoopfileVolumes: HostVolumes {
             // it frees only what no clone shares. An older template of a kept version goes
             // too (no clone is made from it again), but the version is not reported removed.
             try FileManager.default.removeItem(atPath: "\(folder)/\(name)")
+            removedFiles += 1
             if !kept && removed.last != version { removed.append(version) }
         }
+        if removedFiles > 0 { await trimLoopPool() }
         return removed
     }
 
