@@ -51,7 +51,7 @@ struct LVMVolumesTests {
                 ],
                 ["lvextend", "--quiet", "--size", "10737418240b", "kennel/kennel-web-01"],
                 ["lvchange", "--activate", "y", "--ignoreactivationskip", "kennel/kennel-web-01"],
-                ["mount", "-t", "xfs", "-o", "nouuid", "--", "/dev/kennel/kennel-web-01", "/m/web-01/rootfs"],
+                ["mount", "-t", "xfs", "-o", "nouuid,discard", "--", "/dev/kennel/kennel-web-01", "/m/web-01/rootfs"],
                 ["xfs_growfs", "-d", "--", "/m/web-01/rootfs"],
             ])
     }
@@ -101,7 +101,8 @@ struct LVMVolumesTests {
                 "kennel/\(ext4Image)",
             ]))
         let growth = try #require(commands.firstIndex(of: ["resize2fs", "--", "/dev/kennel/kennel-web-01"]))
-        let mount = try #require(commands.firstIndex(of: ["mount", "-t", "ext4", "--", "/dev/kennel/kennel-web-01", "/m/web-01/rootfs"]))
+        let mount = try #require(
+            commands.firstIndex(of: ["mount", "-t", "ext4", "-o", "discard", "--", "/dev/kennel/kennel-web-01", "/m/web-01/rootfs"]))
         #expect(growth < mount)
         #expect(try await volumes.status(of: machine)?.filesystem == "ext4")
 
