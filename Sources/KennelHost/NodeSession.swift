@@ -16,6 +16,17 @@ public struct NodeSessionMessage: Codable, Sendable {
     public struct Refusal: Codable, Sendable, Equatable {
         public let message: String
         public let field: String?
+        /// `no_capacity`, or nil for `conflict` (what a kennel before codes sends).
+        public var code: String? = nil
+
+        /// The refusals a host passes on as such.
+        static let codes: Set<KennelError.Code> = [.conflict, .noCapacity]
+
+        /// The control plane's error for it.
+        var error: KennelError {
+            let code = code.map(KennelError.Code.init(rawValue:)).flatMap { Self.codes.contains($0) ? $0 : nil } ?? .conflict
+            return KennelError(code, message, field: field)
+        }
     }
 
     public init(id: Int, request: NodeRequest? = nil, reply: String? = nil, error: String? = nil, refusal: Refusal? = nil) {
@@ -118,7 +129,7 @@ actor NodeSession {
             if let reply = message.reply {
                 continuation.resume(returning: Data(reply.utf8))
             } else if let refusal = message.refusal {
-                continuation.resume(throwing: KennelError(.conflict, refusal.message, field: refusal.field))
+                continuation.resume(throwing: refusal.error)
             } else {
                 continuation.resume(throwing: KennelError(.hostFailure, "kennel node on \(hostName) failed: \(message.error ?? "no answer")"))
             }
@@ -179,9 +190,10 @@ public enum NodeSessionServer {
                     let answer: NodeSessionMessage
                     do {
                         answer = NodeSessionMessage(id: message.id, reply: String(decoding: try await agent.handle(request), as: UTF8.self))
-                    } catch let error as KennelError where error.code == .conflict {
-                        answer = NodeSessionMessage(
-                            id: message.id, error: "\(error)", refusal: NodeSessionMessage.Refusal(message: error.message, field: error.field))
+                    } catch let error as KennelError where NodeSessionMessage.Refusal.codes.contains(error.code) {
+                        let refusal = NodeSessionMessage.Refusal(
+                            message: error.message, field: error.field, code: error.code == .conflict ? nil : error.code.rawValue)
+                        answer = NodeSessionMessage(id: message.id, error: "\(error)", refusal: refusal)
                     } catch {
                         answer = NodeSessionMessage(id: message.id, error: "\(error)")
                     }

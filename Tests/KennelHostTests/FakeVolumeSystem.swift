@@ -21,14 +21,19 @@ actor FakeVolumeSystem: CommandRunner {
     var smallestBlocks: UInt64 = 100_000
     /// Logical volumes `lvs` reports: name → (bytes, origin), kept by lvcreate, lvextend,
     /// lvrename and lvremove.
-    private(set) var logicalVolumes: [String: (bytes: UInt64, origin: String)] = [:]
+    /// The thin pool `pool` (100 GiB) is there from the start.
+    private(set) var logicalVolumes: [String: (bytes: UInt64, origin: String)] = ["pool": (100 << 30, "")]
     /// Tags of logical volumes (`--addtag`), by name.
     private(set) var volumeTags: [String: String] = [:]
 
     /// What `findmnt --output SOURCE` names for the volume directory: a disk unless set.
     var volumeDirectorySource = "/dev/vda1"
 
+    /// How long `cp` takes: zero unless set.
+    var cloneDelay: Duration = .zero
+
     func set(reflinks: Bool) { self.reflinks = reflinks }
+    func set(cloneDelay: Duration) { self.cloneDelay = cloneDelay }
     func set(volumeDirectorySource: String) { self.volumeDirectorySource = volumeDirectorySource }
     func fail(_ program: String) { failing.insert(program) }
     func set(smallestBlocks: UInt64) { self.smallestBlocks = smallestBlocks }
@@ -118,6 +123,8 @@ actor FakeVolumeSystem: CommandRunner {
             return ok
         case "cp":
             if arguments.contains("--reflink=always") && !reflinks { return failed }
+            // A clone that takes time lets other requests run meanwhile, as on a host.
+            if cloneDelay > .zero { try await Task.sleep(for: cloneDelay) }
             // A sparse copy of the same length: the contents do not matter here.
             // Only the superblock is copied (the driver reads it to attach the clone).
             let length = try FileManager.default.attributesOfItem(atPath: operands[0])[.size] as? NSNumber

@@ -39,7 +39,7 @@ struct LVMVolumesTests {
     func thinSnapshot() async throws {
         let system = FakeVolumeSystem()
         await system.addVolume(imageLV, bytes: 512 << 20)
-        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system, lockDirectory: NSTemporaryDirectory())
         let status = try await volumes.provision(machine, from: image, size: .gibibytes(10), mountedAt: "/m/web-01/rootfs")
         #expect(status.clone?.method == .snapshot && status.device == "/dev/kennel/kennel-web-01")
         let commands = await system.commands.filter { $0[0] != "lvs" && $0[0] != "mountpoint" }
@@ -56,11 +56,32 @@ struct LVMVolumesTests {
             ])
     }
 
+    @Test("a thin pool is never promised more than it holds: a volume or grow past it is no_capacity naming disk, nothing made")
+    func thinPoolCommitment() async throws {
+        let system = FakeVolumeSystem()
+        await system.addVolume("pool", bytes: 2 << 30)
+        await system.addVolume(imageLV, bytes: 512 << 20)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system, lockDirectory: NSTemporaryDirectory())
+        _ = try await volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: "/m/web-01/rootfs")
+        // 2048 − 64 (reserve) − 512 (image LV) − 1024 = 448 MiB left.
+        await #expect {
+            _ = try await volumes.provision(TestSite.value("web-02"), from: image, size: .gibibytes(1), mountedAt: "/m/web-02/rootfs")
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .noCapacity && error?.field == "disk" && error?.message.contains("448M is left") == true
+        }
+        #expect(await system.logicalVolumes["kennel-web-02"] == nil)
+        await #expect(throws: KennelError.self) { _ = try await volumes.grow(machine, to: .mebibytes(1536), mountedAt: "/m/web-01/rootfs") }
+        #expect(await system.logicalVolumes["kennel-web-01"]?.bytes == 1 << 30)
+        _ = try await volumes.grow(machine, to: .mebibytes(1472), mountedAt: "/m/web-01/rootfs")
+        #expect(await system.logicalVolumes["kennel-web-01"]?.bytes == 1472 << 20)
+    }
+
     @Test("without a thin pool, a thick LV of the machine's size gets a copy of the image LV")
     func thickCopy() async throws {
         let system = FakeVolumeSystem()
         await system.addVolume(imageLV, bytes: 512 << 20)
-        let volumes = LVMVolumes(volumeGroup: "vg0", thinPool: nil, runner: system)
+        let volumes = LVMVolumes(volumeGroup: "vg0", thinPool: nil, runner: system, lockDirectory: NSTemporaryDirectory())
         let status = try await volumes.provision(machine, from: image, size: .gibibytes(2), mountedAt: "/m/web-01/rootfs")
         #expect(status.clone?.method == .copy)
         let commands = await system.commands
@@ -74,7 +95,7 @@ struct LVMVolumesTests {
     @Test("the image LV is made once under a private name, filled, and renamed into place")
     func imageVolume() async throws {
         let system = FakeVolumeSystem()
-        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system, lockDirectory: NSTemporaryDirectory())
         _ = try await volumes.provision(machine, from: image, size: .gibibytes(10), mountedAt: "/m/web-01/rootfs")
         _ = try await volumes.provision(TestSite.value("web-02"), from: image, size: .gibibytes(10), mountedAt: "/m/web-02/rootfs")
         let commands = await system.commands.filter { $0[0] != "lvs" }
@@ -89,7 +110,7 @@ struct LVMVolumesTests {
     @Test("an ext4 LV: its own image LV, tagged, grown with resize2fs before its first mount; shrunk offline with resize2fs then lvreduce")
     func ext4() async throws {
         let system = FakeVolumeSystem()
-        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system, lockDirectory: NSTemporaryDirectory())
         let status = try await volumes.provision(machine, from: image, size: .gibibytes(2), filesystem: .ext4, mountedAt: "/m/web-01/rootfs")
         #expect(status.filesystem == "ext4")
         let commands = await system.commands
@@ -122,7 +143,7 @@ struct LVMVolumesTests {
     func growAndRemove() async throws {
         let system = FakeVolumeSystem()
         await system.addVolume(imageLV, bytes: 512 << 20)
-        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system, lockDirectory: NSTemporaryDirectory())
         _ = try await volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: "/m/web-01/rootfs")
         _ = try await volumes.grow(machine, to: .gibibytes(3), mountedAt: "/m/web-01/rootfs")
         #expect(await system.commands.contains(["lvextend", "--quiet", "--size", "3221225472b", "kennel/kennel-web-01"]))
@@ -141,7 +162,7 @@ struct LVMVolumesTests {
         let system = FakeVolumeSystem()
         for version in ["aaaa", "bbbb", "cccc"] { await system.addVolume("kennel-image-\(version)", bytes: 512 << 20) }
         await system.addVolume("kennel-web-01", bytes: 1 << 30, origin: "kennel-image-bbbb")
-        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system)
+        let volumes = LVMVolumes(volumeGroup: "kennel", thinPool: "pool", runner: system, lockDirectory: NSTemporaryDirectory())
         #expect(try await volumes.pruneImages(keeping: ["ccccffff"]) == ["aaaa"])
         #expect(await system.commands.filter { $0[0] == "lvremove" } == [["lvremove", "--quiet", "--yes", "kennel/kennel-image-aaaa"]])
     }

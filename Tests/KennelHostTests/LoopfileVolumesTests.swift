@@ -13,10 +13,16 @@ struct LoopfileVolumesTests {
     private struct Bench {
         let directory: String
         let system = FakeVolumeSystem()
-        var volumes: LoopfileVolumes { LoopfileVolumes(directory: directory + "/volumes", runner: system) }
+        /// The filesystem under the volume directory: 1 TiB, all free, unless set.
+        var space = FilesystemSpace(totalBytes: 1 << 40, availableBytes: 1 << 40)
+        var volumes: LoopfileVolumes {
+            let space = space
+            return LoopfileVolumes(directory: directory + "/volumes", runner: system) { _ in space }
+        }
         var mountPoint: String { directory + "/machines/web-01/rootfs" }
         func leftovers() throws -> [String] {
-            try FileManager.default.subpathsOfDirectory(atPath: directory + "/volumes").filter { !$0.hasPrefix("images") }.sorted()
+            try FileManager.default.subpathsOfDirectory(atPath: directory + "/volumes").filter { !$0.hasPrefix("images") && $0 != ".kennel-lock" }
+                .sorted()
         }
     }
 
@@ -69,6 +75,74 @@ struct LoopfileVolumesTests {
         #expect(rebooted.clone == nil && rebooted.device == "/dev/loop1")
         #expect(await bench.system.mounts[bench.mountPoint] == "/dev/loop1")
         #expect(await bench.system.loops.count == 1)
+    }
+
+    @Test("the store never promises more than it holds: a clone or a grow past it is no_capacity naming disk and the space left")
+    func neverOvercommits() async throws {
+        var bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        // 3 GiB, of which 2 % (61.44 MiB → the 64 MiB floor) is kept back: 2.9375 GiB to promise.
+        bench.space = FilesystemSpace(totalBytes: 3 << 30, availableBytes: 3 << 30)
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        // Template 512 MiB + 1 GiB promised: 1.4375 GiB left, though the sparse files hold nothing.
+        let other = try Hostname(parsing: "web-02")
+        await #expect {
+            _ = try await bench.volumes.provision(other, from: image, size: .gibibytes(2), mountedAt: bench.directory + "/m2")
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .noCapacity && error?.field == "disk" && error?.message.contains("1.4G is left") == true
+        }
+        #expect(try bench.leftovers() == ["web-01.xfs"], "no file or partial clone is left")
+        #expect(await bench.system.loops.count == 1)
+        #expect(await bench.system.mounts[bench.directory + "/m2"] == nil)
+        await #expect(throws: KennelError.self) { _ = try await bench.volumes.grow(machine, to: .mebibytes(2560), mountedAt: bench.mountPoint) }
+        #expect(try await bench.volumes.status(of: machine)?.sizeBytes == 1 << 30, "a refused grow leaves the volume as it was")
+        // Exactly what is left fits.
+        _ = try await bench.volumes.grow(machine, to: .mebibytes(2496), mountedAt: bench.mountPoint)
+        #expect(try await bench.volumes.status(of: machine)?.sizeBytes == 2496 << 20)
+    }
+
+    @Test("two creates at once for the last space: the store's lock lets exactly one have it")
+    func concurrentClaims() async throws {
+        var bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        bench.space = FilesystemSpace(totalBytes: 2 << 30, availableBytes: 2 << 30)
+        _ = try await bench.volumes.provision(machine, from: image, size: .mebibytes(600), mountedAt: bench.mountPoint)
+        // 2048 − 64 − 512 − 600 = 872 MiB left: room for one 600 MiB volume, not two.
+        await bench.system.set(cloneDelay: .milliseconds(20))
+        let volumes = bench.volumes
+        let directory = bench.directory
+        let names = try (0..<6).map { try Hostname(parsing: "race-\($0)") }
+        let created = await withTaskGroup(of: Bool.self) { group in
+            for name in names {
+                group.addTask {
+                    (try? await volumes.provision(name, from: image, size: .mebibytes(600), mountedAt: directory + "/\(name)")) != nil
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(created == 1)
+        #expect(try bench.leftovers().count == 2)
+    }
+
+    @Test("the commitment: 2 % of the store (at least 64 MiB) is kept back; what is left is what can be promised")
+    func commitmentTable() throws {
+        let gib: UInt64 = 1 << 30
+        let table: [(store: UInt64, committed: UInt64, uncommitted: UInt64)] = [
+            (16 * gib, 0, 16 * gib - 16 * gib / 50),
+            (16 * gib, 15 * gib, 16 * gib - 16 * gib / 50 - 15 * gib),
+            (1 * gib, 0, gib - (64 << 20)),
+            (16 * gib, 16 * gib, 0),
+            (32 << 20, 0, 0),
+        ]
+        for row in table {
+            let commitment = VolumeCommitment(storeBytes: row.store, committedBytes: row.committed)
+            #expect(commitment.uncommittedBytes == row.uncommitted, "\(row)")
+            #expect(throws: Never.self) { try commitment.admit(row.uncommitted, store: "s", purpose: "p") }
+            #expect(throws: KennelError.self) { try commitment.admit(row.uncommitted + 1, store: "s", purpose: "p") }
+        }
+        #expect(VolumeCommitment.size(65472 << 20) == "63.9G" && VolumeCommitment.size(1 << 30) == "1.0G")
+        #expect(VolumeCommitment.size(448 << 20) == "448M")
     }
 
     @Test("where the directory cannot reflink, a plain copy is made and reported as such")

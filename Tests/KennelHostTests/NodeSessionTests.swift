@@ -53,6 +53,14 @@ struct NodeSessionTests {
         }
     }
 
+    @Test("a refusal keeps its code: no_capacity stays no_capacity; none, or one the control plane does not pass on, is a conflict")
+    func refusalCodes() {
+        let refusal = { (code: String?) in NodeSessionMessage.Refusal(message: "full", field: "disk", code: code).error.code }
+        #expect(refusal("no_capacity") == .noCapacity)
+        #expect(refusal(nil) == .conflict)
+        #expect(refusal("host_failure") == .conflict)
+    }
+
     @Test("a session that ends before answering fails its requests as lost, and the next request opens a new one")
     func lost() async throws {
         let session = echoSession("read -r line; exit 0")

@@ -10,19 +10,43 @@ import KennelModel
 /// block) extended to the machine's size; without one, a thick LV of the machine's size
 /// with the image LV copied in. Mounted at the machine's root filesystem path, grown with
 /// `lvextend` + `xfs_growfs`/`resize2fs`; ext4 shrinks offline with `resize2fs` +
-/// `lvreduce`. Every command goes through argv; `lvs` answers JSON.
+/// `lvreduce`. Every command goes through argv; `lvs` answers JSON. A thin pool is never
+/// overcommitted (`VolumeCommitment`): the virtual sizes of Kennel's thin LVs add up to
+/// at most the pool's size, checked and claimed under a lock in `lockDirectory`. Thick LVs
+/// take their whole size when made, so the volume group cannot overcommit them.
 public struct LVMVolumes: HostVolumes {
     private let volumeGroup: String
     private let thinPool: String?
     private let runner: any CommandRunner
     private let filesystem: VolumeFilesystem
+    private let lock: VolumeStoreLock
 
-    /// Volumes in `volumeGroup`, thin snapshots in `thinPool` when given.
-    public init(volumeGroup: String, thinPool: String?, runner: any CommandRunner) {
+    /// Volumes in `volumeGroup`, thin snapshots in `thinPool` when given; the pool's lock
+    /// file in `lockDirectory`.
+    public init(volumeGroup: String, thinPool: String?, runner: any CommandRunner, lockDirectory: String = "/run") {
         self.volumeGroup = volumeGroup
         self.thinPool = thinPool
         self.runner = runner
         filesystem = VolumeFilesystem(runner: runner)
+        lock = VolumeStoreLock(path: "\(lockDirectory)/kennel-volumes-\(volumeGroup).lock")
+    }
+
+    /// Admits `bytes` more into the thin pool under its lock and runs `claim` (which makes
+    /// them count: an LV made or extended); without a thin pool, just runs `claim`.
+    private func admitting<Value: Sendable>(
+        _ bytes: UInt64, for purpose: String, _ claim: () async throws -> Value
+    ) async throws -> Value {
+        guard let thinPool else { return try await claim() }
+        return try await lock.withLock {
+            let rows = try await logicalVolumeRows()
+            guard let pool = rows.first(where: { $0.name == thinPool }) else {
+                throw KennelError(.hostFailure, "volume group \(volumeGroup) has no thin pool \(thinPool)")
+            }
+            let committed = rows.filter { $0.name.hasPrefix("kennel-") }.reduce(UInt64(0)) { $0 + $1.sizeBytes }
+            try VolumeCommitment(storeBytes: pool.sizeBytes, committedBytes: committed)
+                .admit(bytes, store: "the thin pool \(volumeGroup)/\(thinPool)", purpose: purpose)
+            return try await claim()
+        }
     }
 
     static func volumeName(of machine: Hostname) -> String { "kennel-\(machine)" }
@@ -67,32 +91,35 @@ public struct LVMVolumes: HostVolumes {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let method: CloneMethod
         if thinPool != nil {
-            _ = try await runner.run(
-                "lvcreate",
-                ["--quiet", "--snapshot", "--setactivationskip", "n", "--addtag", Self.tag(kind), "--name", volume, path(template)])
-            method = .snapshot
-        } else {
-            _ = try await runner.run(
-                "lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--addtag", Self.tag(kind), "--name", volume, volumeGroup])
-            method = .copy
+            // The snapshot and its extension are one claim: both under the pool's lock.
+            let elapsed = try await admitting(size.bytes, for: "a \(size) volume") {
+                _ = try await runner.run(
+                    "lvcreate",
+                    ["--quiet", "--snapshot", "--setactivationskip", "n", "--addtag", Self.tag(kind), "--name", volume, path(template)])
+                let elapsed = clock.now - started
+                do {
+                    if size.bytes > templateBytes {
+                        _ = try await runner.run("lvextend", ["--quiet", "--size", "\(size.bytes)b", path(volume)])
+                    }
+                } catch {
+                    _ = try? await runner.run("lvremove", ["--quiet", "--yes", path(volume)])
+                    throw error
+                }
+                return elapsed
+            }
+            return VolumeClone(method: .snapshot, milliseconds: elapsed.wholeMilliseconds)
         }
+        _ = try await runner.run(
+            "lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--addtag", Self.tag(kind), "--name", volume, volumeGroup])
         let elapsed = clock.now - started
         do {
-            if thinPool != nil {
-                if size.bytes > templateBytes {
-                    _ = try await runner.run("lvextend", ["--quiet", "--size", "\(size.bytes)b", path(volume)])
-                }
-            } else {
-                _ = try await runner.run(
-                    "dd", ["if=\(device(template))", "of=\(device(volume))", "bs=4M", "conv=sparse,fsync", "status=none"])
-            }
+            _ = try await runner.run("dd", ["if=\(device(template))", "of=\(device(volume))", "bs=4M", "conv=sparse,fsync", "status=none"])
         } catch {
             _ = try? await runner.run("lvremove", ["--quiet", "--yes", path(volume)])
             throw error
         }
-        return VolumeClone(method: method, milliseconds: elapsed.wholeMilliseconds)
+        return VolumeClone(method: .copy, milliseconds: elapsed.wholeMilliseconds)
     }
 
     /// The image LV, made once: created under a private name, formatted, filled and
@@ -106,8 +133,11 @@ public struct LVMVolumes: HostVolumes {
             _ = try await runner.run("lvremove", ["--quiet", "--yes", path(partial)])
         }
         if let thinPool {
-            _ = try await runner.run(
-                "lvcreate", ["--quiet", "--yes", "--thin", "--virtualsize", "\(size.bytes)b", "--name", partial, "\(volumeGroup)/\(thinPool)"])
+            try await admitting(size.bytes, for: "the image's \(size) template") {
+                _ = try await runner.run(
+                    "lvcreate",
+                    ["--quiet", "--yes", "--thin", "--virtualsize", "\(size.bytes)b", "--name", partial, "\(volumeGroup)/\(thinPool)"])
+            }
         } else {
             _ = try await runner.run("lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--name", partial, volumeGroup])
         }
@@ -137,7 +167,9 @@ public struct LVMVolumes: HostVolumes {
             throw KennelError(.conflict, "the volume is \(ByteSize(bytes: row.sizeBytes)); a grow cannot make it \(size)", field: "disk")
         }
         if size.bytes > row.sizeBytes {
-            _ = try await runner.run("lvextend", ["--quiet", "--size", "\(size.bytes)b", path(row.name)])
+            try await admitting(size.bytes - row.sizeBytes, for: "growing by \(ByteSize(bytes: size.bytes - row.sizeBytes))") {
+                _ = try await runner.run("lvextend", ["--quiet", "--size", "\(size.bytes)b", path(row.name)])
+            }
         }
         if try await filesystem.isMounted(mountPoint) {
             try await filesystem.grow(device(row.name), row.filesystem, mountedAt: mountPoint)

@@ -13,17 +13,40 @@ import KennelModel
 /// machine's data once, in its filesystem, not again under the loop device, which halves
 /// the memory a machine costs the host), mounted, and grown (`xfs_growfs`, `resize2fs`).
 /// An ext4 volume shrinks offline: `e2fsck`, `resize2fs`, `truncate`, `e2fsck -n`. The
-/// file's length is the machine's quota.
+/// file's length is the machine's quota. The lengths of all files never add up to more
+/// than the store holds (`VolumeCommitment`): a clone, a template and a grow are admitted
+/// under the store's lock (`VolumeStoreLock`), or refused with `no_capacity`.
 public struct LoopfileVolumes: HostVolumes {
     private let directory: String
     private let runner: any CommandRunner
     private let filesystem: VolumeFilesystem
+    private let store: LoopfileStore
+    private let lock: VolumeStoreLock
 
     /// Volumes in `directory`, made with `runner`.
     public init(directory: String, runner: any CommandRunner) {
+        self.init(directory: directory, runner: runner, space: FilesystemSpace.of)
+    }
+
+    /// Volumes in `directory`, with the filesystem's space read by `space` (tests).
+    init(directory: String, runner: any CommandRunner, space: @escaping @Sendable (String) throws -> FilesystemSpace) {
         self.directory = directory
         self.runner = runner
         filesystem = VolumeFilesystem(runner: runner)
+        store = LoopfileStore(directory: directory, space: space)
+        lock = VolumeStoreLock(directory: directory)
+    }
+
+    /// Admits `bytes` more into the store, under its lock, and runs `claim` (which makes
+    /// them count: a file made or lengthened) before the next admission is decided.
+    private func admitting<Value: Sendable>(
+        _ bytes: UInt64, for purpose: String, _ claim: () async throws -> Value
+    ) async throws -> Value {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return try await lock.withLock {
+            try store.commitment().admit(bytes, store: "the volume store \(directory)", purpose: purpose)
+            return try await claim()
+        }
     }
 
     func file(of machine: Hostname, _ kind: FilesystemKind) -> String { "\(directory)/\(machine).\(kind)" }
@@ -71,27 +94,32 @@ public struct LoopfileVolumes: HostVolumes {
         }
         let partial = "\(file).partial-\(UUID().uuidString)"
         do {
-            let clock = ContinuousClock()
-            let started = clock.now
-            let method: CloneMethod
-            if try await runner.execute("cp", ["--reflink=always", "--", template, partial], input: nil).succeeded {
-                method = .reflink
-            } else {
-                try? FileManager.default.removeItem(atPath: partial)
-                _ = try await runner.run("cp", ["--sparse=always", "--", template, partial])
-                method = .copy
-            }
-            let elapsed = clock.now - started
-            // Sized here rather than by `truncate`: a create waits for every process it starts.
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
-            defer { try? handle.close() }
-            try handle.truncate(atOffset: size.bytes)
-            try FileManager.default.moveItem(atPath: partial, toPath: file)
-            return VolumeClone(method: method, milliseconds: elapsed.wholeMilliseconds)
+            return try await admitting(size.bytes, for: "a \(size) volume") { try await clone(template, to: partial, as: file, size: size) }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error
         }
+    }
+
+    /// Clones `template` to `partial`, sizes it and renames it to `file`.
+    private func clone(_ template: String, to partial: String, as file: String, size: ByteSize) async throws -> VolumeClone {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let method: CloneMethod
+        if try await runner.execute("cp", ["--reflink=always", "--", template, partial], input: nil).succeeded {
+            method = .reflink
+        } else {
+            try? FileManager.default.removeItem(atPath: partial)
+            _ = try await runner.run("cp", ["--sparse=always", "--", template, partial])
+            method = .copy
+        }
+        let elapsed = clock.now - started
+        // Sized here rather than by `truncate`: a create waits for every process it starts.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partial))
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: size.bytes)
+        try FileManager.default.moveItem(atPath: partial, toPath: file)
+        return VolumeClone(method: method, milliseconds: elapsed.wholeMilliseconds)
     }
 
     /// The image's template, made once: formatted, filled and renamed into place, so a
@@ -103,7 +131,9 @@ public struct LoopfileVolumes: HostVolumes {
         let partial = "\(template).partial-\(UUID().uuidString)"
         do {
             let size = try await filesystem.templateSize(of: image)
-            _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
+            try await admitting(size.bytes, for: "the image's \(size) template") {
+                _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", partial])
+            }
             try await filesystem.format(partial, kind, fourKiBUnits: true)
             try await filesystem.fill(partial, kind, from: image, scratch: partial)
             try FileManager.default.moveItem(atPath: partial, toPath: template)
@@ -141,7 +171,9 @@ public struct LoopfileVolumes: HostVolumes {
             throw KennelError(.conflict, "the volume is \(ByteSize(bytes: current)); a grow cannot make it \(size)", field: "disk")
         }
         if size.bytes > current {
-            _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", file])
+            try await admitting(size.bytes - current, for: "growing by \(ByteSize(bytes: size.bytes - current))") {
+                _ = try await runner.run("truncate", ["--size", String(size.bytes), "--", file])
+            }
         }
         let device = try await attach(file)
         _ = try await runner.run("losetup", ["--set-capacity", device])
