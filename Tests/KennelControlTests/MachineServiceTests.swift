@@ -132,6 +132,27 @@ struct MachineServiceTests {
         #expect(try await plane.leaseStates() == [], "an address that never carried traffic is free at once")
     }
 
+    @Test("a create the host refuses for want of disk leaves nothing: no row, address free, 409 naming disk, operation no_capacity")
+    func hostRefusal() async throws {
+        let runtime = FakeHostRuntime()
+        let host: Hostname = TestSite.value("z1-r1-h1")
+        await runtime.refuseFiles(on: host, with: KennelError(.noCapacity, "the volume store holds 16G; 2G is left", field: "disk"))
+        let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 1), runtime: runtime)
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("web-01"))
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .noCapacity && error?.field == "disk" && error?.message.contains("2G is left") == true
+        }
+        #expect(try await plane.rowCounts().machines == 0)
+        #expect(try await plane.leaseStates() == [], "the address never carried traffic: free at once")
+        let code = try await plane.store.read { db in try String.fetchOne(db, sql: "SELECT error_code FROM operation WHERE id = 1") }
+        #expect(code == "no_capacity")
+        let actions = try await plane.store.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit ORDER BY id") }
+        #expect(actions == ["machine.create", "machine.delete"])
+        #expect(await runtime.definedMachines.isEmpty)
+    }
+
     @Test("each operation records its steps as they run; a failure records the undo and the failure's code")
     func operationSteps() async throws {
         let runtime = FakeHostRuntime()

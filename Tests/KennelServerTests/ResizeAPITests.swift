@@ -100,6 +100,22 @@ struct ResizeAPITests {
         }
     }
 
+    @Test("a grow the host's volume store cannot hold is 409 no_capacity naming disk; the machine keeps its size and runs on")
+    func storeRefusesGrow() async throws {
+        try await withAPI { client, plane in
+            let created = try json(try await client.postForm("/api/v1/machines", web01))
+            let host = try #require(created["host"] as? String)
+            let fake = try #require(plane.runtime as? FakeHostRuntime)
+            await fake.refuseFiles(on: TestSite.value(host), with: KennelError(.noCapacity, "the volume store has 3.5G left", field: "disk"))
+            let response = try await client.postForm("/api/v1/machines/web-01/resize", [("disk", "40G")])
+            #expect(response.status == .conflict)
+            let refusal = try errorBody(response)
+            #expect(refusal.code == "no_capacity" && refusal.field == "disk" && refusal.message?.contains("3.5G left") == true)
+            let machine = try json(try await client.get("/api/v1/machines/web-01"))
+            #expect(machine["disk"] as? String == "20G" && machine["state"] as? String == "running")
+        }
+    }
+
     @Test("filesystem is xfs or ext4, named in the 422 otherwise")
     func filesystemField() async throws {
         try await withAPI { client, _ in

@@ -46,8 +46,14 @@ public actor FakeHostRuntime: HostRuntime {
     /// Every machine defined anywhere.
     public var definedMachines: [Hostname] { domains.values.flatMap(\.keys).sorted() }
 
+    /// What `prepareFiles` refuses with (a host's own refusal, e.g. `no_capacity`), per host.
+    private var fileRefusals: [Hostname: KennelError] = [:]
+    /// Makes `prepareFiles` and `resize` throw `refusal` on `host` from now on.
+    public func refuseFiles(on host: Hostname, with refusal: KennelError) { fileRefusals[host] = refusal }
+
     public func prepareFiles(_ launch: MachineLaunch, on host: ComputeHost) async throws -> [SSHPublicKey] {
         calls.append("prepareFiles \(launch.machine.name)@\(host.name)")
+        if let refusal = fileRefusals[host.name] { throw refusal }
         return [try FakeHostRuntime.hostKey(of: launch.machine)]
     }
 
@@ -171,6 +177,7 @@ public actor FakeHostRuntime: HostRuntime {
     public func resize(_ machine: Machine, on host: ComputeHost) async throws {
         calls.append("resize \(machine.name)@\(host.name)")
         if failingHosts.contains(host.name) { throw FakeHostError(message: "simulated resize failure on \(host.name)") }
+        if let refusal = fileRefusals[host.name] { throw refusal }
         if let need = filesNeed[machine.name], machine.spec.disk < need {
             throw KennelError(.conflict, "the files of \(machine.name) need at least \(need); \(machine.spec.disk) cannot hold them", field: "disk")
         }

@@ -156,8 +156,19 @@ public struct MachineService: Sendable {
         do {
             try await StepPipeline(steps).run { event in await recorder.record(event, of: operation, machine: machine) }
         } catch let failure as StepFailure {
+            if action == "machine.create", let refusal = Self.refusal(failure, of: steps) {
+                try await recorder.refuse(machine, operation: operation, refusal: refusal, by: requester)
+            }
             try await recorder.fail(machine, operation: operation, failure: failure, action: action, by: requester)
         }
+    }
+
+    /// The host's refusal that failed `steps` (`no_capacity`), when every step done up to
+    /// it was undone, so that nothing of the machine is left on the host; nil otherwise.
+    static func refusal(_ failure: StepFailure, of steps: [LifecycleStep]) -> KennelError? {
+        guard let refusal = failure.cause as? KennelError, refusal.code == .noCapacity else { return nil }
+        let undoable = steps.prefix(failure.position + 1).filter { $0.undo != nil }.map(\.name)
+        return undoable.allSatisfy(failure.undone.contains) ? refusal : nil
     }
 
     /// Sets the machine's final state and finishes the operation, auditing `action` (nil

@@ -31,7 +31,7 @@ extension MachineService {
     /// writes the new spec in one transaction with its checks, so two concurrent changes
     /// never both take a host's last room; then applies it on the host as the change's
     /// operation. A host step that fails puts the old spec back; a refusal the host
-    /// decides (a conflict) is answered as such, anything else as a host failure whose
+    /// decides (a conflict, or no room for a disk) is answered as such, anything else as a host failure whose
     /// cause only admins see.
     func submit(
         _ change: SpecChange, named name: Hostname, ifMatch: String?, by requester: Requester
@@ -75,7 +75,7 @@ extension MachineService {
             } catch let failure as StepFailure {
                 logger.error(
                     "\(change.action)-failed", metadata: ["machine": "\(name)", "operation": "\(operation)", "cause": "\(failure.cause)"])
-                let refusal = (failure.cause as? KennelError).flatMap { $0.code == .conflict ? $0 : nil }
+                let refusal = (failure.cause as? KennelError).flatMap { [.conflict, .noCapacity].contains($0.code) ? $0 : nil }
                 let reason =
                     refusal.map { "\(name) keeps what it had: \($0.message)" }
                     ?? "\(change.doing) of \(name) on host \(after.host) failed; it keeps what it had (operation \(operation))"

@@ -48,6 +48,25 @@ struct OperationRecorder: Sendable {
             data: ["step": name, "position": "\(position)", "outcome": outcome])
     }
 
+    /// A create the host refused (`no_capacity`: its volume store cannot hold the disk)
+    /// after every step done was undone: the machine never was, so its row goes and its
+    /// address is free again (it never carried traffic), the operation fails with the
+    /// refusal's code, the removal is audited for `requester`, and the refusal is thrown
+    /// as the host said it, naming its field.
+    func refuse(_ machine: Machine, operation: Int64, refusal: KennelError, by requester: Requester) async throws -> Never {
+        let reason = "host \(machine.host) refused \(machine.name): \(refusal.message)"
+        logger.warning("machine.refused", metadata: ["machine": "\(machine.name)", "operation": "\(operation)", "reason": "\(reason)"])
+        let finished = environment.now()
+        try await store.transaction { store in
+            try store.deleteMachine(named: machine.name, releasingAt: finished)
+            try store.finishOperation(
+                operation, state: .failed, failure: OperationFailure(code: refusal.code, message: reason, cause: "\(refusal)"), at: finished)
+            try AuditTrail(requester: requester, at: finished, operation: operation)
+                .record("machine.delete", "machine", machine.name.value, before: machine, in: store)
+        }
+        throw KennelError(refusal.code, reason, field: refusal.field)
+    }
+
     /// Marks the machine `failed`, finishes the operation with the failure's code and
     /// cause, audits the change for `requester`, and throws `host_failure`.
     ///
