@@ -19,12 +19,9 @@ public struct NodeSessionMessage: Codable, Sendable {
         /// `no_capacity`, or nil for `conflict` (what a kennel before codes sends).
         public var code: String? = nil
 
-        /// The refusals a host passes on as such.
-        static let codes: Set<KennelError.Code> = [.conflict, .noCapacity]
-
         /// The control plane's error for it.
         var error: KennelError {
-            let code = code.map(KennelError.Code.init(rawValue:)).flatMap { Self.codes.contains($0) ? $0 : nil } ?? .conflict
+            let code = code.map(KennelError.Code.init(rawValue:)).flatMap { KennelError.Code.hostRefusals.contains($0) ? $0 : nil } ?? .conflict
             return KennelError(code, message, field: field)
         }
     }
@@ -190,7 +187,7 @@ public enum NodeSessionServer {
                     let answer: NodeSessionMessage
                     do {
                         answer = NodeSessionMessage(id: message.id, reply: String(decoding: try await agent.handle(request), as: UTF8.self))
-                    } catch let error as KennelError where NodeSessionMessage.Refusal.codes.contains(error.code) {
+                    } catch let error as KennelError where KennelError.Code.hostRefusals.contains(error.code) {
                         let refusal = NodeSessionMessage.Refusal(
                             message: error.message, field: error.field, code: error.code == .conflict ? nil : error.code.rawValue)
                         answer = NodeSessionMessage(id: message.id, error: "\(error)", refusal: refusal)

@@ -38,6 +38,11 @@ public struct KennelError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let conflict = Code(rawValue: "conflict")
         /// A host (libvirt, OVS, a disk) refused or failed a step.
         public static let hostFailure = Code(rawValue: "host_failure")
+
+        /// What a host decides and the client is told as such, naming its field, rather
+        /// than as a host failure: a state that does not allow the step (`conflict`), no
+        /// room in its volume store (`no_capacity`).
+        public static let hostRefusals: Set<Code> = [.conflict, .noCapacity]
         /// The request came from a page of another origin, or named a host the service
         /// does not answer to.
         public static let forbidden = Code(rawValue: "forbidden")

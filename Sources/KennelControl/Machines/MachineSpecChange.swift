@@ -75,7 +75,7 @@ extension MachineService {
             } catch let failure as StepFailure {
                 logger.error(
                     "\(change.action)-failed", metadata: ["machine": "\(name)", "operation": "\(operation)", "cause": "\(failure.cause)"])
-                let refusal = (failure.cause as? KennelError).flatMap { [.conflict, .noCapacity].contains($0.code) ? $0 : nil }
+                let refusal = (failure.cause as? KennelError).flatMap { KennelError.Code.hostRefusals.contains($0.code) ? $0 : nil }
                 let reason =
                     refusal.map { "\(name) keeps what it had: \($0.message)" }
                     ?? "\(change.doing) of \(name) on host \(after.host) failed; it keeps what it had (operation \(operation))"

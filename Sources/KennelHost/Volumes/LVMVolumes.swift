@@ -37,16 +37,19 @@ public struct LVMVolumes: HostVolumes {
         _ bytes: UInt64, for purpose: String, _ claim: () async throws -> Value
     ) async throws -> Value {
         guard let thinPool else { return try await claim() }
-        return try await lock.withLock {
-            let rows = try await logicalVolumeRows()
-            guard let pool = rows.first(where: { $0.name == thinPool }) else {
-                throw KennelError(.hostFailure, "volume group \(volumeGroup) has no thin pool \(thinPool)")
-            }
-            let committed = rows.filter { $0.name.hasPrefix("kennel-") }.reduce(UInt64(0)) { $0 + $1.sizeBytes }
-            try VolumeCommitment(storeBytes: pool.sizeBytes, committedBytes: committed)
-                .admit(bytes, store: "the thin pool \(volumeGroup)/\(thinPool)", purpose: purpose)
-            return try await claim()
+        return try await lock.admitting(
+            bytes, into: "the thin pool \(volumeGroup)/\(thinPool)", for: purpose, commitment: { try await commitment(of: thinPool) },
+            claim: claim)
+    }
+
+    /// The virtual sizes of Kennel's LVs (`kennel-…`) against the thin pool's size.
+    private func commitment(of thinPool: String) async throws -> VolumeCommitment {
+        let rows = try await logicalVolumeRows()
+        guard let pool = rows.first(where: { $0.name == thinPool }) else {
+            throw KennelError(.hostFailure, "volume group \(volumeGroup) has no thin pool \(thinPool)")
         }
+        let committed = rows.filter { $0.name.hasPrefix("kennel-") }.reduce(UInt64(0)) { $0 + $1.sizeBytes }
+        return VolumeCommitment(storeBytes: pool.sizeBytes, committedBytes: committed)
     }
 
     static func volumeName(of machine: Hostname) -> String { "kennel-\(machine)" }

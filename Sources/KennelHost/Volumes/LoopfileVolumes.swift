@@ -37,16 +37,12 @@ public struct LoopfileVolumes: HostVolumes {
         lock = VolumeStoreLock(directory: directory)
     }
 
-    /// Admits `bytes` more into the store, under its lock, and runs `claim` (which makes
-    /// them count: a file made or lengthened) before the next admission is decided.
+    /// Admits `bytes` more into the store and runs `claim`, under the store's lock.
     private func admitting<Value: Sendable>(
         _ bytes: UInt64, for purpose: String, _ claim: () async throws -> Value
     ) async throws -> Value {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return try await lock.withLock {
-            try store.commitment().admit(bytes, store: "the volume store \(directory)", purpose: purpose)
-            return try await claim()
-        }
+        try await lock.admitting(
+            bytes, into: "the volume store \(directory)", for: purpose, commitment: store.commitment, claim: claim)
     }
 
     func file(of machine: Hostname, _ kind: FilesystemKind) -> String { "\(directory)/\(machine).\(kind)" }

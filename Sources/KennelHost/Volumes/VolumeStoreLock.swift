@@ -36,6 +36,19 @@ struct VolumeStoreLock: Sendable {
         return try await body()
     }
 
+    /// Under the lock: admits `bytes` more against the store's `commitment` as read now,
+    /// then runs `claim`, which makes them count (a file made or lengthened, an LV made
+    /// or extended) before the next admission reads the store again.
+    func admitting<Value: Sendable>(
+        _ bytes: UInt64, into store: String, for purpose: String,
+        commitment: () async throws -> VolumeCommitment, claim: () async throws -> Value
+    ) async throws -> Value {
+        try await withLock {
+            try await commitment().admit(bytes, store: store, purpose: purpose)
+            return try await claim()
+        }
+    }
+
     private static func reason(_ number: Int32) -> String {
         POSIXErrorCode(rawValue: number).map { "\($0)" } ?? "errno \(number)"
     }
