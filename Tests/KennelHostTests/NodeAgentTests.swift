@@ -104,7 +104,7 @@ struct NodeAgentTests {
                 ["ovs-vsctl", "get", "bridge", "br0", "datapath_type", "--", "get", "Interface", "vnet7", "ofport"],
                 ["ovs-ofctl", "add-flows", "br0", "-"],
             ])
-        #expect(await runner.inputs.last == "delete cookie=0xabc/-1\n" + portGuard.flows(port: 12))
+        #expect(await runner.inputs.last == "delete cookie=0xabc/-1\ndelete in_port=12\n" + portGuard.flows(port: 12))
         let flows = portGuard.flows(port: 12).split(separator: "\n")
         #expect(flows.count == 3 && flows.allSatisfy { $0.hasPrefix("cookie=0xabc,in_port=12,") })
         #expect(flows[0].contains("dl_src=52:54:0a:64:00:02,arp,arp_spa=10.100.0.2,arp_sha=52:54:0a:64:00:02,actions=NORMAL"))

@@ -42,10 +42,12 @@ public struct PortGuard: Sendable, Equatable, Codable {
         ].joined(separator: "\n") + "\n"
     }
 
-    /// The deletion of the machine's rules on any port, then its rules for `port`: the
-    /// input of one `ovs-ofctl add-flows BRIDGE -` (lines run in order).
+    /// The deletion of the machine's rules on any port and of every rule on `port`, then
+    /// its rules for `port`: the input of one `ovs-ofctl add-flows BRIDGE -` (lines run in
+    /// order). OVS may give a new port the number an old one had; rules an old machine left
+    /// there (its domain removed behind Kennel's back) would let this one send as it.
     public func replacement(port: Int) -> String {
-        "delete \(cookieMatch)\n" + flows(port: port)
+        "delete \(cookieMatch)\ndelete in_port=\(port)\n" + flows(port: port)
     }
 
     public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
