@@ -106,6 +106,10 @@ struct SQLiteTransaction: StoreTransaction {
         try MachineRows.updateSpec(spec, of: name, db)
     }
 
+    func setHost(_ host: Hostname, of name: Hostname) throws {
+        try db.execute(cached: "UPDATE machine SET host = ? WHERE name = ?", arguments: [host.value, name.value])
+    }
+
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws {
         try db.execute(
             cached: "UPDATE machine SET state = ?, failure = ? WHERE name = ?",

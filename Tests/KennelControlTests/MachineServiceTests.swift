@@ -153,6 +153,47 @@ struct MachineServiceTests {
         #expect(await runtime.definedMachines.isEmpty)
     }
 
+    @Test("a create the first host refuses for want of disk lands on the next host placement picks, with the same address")
+    func rescheduledCreate() async throws {
+        let runtime = FakeHostRuntime()
+        let first: Hostname = TestSite.value("z1-r1-h1")
+        await runtime.refuseFiles(on: first, with: KennelError(.noCapacity, "the volume store holds 16G; 2G is left", field: "disk"))
+        let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 2), runtime: runtime)
+        let machine = try await plane.services.machines.create(TestSite.request("web-01", service: "web"))
+        #expect(machine.state == .running && machine.host.value == "z1-r1-h2" && machine.network.ip.description == "10.100.0.2")
+        #expect(try await plane.services.machines.machine(named: machine.name).host.value == "z1-r1-h2")
+        #expect(await runtime.calls.filter { $0.hasPrefix("prepareFiles") } == ["prepareFiles web-01@z1-r1-h1", "prepareFiles web-01@z1-r1-h2"])
+        #expect(await runtime.domains[first]?.isEmpty ?? true, "nothing of it stays on the host that refused")
+        let actions = try await plane.store.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit ORDER BY id") }
+        #expect(actions == ["machine.create", "machine.reschedule"])
+        let steps = try await plane.store.transaction { try $0.steps(of: 1) }
+        #expect(steps.map(\.outcome) == [.finished, .finished, .finished], "the operation shows the host that built it")
+        let state = try await plane.store.read { db in try String.fetchOne(db, sql: "SELECT state FROM operation WHERE id = 1") }
+        #expect(state == "succeeded")
+    }
+
+    @Test("a create every host refuses tries three hosts at most, then is refused and leaves nothing")
+    func rescheduledCreateRefused() async throws {
+        let runtime = FakeHostRuntime()
+        let site = TestSite.make(zones: 1, racks: 2, hostsPerRack: 2)
+        for host in site.hosts {
+            await runtime.refuseFiles(on: host.name, with: KennelError(.noCapacity, "the volume store holds 16G; 2G is left", field: "disk"))
+        }
+        let plane = try await TestControlPlane.make(site: site, runtime: runtime)
+        await #expect {
+            _ = try await plane.services.machines.create(TestSite.request("web-01"))
+        } throws: { error in
+            (error as? KennelError)?.code == .noCapacity && (error as? KennelError)?.field == "disk"
+        }
+        let tried = await runtime.calls.filter { $0.hasPrefix("prepareFiles") }
+        #expect(tried.count == 3 && Set(tried).count == 3, "three different hosts: \(tried)")
+        #expect(try await plane.rowCounts().machines == 0)
+        #expect(try await plane.leaseStates() == [])
+        let actions = try await plane.store.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit ORDER BY id") }
+        #expect(actions == ["machine.create", "machine.reschedule", "machine.reschedule", "machine.delete"])
+        #expect(await runtime.definedMachines.isEmpty)
+    }
+
     @Test("each operation records its steps as they run; a failure records the undo and the failure's code")
     func operationSteps() async throws {
         let runtime = FakeHostRuntime()

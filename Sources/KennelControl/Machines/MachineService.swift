@@ -84,6 +84,7 @@ public struct MachineService: Sendable {
             throw error
         }
         let (machine, operation) = claimed
+        let claimedRequest = request
         await events.publish(
             "machine.created", machine: machine.name, team: machine.team, operation: operation,
             data: ["host": machine.host.value, "ip": machine.network.ip.description])
@@ -110,8 +111,8 @@ public struct MachineService: Sendable {
                 }
                 throw error
             }
-            try await run(bringUp, operation: operation, of: machine, action: "machine.create", by: requester)
-            return try await finish(operation, settingState: .running, of: machine, action: nil, by: requester)
+            let built = try await bringUpRescheduling(machine, request: claimedRequest, operation: operation, by: requester, first: bringUp)
+            return try await finish(operation, settingState: .running, of: built, action: nil, by: requester)
         }
     }
 
@@ -157,7 +158,7 @@ public struct MachineService: Sendable {
             try await StepPipeline(steps).run { event in await recorder.record(event, of: operation, machine: machine) }
         } catch let failure as StepFailure {
             if action == "machine.create", let refusal = Self.refusal(failure, of: steps) {
-                try await recorder.refuse(machine, operation: operation, refusal: refusal, by: requester)
+                throw HostRefusedCreate(refusal: refusal)
             }
             try await recorder.fail(machine, operation: operation, failure: failure, action: action, by: requester)
         }

@@ -49,6 +49,9 @@ public protocol MachineRecords {
     func insert(_ machine: Machine, reusingLease: Bool) throws
     /// Changes a machine's size and limits (resize, limits).
     func setSpec(_ spec: MachineSpec, of name: Hostname) throws
+    /// Moves a machine's row to another host (a create rescheduled before anything of it
+    /// stayed on the first host); its rack and zone follow the host.
+    func setHost(_ host: Hostname, of name: Hostname) throws
     /// Changes a machine's state and failure note.
     func setState(_ state: MachineState, failure: String?, of name: Hostname) throws
     /// Removes a machine; its lease is quarantined per its pool (or freed if that is zero).
