@@ -129,8 +129,11 @@ actor FakeVolumeSystem: CommandRunner {
             // Only the superblock is copied (the driver reads it to attach the clone).
             let length = try FileManager.default.attributesOfItem(atPath: operands[0])[.size] as? NSNumber
             let header = FileHandle(forReadingAtPath: operands[0]).flatMap { try? $0.read(upToCount: 2048) }
-            _ = FileManager.default.createFile(atPath: operands[1], contents: header)
+            // Into the same file when it exists, as cp does (a held partial file stays held).
+            if !FileManager.default.fileExists(atPath: operands[1]) { _ = FileManager.default.createFile(atPath: operands[1], contents: nil) }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: operands[1]))
+            try handle.truncate(atOffset: 0)
+            if let header { try handle.write(contentsOf: header) }
             try handle.truncate(atOffset: length?.uint64Value ?? 0)
             try handle.close()
             return ok

@@ -125,6 +125,44 @@ struct LoopfileVolumesTests {
         #expect(try bench.leftovers().count == 2)
     }
 
+    @Test("partial files a killed kennel left promise nothing: swept (unmounted, detached, removed) at the next admission; one being made is kept")
+    func abandonedPartialsSwept() async throws {
+        var bench = try bench()
+        defer { try? FileManager.default.removeItem(atPath: bench.directory) }
+        bench.space = FilesystemSpace(totalBytes: 3 << 30, availableBytes: 3 << 30)
+        let volumes = bench.directory + "/volumes"
+        try FileManager.default.createDirectory(atPath: volumes + "/images", withIntermediateDirectories: true)
+        func sparse(_ path: String, _ bytes: UInt64) throws {
+            // (Foundation's createFile replaces a file: only for one that does not exist.)
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.truncate(atOffset: bytes)
+            try handle.close()
+        }
+        // Left by a kennel killed mid-clone, and mid-fill (still mounted through a loop device).
+        let deadClone = PartialFile.name(for: volumes + "/web-09.xfs")
+        try sparse(deadClone, 2 << 30)
+        let deadTemplate = PartialFile.name(for: volumes + "/images/abc123.4k.xfs")
+        try sparse(deadTemplate, 512 << 20)
+        try FileManager.default.createDirectory(atPath: deadTemplate + ".mnt", withIntermediateDirectories: true)
+        _ = try await bench.system.execute("losetup", ["--find", "--show", "--", deadTemplate], input: nil)
+        _ = try await bench.system.execute("mount", ["-t", "xfs", "--", deadTemplate, deadTemplate + ".mnt"], input: nil)
+        // Being made by a live maker (this process holds it).
+        let live = try PartialFile.make(PartialFile.name(for: volumes + "/web-08.xfs"))
+        defer { live.release() }
+        let liveName = try #require(live.path.split(separator: "/").last.map(String.init))
+        try sparse(live.path, 256 << 20)
+        #expect(!PartialFile.isAbandoned(live.path) && PartialFile.isAbandoned(deadClone))
+
+        // 2 GiB + 512 MiB dead + 256 MiB live + a 512 MiB template + 1 GiB would not fit in 2.9375 GiB.
+        _ = try await bench.volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: bench.mountPoint)
+        #expect(try bench.leftovers() == [liveName, "web-01.xfs"].sorted())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volumes + "/images") == ["abc123.4k.xfs"])
+        #expect(await bench.system.mounts[deadTemplate + ".mnt"] == nil)
+        #expect(await bench.system.loops.values.filter { $0 == deadTemplate }.isEmpty)
+        #expect(PartialFile.isPartial(live.path) && !PartialFile.isPartial(deadTemplate + ".mnt") && !PartialFile.isPartial(volumes + "/web-01.xfs"))
+    }
+
     @Test("the commitment: 2 % of the store (at least 64 MiB) is kept back; what is left is what can be promised")
     func commitmentTable() throws {
         let gib: UInt64 = 1 << 30
@@ -326,7 +364,11 @@ struct LoopfileVolumesTests {
         #expect(!created.contains("fstrim"), "a create trims nothing")
         try await bench.volumes.remove(machine, mountedAt: bench.mountPoint)
         let commands = await bench.system.commands
-        #expect(commands.suffix(2) == [["findmnt", "--noheadings", "--output", "SOURCE", "--target", volumes], ["fstrim", "--", volumes]])
+        #expect(
+            commands.suffix(3) == [
+                ["findmnt", "--noheadings", "--output", "SOURCE", "--target", volumes], ["sync", "--file-system", "--", volumes],
+                ["fstrim", "--", volumes],
+            ], "the log forced first, so the removed file's extents are no longer busy")
         #expect(try await bench.volumes.pruneImages(keeping: []) == ["abc123"])
         #expect(await bench.system.commands.last == ["fstrim", "--", volumes])
         let before = await bench.system.commands.count
