@@ -132,12 +132,19 @@ struct MachineServiceTests {
         #expect(try await plane.leaseStates() == [], "an address that never carried traffic is free at once")
     }
 
+    /// A control plane on `site` whose hosts named in `refusing` refuse every volume (no room).
+    private func planeRefusing(_ refusing: [String], site: Site) async throws -> (TestControlPlane, FakeHostRuntime) {
+        let runtime = FakeHostRuntime()
+        for host in refusing {
+            await runtime.refuseFiles(
+                on: TestSite.value(host), with: KennelError(.noCapacity, "the volume store holds 16G; 2G is left", field: "disk"))
+        }
+        return (try await TestControlPlane.make(site: site, runtime: runtime), runtime)
+    }
+
     @Test("a create the host refuses for want of disk leaves nothing: no row, address free, 409 naming disk, operation no_capacity")
     func hostRefusal() async throws {
-        let runtime = FakeHostRuntime()
-        let host: Hostname = TestSite.value("z1-r1-h1")
-        await runtime.refuseFiles(on: host, with: KennelError(.noCapacity, "the volume store holds 16G; 2G is left", field: "disk"))
-        let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 1), runtime: runtime)
+        let (plane, runtime) = try await planeRefusing(["z1-r1-h1"], site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 1))
         await #expect {
             _ = try await plane.services.machines.create(TestSite.request("web-01"))
         } throws: { error in
@@ -155,10 +162,8 @@ struct MachineServiceTests {
 
     @Test("a create the first host refuses for want of disk lands on the next host placement picks, with the same address")
     func rescheduledCreate() async throws {
-        let runtime = FakeHostRuntime()
         let first: Hostname = TestSite.value("z1-r1-h1")
-        await runtime.refuseFiles(on: first, with: KennelError(.noCapacity, "the volume store holds 16G; 2G is left", field: "disk"))
-        let plane = try await TestControlPlane.make(site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 2), runtime: runtime)
+        let (plane, runtime) = try await planeRefusing([first.value], site: TestSite.make(zones: 1, racks: 1, hostsPerRack: 2))
         let machine = try await plane.services.machines.create(TestSite.request("web-01", service: "web"))
         #expect(machine.state == .running && machine.host.value == "z1-r1-h2" && machine.network.ip.description == "10.100.0.2")
         #expect(try await plane.services.machines.machine(named: machine.name).host.value == "z1-r1-h2")
@@ -174,12 +179,8 @@ struct MachineServiceTests {
 
     @Test("a create every host refuses tries three hosts at most, then is refused and leaves nothing")
     func rescheduledCreateRefused() async throws {
-        let runtime = FakeHostRuntime()
         let site = TestSite.make(zones: 1, racks: 2, hostsPerRack: 2)
-        for host in site.hosts {
-            await runtime.refuseFiles(on: host.name, with: KennelError(.noCapacity, "the volume store holds 16G; 2G is left", field: "disk"))
-        }
-        let plane = try await TestControlPlane.make(site: site, runtime: runtime)
+        let (plane, runtime) = try await planeRefusing(site.hosts.map(\.name.value), site: site)
         await #expect {
             _ = try await plane.services.machines.create(TestSite.request("web-01"))
         } throws: { error in
