@@ -169,6 +169,8 @@ struct MachineServiceTests {
         #expect(try await plane.services.machines.machine(named: machine.name).host.value == "z1-r1-h2")
         #expect(await runtime.calls.filter { $0.hasPrefix("prepareFiles") } == ["prepareFiles web-01@z1-r1-h1", "prepareFiles web-01@z1-r1-h2"])
         #expect(await runtime.domains[first]?.isEmpty ?? true, "nothing of it stays on the host that refused")
+        let usage = try await plane.store.snapshot { store in (try store.usage(of: first), try store.usage(of: machine.host)) }
+        #expect(usage.0 == .zero && usage.1 == machine.spec.resources, "its reservation moved with it")
         let actions = try await plane.store.read { db in try String.fetchAll(db, sql: "SELECT action FROM audit ORDER BY id") }
         #expect(actions == ["machine.create", "machine.reschedule"])
         let steps = try await plane.store.transaction { try $0.steps(of: 1) }
