@@ -75,11 +75,7 @@ struct MachineClaim {
             throw KennelError(.unknownReference, "\(scope) has no rack named '\(rack)'", field: "rack")
         }
         let pools = try candidatePools(store)
-        let placementRequest = PlacementRequest(
-            idc: request.idc, zone: request.zone, resources: request.spec.resources, vlans: Set(pools.map(\.vlan)),
-            service: request.service, spread: request.spread, hostClass: request.hostClass, hostLabels: request.hostLabels,
-            scoring: try memo?.scoring(store) ?? store.scoringPolicy(), rack: request.rack
-        )
+        let placementRequest = request.placement(vlans: Set(pools.map(\.vlan)), scoring: try memo?.scoring(store) ?? store.scoringPolicy())
         let candidates =
             try memo?.candidates(in: request.idc, service: request.service, store)
             ?? store.placementCandidates(in: request.idc, service: request.service)
@@ -198,4 +194,13 @@ struct MachineClaim {
     }
 
     private var scope: String { request.zone.map { "\(request.idc)/\($0)" } ?? request.idc.value }
+}
+
+extension MachineRequest {
+    /// What placement is asked for this request, on hosts reaching one of `vlans`.
+    func placement(vlans: Set<VLANID>, scoring: ScoringPolicy) -> PlacementRequest {
+        PlacementRequest(
+            idc: idc, zone: zone, resources: spec.resources, vlans: vlans, service: service, spread: spread, hostClass: hostClass,
+            hostLabels: hostLabels, scoring: scoring, rack: rack)
+    }
 }

@@ -62,10 +62,7 @@ extension MachineService {
     ) async throws -> Machine? {
         let now = environment.now()
         return try await store.transaction { store -> Machine? in
-            let placement = PlacementRequest(
-                idc: request.idc, zone: request.zone, resources: request.spec.resources, vlans: [machine.network.vlan],
-                service: request.service, spread: request.spread, hostClass: request.hostClass, hostLabels: request.hostLabels,
-                scoring: try store.scoringPolicy(), rack: request.rack)
+            let placement = request.placement(vlans: [machine.network.vlan], scoring: try store.scoringPolicy())
             let candidates = try store.placementCandidates(in: request.idc, service: request.service).map { candidate in
                 guard refused.contains(candidate.host.name) else { return candidate }
                 var used = candidate.used

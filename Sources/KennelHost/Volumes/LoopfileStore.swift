@@ -54,7 +54,7 @@ struct LoopfileStore: Sendable {
         let templates = ((try? manager.contentsOfDirectory(atPath: images)) ?? []).map { "\(images)/\($0)" }
         return (top + templates).filter { path in
             let name = path.split(separator: "/").last.map(String.init) ?? ""
-            return FilesystemKind.allCases.contains { name.hasSuffix(".\($0)") || name.contains(".\($0).partial-") }
+            return FilesystemKind.allCases.contains { name.hasSuffix(".\($0)") || name.contains(".\($0)\(PartialFile.marker)") }
         }
     }
 
