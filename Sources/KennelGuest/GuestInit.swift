@@ -51,7 +51,11 @@ public enum GuestInit {
             rm -f /run/sshd.pid
             if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ]; then
                 trap 'kill "$pid"; exit 0' TERM INT
-                while kill -0 "$pid" 2>/dev/null; do sleep 1 & wait $!; done
+                # tail waits for sshd's end without a new process every second (an idle
+                # machine makes none); sleep stands in if an image has no GNU tail.
+                while kill -0 "$pid" 2>/dev/null; do
+                    tail --pid="$pid" -f /dev/null 2>/dev/null & wait $! || { sleep 1 & wait $!; }
+                done
                 exit 1
             fi
         fi
