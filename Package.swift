@@ -74,7 +74,7 @@ let package = Package(
             name: "KennelHost",
             dependencies: [
                 "KennelModel", "KennelGuest", "KennelControl", logging,
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: documented

@@ -53,16 +53,3 @@ public struct ContainerInspection: Sendable {
         return fields.count > 1 ? Int32(fields[1]) : nil
     }
 }
-
-/// `supervisorctl status` output, one program per line:
-/// `sshd                             RUNNING   pid 4, uptime 0:00:01`.
-public enum SupervisorStatus {
-    public static func parse(_ output: String) -> [ProgramStatus] {
-        output.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-            guard fields.count >= 2, fields[1].allSatisfy({ $0.isUppercase }) else { return nil }
-            let detail = fields.count == 3 ? fields[2].trimmingCharacters(in: .whitespaces) : ""
-            return ProgramStatus(name: String(fields[0]), state: String(fields[1]), detail: detail)
-        }
-    }
-}

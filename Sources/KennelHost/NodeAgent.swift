@@ -28,7 +28,8 @@ public struct NodeAgent: Sendable {
         case .rootfs(let request):
             return try await RootfsDriver(paths: paths, runner: runner, volumeDriver: volumeDriver).handle(request)
         case .identity(.write(let machine, let files)):
-            try MachineFolder(paths: paths).writeFiles(files, for: machine)
+            let status = SupervisorRPC.serverFile(secret: try SupervisorRPC(paths: paths, runner: runner).ensureSecret(for: machine))
+            try MachineFolder(paths: paths).writeFiles(files + [status], for: machine)
             let keys = HostKeys(runner: runner)
             try await keys.ensure(in: paths.rootfs(of: machine), for: machine)
             return try NodeReply.encode(IdentityWritten(hostKeys: try keys.publicKeys(in: paths.rootfs(of: machine))))
@@ -39,8 +40,8 @@ public struct NodeAgent: Sendable {
             return try await NetworkDriver(runner: runner, inspection: inspection).handle(request)
         case .inspection(.waitForSSH(let container, let ip, let timeout)):
             return try NodeReply.encode(try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
-        case .inspection(.health(let container, let ip)):
-            return try NodeReply.encode(try await health(container, ip: ip))
+        case .inspection(.health(let container, let ip, let machine)):
+            return try NodeReply.encode(try await health(container, ip: ip, machine: machine))
         case .facts(.read(let bridge, let volumes)):
             return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge, volumes: volumes))
         }
@@ -60,12 +61,15 @@ public struct NodeAgent: Sendable {
         return false
     }
 
-    private func health(_ container: ContainerProcess, ip: IPv4Address) async throws -> MachineHealth {
+    /// sshd, and supervisord's programs as its XML-RPC server reports them (never by running
+    /// the guest's `supervisorctl`: a program from the guest's disk run from here would have
+    /// the host's capabilities and cgroups). No programs without the machine's name (a
+    /// control plane from before) or before its first start with a password.
+    private func health(_ container: ContainerProcess, ip: IPv4Address, machine: Hostname?) async throws -> MachineHealth {
         guard let initPID = inspection.initPID(ofController: container.controllerPID) else { return .stopped }
         let ssh: MachineHealth.SSHState = try await sshAnswers(in: initPID, at: ip) ? .up : .down
-        // supervisorctl exits non-zero whenever a program is not RUNNING; its lines still say why.
-        let status = try await runner.execute("nsenter", ["--target", "\(initPID)", "--all", "--", "supervisorctl", "status"], input: nil)
-        return MachineHealth(sshd: ssh, programs: SupervisorStatus.parse(status.output))
+        guard let machine else { return MachineHealth(sshd: ssh, programs: []) }
+        return MachineHealth(sshd: ssh, programs: try await SupervisorRPC(paths: paths, runner: runner).programs(of: machine, initPID: initPID))
     }
 
     /// sshd listens in the container and answers an SSH handshake on the machine's address

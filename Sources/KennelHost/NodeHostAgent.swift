@@ -107,7 +107,8 @@ public struct NodeHostAgent: HostAgent {
     }
 
     public func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth {
-        try await channel.call(.inspection(.health(container: container, ip: machine.network.ip)), answering: MachineHealth.self)
+        try await channel.call(
+            .inspection(.health(container: container, ip: machine.network.ip, machine: machine.name)), answering: MachineHealth.self)
     }
 
     public func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts {

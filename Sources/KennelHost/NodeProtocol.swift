@@ -95,8 +95,9 @@ public struct Shaping: Sendable, Equatable, Codable {
 public enum InspectionRequest: Sendable, Equatable, Codable {
     /// Wait until sshd in the container answers on `ip` (answers `Bool`).
     case waitForSSH(container: ContainerProcess, ip: IPv4Address, timeoutMilliseconds: Int)
-    /// Report sshd and supervisord's programs (answers `MachineHealth`).
-    case health(container: ContainerProcess, ip: IPv4Address)
+    /// Report sshd and supervisord's programs (answers `MachineHealth`); the programs only
+    /// with `machine`, whose folder holds the password of its supervisord.
+    case health(container: ContainerProcess, ip: IPv4Address, machine: Hostname? = nil)
 }
 
 /// What the host is.

@@ -48,22 +48,6 @@ struct ContainerInspectionTests {
         #expect(!inspection.isListening(pid: 101, port: 443))
         #expect(!inspection.isListening(pid: 999, port: 22))
     }
-
-    @Test("supervisorctl status lines become program states; noise is skipped")
-    func supervisor() {
-        let output = """
-            cron                             RUNNING   pid 6, uptime 0:00:02
-            network                          EXITED    Nov 23 08:42 PM
-            sshd                             FATAL     Exited too quickly (process log may have details)
-            unix:///run/supervisor.sock no such file
-            """
-        #expect(
-            SupervisorStatus.parse(output) == [
-                ProgramStatus(name: "cron", state: "RUNNING", detail: "pid 6, uptime 0:00:02"),
-                ProgramStatus(name: "network", state: "EXITED", detail: "Nov 23 08:42 PM"),
-                ProgramStatus(name: "sshd", state: "FATAL", detail: "Exited too quickly (process log may have details)"),
-            ])
-    }
 }
 
 @Suite("SSH targets from libvirt URIs")

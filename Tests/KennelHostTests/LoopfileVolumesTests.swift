@@ -48,7 +48,9 @@ struct LoopfileVolumesTests {
         #expect(commands[4].prefix(4) == ["tar", "--extract", "--gzip", "--numeric-owner"])
         let clone = try #require(commands.first { $0[0] == "cp" })
         #expect(clone.prefix(3) == ["cp", "--reflink=always", "--"] && clone[3] == template && clone[4].hasPrefix(volumes + "/web-01.xfs.partial-"))
-        #expect(commands.contains(["losetup", "--find", "--show", "--direct-io=on", "--sector-size", "4096", "--", volumes + "/web-01.xfs"]))
+        let attach = try #require(
+            commands.firstIndex(of: ["losetup", "--find", "--show", "--direct-io=on", "--sector-size", "4096", "--", volumes + "/web-01.xfs"]))
+        #expect(commands[attach + 1] == ["blockdev", "--setra", "256", "/dev/loop0"], "128 KiB read-ahead, set before the mount")
         #expect(commands.contains(["mount", "-t", "xfs", "-o", "nouuid,discard", "--", "/dev/loop0", bench.mountPoint]))
         #expect(commands.last == ["xfs_growfs", "-d", "--", bench.mountPoint])
         // The clone is sized in-process and, new, has no loop device to look for.
@@ -194,7 +196,8 @@ struct LoopfileVolumesTests {
         #expect(try bench.leftovers() == ["web-01.xfs"])
     }
 
-    @Test("a new volume whose mount fails is unwound: no file, loop device or mount is left", arguments: ["mount", "xfs_growfs"])
+    @Test(
+        "a new volume whose attach or mount fails is unwound: no file, loop device or mount is left", arguments: ["blockdev", "mount", "xfs_growfs"])
     func unwind(failing program: String) async throws {
         let bench = try bench()
         defer { try? FileManager.default.removeItem(atPath: bench.directory) }

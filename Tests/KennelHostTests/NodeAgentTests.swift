@@ -1,5 +1,6 @@
 import Foundation
 import KennelControl
+import KennelGuest
 @testable import KennelHost
 import KennelModel
 import Testing
@@ -124,16 +125,44 @@ struct NodeAgentTests {
         #expect(portGuard.cookieMatch == "cookie=0x6f1c2a345b6d4e7f/-1")
     }
 
-    @Test("health reports sshd down when nothing listens, and supervisord's programs even when supervisorctl exits 3")
+    @Test("health asks supervisord's XML-RPC server with the host's curl in the machine's network namespace only, never the guest's supervisorctl")
     func health() async throws {
         let proc = try makeFakeProc()
-        defer { try? FileManager.default.removeItem(at: proc) }
-        let runner = RecordingRunner { _ in CommandResult(status: 3, output: "sshd  STARTING  \n", errorOutput: "") }
-        let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path))
-        let reply = try await agent.answer(
-            .inspection(.health(container: container, ip: try IPv4Address(parsing: "10.0.0.2"))), as: MachineHealth.self)
-        #expect(reply == MachineHealth(sshd: .down, programs: [ProgramStatus(name: "sshd", state: "STARTING", detail: "")]))
-        #expect(await runner.commands == [["nsenter", "--target", "101", "--all", "--", "supervisorctl", "status"]])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-health-\(UUID())")
+        defer {
+            try? FileManager.default.removeItem(at: proc)
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let paths = HostPaths(machinesRoot: directory.path)
+        let machine = try Hostname(parsing: "web-01")
+        try FileManager.default.createDirectory(atPath: paths.rootfs(of: machine), withIntermediateDirectories: true)
+        let runner = RecordingRunner { argv in
+            CommandResult(status: 0, output: argv.contains("curl") ? SupervisorRPCTests.response : "", errorOutput: "")
+        }
+        let agent = NodeAgent(paths: paths, runner: runner, inspection: ContainerInspection(proc: proc.path))
+        let ip = try IPv4Address(parsing: "10.0.0.2")
+        // Before the machine's first start with a password, and for a caller that names no
+        // machine: sshd only, nothing run.
+        #expect(
+            try await agent.answer(.inspection(.health(container: container, ip: ip, machine: machine)), as: MachineHealth.self)
+                == MachineHealth(sshd: .down, programs: []))
+        _ = try await agent.handle(.identity(.write(machine: machine, files: [])))
+        let secret = try #require(SupervisorRPC(paths: paths, runner: runner).secret(of: machine))
+        let guestFile = try String(contentsOfFile: paths.rootfs(of: machine) + SupervisorStatusServer.path, encoding: .utf8)
+        #expect(guestFile.contains("password={SHA}") && !guestFile.contains(secret), "the guest keeps only the password's SHA-1")
+        #expect(try await agent.answer(.inspection(.health(container: container, ip: ip)), as: MachineHealth.self).programs.isEmpty)
+        let before = await runner.commands.count
+        #expect(await runner.commands.allSatisfy { $0[0] == "ssh-keygen" }, "only the host keys were made so far")
+        let reply = try await agent.answer(.inspection(.health(container: container, ip: ip, machine: machine)), as: MachineHealth.self)
+        #expect(reply.sshd == .down && reply.programs.map(\.name) == ["cron", "sshd", "web:app-0"])
+        let commands = Array(await runner.commands.dropFirst(before))
+        #expect(commands == [["nsenter"] + SupervisorRPC.arguments(initPID: 101)])
+        #expect(!commands.joined().contains("--all") && !commands.joined().contains("supervisorctl"))
+        #expect(!commands.joined().contains { $0.contains(secret) }, "the password is not in argv")
+        #expect(await runner.inputs.last == "user = \"kennel:\(secret)\"\n")
+        // The password is made once and kept.
+        _ = try await agent.handle(.identity(.write(machine: machine, files: [])))
+        #expect(SupervisorRPC(paths: paths, runner: runner).secret(of: machine) == secret)
     }
 
     @Test("waiting for sshd gives up after the timeout when it never listens")

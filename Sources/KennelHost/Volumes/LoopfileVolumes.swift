@@ -190,6 +190,12 @@ public struct LoopfileVolumes: HostVolumes {
         let arguments = FilesystemUnit.attachArguments(for: file, unit: FilesystemUnit.bytes(of: file))
         let device = try await runner.run("losetup", arguments).trimmingCharacters(in: .whitespacesAndNewlines)
         guard device.hasPrefix("/dev/") else { throw KennelError(.hostFailure, "losetup attached \(file) but named no device") }
+        do {
+            _ = try await runner.run("blockdev", FilesystemUnit.readAheadArguments(for: device))
+        } catch {
+            _ = try? await runner.run("losetup", ["--detach", device])
+            throw error
+        }
         return device
     }
 
