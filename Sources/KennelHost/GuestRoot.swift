@@ -67,6 +67,36 @@ public struct GuestRoot: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// What is at `path`, the last name not followed (a link on the way is refused).
+    public enum Kind: Equatable, Sendable {
+        case missing, link, other
+        /// A regular file of that many bytes.
+        case file(Int)
+    }
+
+    /// What is at `path`, looked at without following a link (`fstatat` with
+    /// `AT_SYMLINK_NOFOLLOW`); a directory missing on the way is `.missing`.
+    public func kind(of path: String) throws -> Kind {
+        let (names, last) = try Self.components(of: path)
+        let directory: Int32
+        do {
+            directory = try openDirectory(names, creating: false)
+        } catch is MissingPath {
+            return .missing
+        }
+        defer { close(directory) }
+        var status = stat()
+        guard fstatat(directory, last, &status, AT_SYMLINK_NOFOLLOW) == 0 else {
+            if errno == ENOENT { return .missing }
+            throw failure("cannot look at", path)
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .file(Int(status.st_size))
+        case S_IFLNK: return .link
+        default: return .other
+        }
+    }
+
     /// The directories of an absolute guest path and its last name; `..`, `.` and empty
     /// names are refused.
     static func components(of path: String) throws -> (directories: [String], last: String) {

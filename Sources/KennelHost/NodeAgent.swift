@@ -88,17 +88,33 @@ struct HostKeys {
     let runner: any CommandRunner
     static let types = ["ed25519", "ecdsa"]
 
+    /// Makes the keys the machine lacks. ssh-keygen writes them in a directory of the host's
+    /// own, and `GuestRoot` puts them in place: it never follows a link the guest made (a
+    /// key path the guest turned into a link to a host path that does not exist yet would
+    /// have had ssh-keygen create that host file), it replaces the link instead.
     func ensure(in rootfs: String, for machine: Hostname) async throws {
-        let directory = "\(rootfs)/etc/ssh"
-        // A symlink planted in the guest must not make ssh-keygen write on the host.
-        for path in ["\(rootfs)/etc", directory] where (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
-            throw KennelError(.hostFailure, "\(path) in the machine's root filesystem is a symlink")
-        }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let root = GuestRoot(path: rootfs)
         for type in Self.types {
-            let key = "\(directory)/ssh_host_\(type)_key"
-            guard !FileManager.default.fileExists(atPath: key) else { continue }
-            _ = try await runner.run("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "root@\(machine)", "-f", key])
+            let key = "/etc/ssh/ssh_host_\(type)_key"
+            if try Self.isKey(root, key), try Self.isKey(root, key + ".pub") { continue }
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-hostkey-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            _ = try await runner.run("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "root@\(machine)", "-f", scratch + "/key"])
+            let secret = try String(contentsOfFile: scratch + "/key", encoding: .utf8)
+            let publicHalf = try String(contentsOfFile: scratch + "/key.pub", encoding: .utf8)
+            try root.write(GuestFile(path: key, contents: secret, mode: 0o600))
+            try root.write(GuestFile(path: key + ".pub", contents: publicHalf, mode: 0o644))
+        }
+    }
+
+    /// Whether `path` is a non-empty regular file (a link there counts as no key: it is
+    /// replaced; a link on the way to it is refused).
+    private static func isKey(_ root: GuestRoot, _ path: String) throws -> Bool {
+        switch try root.kind(of: path) {
+        case .file(let bytes): return bytes > 0
+        case .missing, .link: return false
+        case .other: throw KennelError(.hostFailure, "\(path) in the machine's root filesystem is not a file")
         }
     }
 

@@ -137,7 +137,11 @@ struct NodeAgentTests {
         let machine = try Hostname(parsing: "web-01")
         try FileManager.default.createDirectory(atPath: paths.rootfs(of: machine), withIntermediateDirectories: true)
         let runner = RecordingRunner { argv in
-            CommandResult(status: 0, output: argv.contains("curl") ? SupervisorRPCTests.response : "", errorOutput: "")
+            if argv[0] == "ssh-keygen", let key = argv.last {  // keys made as ssh-keygen makes them
+                _ = FileManager.default.createFile(atPath: key, contents: Data("private\n".utf8))
+                _ = FileManager.default.createFile(atPath: key + ".pub", contents: Data("ssh-ed25519 AAAA root@web-01\n".utf8))
+            }
+            return CommandResult(status: 0, output: argv.contains("curl") ? SupervisorRPCTests.response : "", errorOutput: "")
         }
         let agent = NodeAgent(paths: paths, runner: runner, inspection: ContainerInspection(proc: proc.path))
         let ip = try IPv4Address(parsing: "10.0.0.2")
@@ -189,7 +193,7 @@ struct NodeAgentTests {
         #expect(await runner.commands == [["nsenter", "--net=/proc/101/ns/net", "--", "ssh-keyscan", "-T", "2", "-t", "ed25519", "10.0.0.2"]])
     }
 
-    @Test("provisioning makes each machine's SSH host keys once, and refuses a symlinked /etc/ssh")
+    @Test("provisioning makes each machine's SSH host keys once, refuses a symlinked /etc/ssh, and replaces a key the guest made a link")
     func hostKeys() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kennel-node-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -223,6 +227,25 @@ struct NodeAgentTests {
         await #expect(throws: KennelError.self) {
             _ = try await agent.provisionWhole(planted, tarball: tarball, sha256: sha)
         }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/ssh_host_ed25519_key"), "nothing was written through the link")
+
+        // Root in a machine removes its key and leaves a link to a host path that does not
+        // exist yet: the new key replaces the link, and no host file is made.
+        let linked = try Hostname(parsing: "web-04")
+        let linkedRoot = paths.rootfs(of: linked)
+        _ = try await agent.provisionWhole(linked, tarball: tarball, sha256: sha)
+        let hostTarget = directory.path + "/host-file-\(UUID().uuidString)"
+        for name in ["ssh_host_ed25519_key", "ssh_host_ed25519_key.pub"] {
+            try FileManager.default.removeItem(atPath: linkedRoot + "/etc/ssh/" + name)
+            try FileManager.default.createSymbolicLink(atPath: linkedRoot + "/etc/ssh/" + name, withDestinationPath: hostTarget + name)
+        }
+        _ = try await agent.provisionWhole(linked, tarball: tarball, sha256: sha)
+        #expect(!FileManager.default.fileExists(atPath: hostTarget + "ssh_host_ed25519_key"))
+        #expect(!FileManager.default.fileExists(atPath: hostTarget + "ssh_host_ed25519_key.pub"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: linkedRoot + "/etc/ssh/ssh_host_ed25519_key")
+        #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try String(contentsOfFile: linkedRoot + "/etc/ssh/ssh_host_ed25519_key.pub", encoding: .utf8).hasSuffix("root@web-04\n"))
     }
 
     @Test("an image is present only when its file hashes right; a truncated copy is detected, removed and copied again")

@@ -64,7 +64,7 @@ struct SupervisorRPCTests {
     }
 
     @Test(
-        "a fault, an empty list or something that is not XML-RPC gives no programs",
+        "a fault, an empty list, a declaration or something that is not XML-RPC gives no programs",
         arguments: [
             (
                 "<?xml version='1.0'?><methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member><member><name>faultString</name><value><string>UNKNOWN_METHOD</string></value></member></struct></value></fault></methodResponse>",
@@ -73,6 +73,11 @@ struct SupervisorRPCTests {
             ("<?xml version='1.0'?><methodResponse><params><param><value><array><data></data></array></value></param></params></methodResponse>", []),
             ("<html><body>401 Unauthorized</body></html>", []),
             ("not xml <<", nil),
+            // A guest's answer with entities (a billion laughs) is not parsed at all.
+            (
+                "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><methodResponse><params><param><value><array><data><value><struct><member><name>name</name><value>&b;</value></member><member><name>statename</name><value>RUNNING</value></member></struct></value></data></array></value></param></params></methodResponse>",
+                nil
+            ),
         ] as [(String, [ProgramStatus]?)])
     func refusals(xml: String, expected: [ProgramStatus]?) {
         #expect(SupervisorRPC.parse(xml) == expected)
