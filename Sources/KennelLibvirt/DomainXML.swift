@@ -20,7 +20,7 @@ public enum DomainXML {
                 <init>\(escape(d.initPath))</init>
             \(initArguments)  </os>
               <features>
-                <capabilities policy='default'>
+                <capabilities policy='deny'>
             \(capabilityElements)    </capabilities>
               </features>
               <on_poweroff>destroy</on_poweroff>
@@ -48,14 +48,29 @@ public enum DomainXML {
             """
     }
 
-    /// Capabilities root in a machine runs without, beyond libvirt's default drops: with
-    /// `net_admin` off the guest cannot change its address, MAC, routes or qdiscs (the host
-    /// sets them: `<ip>`, `<route>`, `<mac>`); `sys_module`, `sys_rawio` and `sys_time`
-    /// would reach the host's kernel, devices and clock.
-    public static let droppedCapabilities = ["net_admin", "sys_module", "sys_rawio", "sys_time"]
+    /// The only capabilities root in a machine has (`<capabilities policy='deny'>`: every
+    /// other one is dropped from the bounding set, the ones newer than libvirt's list —
+    /// `bpf`, `perfmon`, `checkpoint_restore`, `audit_read` — too). Machines share the host's
+    /// kernel without a user namespace, so what is left out is what would reach past the
+    /// machine: `sys_admin` (remount `/proc/sys` read-write and set the host's
+    /// `kernel.core_pattern`, new cgroup hierarchies, mounts), `net_admin` (the address, MAC,
+    /// routes and qdiscs the host set), `sys_module`, `sys_rawio`, `sys_time`, `mknod`,
+    /// `dac_read_search` (`open_by_handle_at`), `syslog` (the host's kernel log), `bpf` and
+    /// `perfmon` (kernel memory), `sys_resource`, `audit_control`, `mac_admin`,
+    /// `mac_override`, `wake_alarm`, `block_suspend`. What a VM's root does every day stays:
+    /// files and owners, users and groups (sshd, cron, su), ports below 1024, ping
+    /// (`net_raw`: forged frames are the host port's business), chroot (sshd's privilege
+    /// separation), strace and gdb (`sys_ptrace`, within the machine's own processes), nice,
+    /// mlock, file capabilities (`setfcap`, for packages), and `reboot` (`sys_boot`, which
+    /// in the machine's PID namespace only ends the machine, and libvirt starts it again).
+    public static let allowedCapabilities = [
+        "chown", "dac_override", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap", "setfcap", "linux_immutable",
+        "net_bind_service", "net_broadcast", "net_raw", "ipc_lock", "ipc_owner", "sys_chroot", "sys_ptrace", "sys_pacct",
+        "sys_boot", "sys_nice", "sys_tty_config", "lease", "audit_write",
+    ]
 
     private static var capabilityElements: String {
-        Self.droppedCapabilities.map { "      <\($0) state='off'/>\n" }.joined()
+        Self.allowedCapabilities.map { "      <\($0) state='on'/>\n" }.joined()
     }
 
     /// `<memtune>` with the hard limit when a soft limit or a swap limit is set; nothing
