@@ -28,11 +28,26 @@ public enum GuestInit {
     /// Kennel's supervisord launcher (the file name keeps the process named supervisord).
     public static let supervisordPath = "/usr/local/lib/kennel/supervisord"
 
+    /// An awk program over `/proc/self/mountinfo` that succeeds while a mount at or under
+    /// `/sys/fs/cgroup` is still writable (its mount point is field 5, its options field 6).
+    static let cgroupsWritable = #"$5 ~ "^/sys/fs/cgroup(/|$)" && $6 ~ /(^|,)rw(,|$)/ {w = 1} END {exit !w}"#
+
     static let initScript = """
         #!/bin/sh
         # Written by Kennel at every start: PID 1 of this machine. Starts sshd before
         # supervisord (whose sshd program then watches it) and becomes supervisord. The
-        # address, route and MAC were set by the host before this ran.
+        # address, route and MAC were set by the host before this ran. Nothing starts until
+        # the host has made this machine's view of the host's cgroups read-only (right after
+        # the start, or its reconciler after a restart libvirt made by itself).
+        waited=0
+        while awk '\(cgroupsWritable)' /proc/self/mountinfo; do
+            if [ "$waited" -ge 3000 ]; then
+                echo "kennel-init: the host left the cgroup mounts writable for 60 s; starting anyway" >&2
+                break
+            fi
+            sleep 0.02
+            waited=$((waited + 1))
+        done
         mkdir -p /run/sshd
         /usr/sbin/sshd -o PidFile=/run/sshd.pid || echo "kennel-init: sshd did not start; supervisord will start it" >&2
         exec /usr/local/lib/kennel/supervisord --nodaemon --configuration /etc/supervisor/supervisord.conf

@@ -42,6 +42,14 @@ public struct NodeAgent: Sendable {
             return try NodeReply.encode(try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
         case .inspection(.health(let container, let ip, let machine)):
             return try NodeReply.encode(try await health(container, ip: ip, machine: machine))
+        case .confinement(.lock(let container)):
+            guard let initPID = inspection.initPID(ofController: container.controllerPID) else {
+                throw KennelError(.hostFailure, "the container of controller \(container.controllerPID) does not run")
+            }
+            try await ContainerConfinement(runner: runner, inspection: inspection).lock(initPID: initPID)
+            return try NodeReply.encode(Done())
+        case .confinement(.lockAll):
+            return try NodeReply.encode(try await ContainerConfinement(runner: runner, inspection: inspection).lockAll())
         case .facts(.read(let bridge, let volumes)):
             return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge, volumes: volumes))
         }

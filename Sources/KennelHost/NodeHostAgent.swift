@@ -111,6 +111,14 @@ public struct NodeHostAgent: HostAgent {
             .inspection(.health(container: container, ip: machine.network.ip, machine: machine.name)), answering: MachineHealth.self)
     }
 
+    public func confine(_ machine: Machine, container: ContainerProcess) async throws {
+        _ = try await channel.call(.confinement(.lock(container: container)), answering: Done.self)
+    }
+
+    public func confineAll() async throws -> [String] {
+        try await channel.call(.confinement(.lockAll), answering: [String].self)
+    }
+
     public func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts {
         try await channel.call(.facts(.read(bridge: bridge, volumes: volumes)), answering: HostFacts.self)
     }

@@ -13,6 +13,16 @@ public enum NodeRequest: Sendable, Equatable, Codable {
     case network(NetworkRequest)
     case inspection(InspectionRequest)
     case facts(FactsRequest)
+    case confinement(ConfinementRequest)
+}
+
+/// Keeping root in a container inside it.
+public enum ConfinementRequest: Sendable, Equatable, Codable {
+    /// Make the container's cgroup mounts read-only (answers `Done`).
+    case lock(container: ContainerProcess)
+    /// The same for every running container on the host (answers `[String]`: the machines
+    /// whose mounts were still writable).
+    case lockAll
 }
 
 /// Root filesystems and the images they come from.

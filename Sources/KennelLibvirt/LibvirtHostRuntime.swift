@@ -126,6 +126,11 @@ public actor LibvirtHostRuntime: HostRuntime {
         return Set(machines.filter { drifted.contains($0.uuid) }.map(\.name))
     }
 
+    public func confineContainers(on host: ComputeHost) async throws -> [Hostname] {
+        guard let agent = agentFor(host) else { return [] }
+        return try await agent.confineAll().compactMap { try? Hostname(parsing: $0) }
+    }
+
     public func repairNetwork(of machine: Machine, on host: ComputeHost) async throws {
         guard let agent = agentFor(host), let domain = try await connection(to: host).domain(named: machine.name.value),
             let container = try await container(of: domain)
@@ -179,6 +184,8 @@ public actor LibvirtHostRuntime: HostRuntime {
         }
         let running = clock.now
         if let agent = agentFor(host), let container = try await container(of: domain) {
+            // First: the machine's init waits for it before it starts anything.
+            try await agent.confine(machine, container: container)
             try await agent.attach(machine, container: container, bridge: host.bridge)
         }
         logger.debug(

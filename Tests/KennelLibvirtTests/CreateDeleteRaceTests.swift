@@ -33,6 +33,8 @@ actor FileTrackingAgent: HostAgent {
     func writeAccess(_ access: MachineAccess) async throws {}
     func removeProbes(bridge: String) async throws -> Int { 0 }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {}
+    func confine(_ machine: Machine, container: ContainerProcess) async throws {}
+    func confineAll() async throws -> [String] { [] }
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...2_000)))
         return true

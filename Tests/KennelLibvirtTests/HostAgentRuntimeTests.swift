@@ -12,6 +12,9 @@ actor RecordingAgent: HostAgent {
     private(set) var containers: [ContainerProcess] = []
     var sshAnswers = true
 
+    func confine(_ machine: Machine, container: ContainerProcess) async throws { steps.append("confine \(machine.name)") }
+    func confineAll() async throws -> [String] { ["web-07"] }
+
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
         steps.append("provision \(launch.machine.name) on \(volumes)")
         return VolumeStatus(
@@ -59,14 +62,16 @@ actor RecordingAgent: HostAgent {
 
 @Suite("libvirt host runtime with a host agent (test driver)")
 struct HostAgentRuntimeTests {
-    @Test("files come before the domain, network fixes after its start with the running container's id")
+    @Test("files come before the domain; after its start, confinement first (init waits for it), then network fixes, with the running container's id")
     func order() async throws {
         let agent = RecordingAgent()
         let runtime = LibvirtHostRuntime(policy: HostURIPolicy(simulatedHosts: .any), agentFor: { _ in agent }, logger: Logger.silent)
         let host = try Fixtures.simulatedHost()
         let machine = Fixtures.machine()
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
-        #expect(await agent.steps == ["provision web-01 on loopfile:/var/lib/kennel/volumes", "identity web-01", "attach web-01"])
+        #expect(
+            await agent.steps == ["provision web-01 on loopfile:/var/lib/kennel/volumes", "identity web-01", "confine web-01", "attach web-01"])
+        #expect(try await runtime.confineContainers(on: host) == [try Hostname(parsing: "web-07")], "the reconciler's pass, host-wide")
         #expect(try await runtime.waitForSSH(machine, on: host, timeout: .seconds(1)))
         #expect(try await runtime.health(of: machine, on: host)?.sshd == .up)
         let container = try #require(await agent.containers.first)

@@ -175,4 +175,6 @@ struct UnreachableHostAgent: HostAgent {
     func health(_ machine: Machine, container: ContainerProcess) async throws -> MachineHealth { throw refusal }
     func remove(_ machine: Machine, volumes: VolumeConfig) async throws { throw refusal }
     func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { throw refusal }
+    func confine(_ machine: Machine, container: ContainerProcess) async throws { throw refusal }
+    func confineAll() async throws -> [String] { throw refusal }
 }

@@ -14,6 +14,9 @@ public struct Reconciler: Sendable {
         public var finishedDeletes: [Hostname] = []
         /// Running machines whose port rules or shaping were put back.
         public var networkRepaired: [Hostname] = []
+        /// Running machines whose view of the host's cgroups was still writable (libvirt
+        /// restarted them by itself) and was made read-only.
+        public var confined: [Hostname] = []
         /// Machines that could not be repaired, with the reason.
         public var failures: [Hostname: String] = [:]
 
@@ -76,6 +79,9 @@ public struct Reconciler: Sendable {
             for listed in machines where !(listed.state == .running && running?.contains(listed.name.value) == true) {
                 await reconcileOne(listed, on: host, scope: scope, into: &report)
             }
+            if running != nil {
+                await confineContainers(on: host, into: &report)
+            }
             if let running {
                 await repairNetworks(of: machines.filter { $0.state == .running && running.contains($0.name.value) }, on: host, into: &report)
             }
@@ -105,6 +111,22 @@ public struct Reconciler: Sendable {
     }
 
     private enum Outcome: Sendable { case restored, deleted, unchanged }
+
+    /// Every running container on the host keeps its cgroup mounts read-only: one that
+    /// libvirt restarted by itself (a reboot inside, a crash) gets them locked here, while
+    /// its init waits for that before starting anything.
+    private func confineContainers(on host: ComputeHost, into report: inout Report) async {
+        do {
+            let confined = try await runtime.confineContainers(on: host)
+            for name in confined {
+                Counter(label: "kennel_reconcile_drift_total", dimensions: [("found", "confinement")]).increment()
+                logger.notice("reconcile.confined", metadata: ["machine": "\(name)", "host": "\(host.name)"])
+            }
+            report.confined += confined
+        } catch {
+            logger.warning("reconcile.confine-failed", metadata: ["host": "\(host.name)", "error": "\(error)"])
+        }
+    }
 
     /// One check of the host for running machines whose port rules or shaping went
     /// missing; each found is repaired under its lock, if it still runs by then.

@@ -19,6 +19,7 @@ public struct ContainerProcess: Sendable, Equatable, Codable {
 /// and driver on the host (`kennel node`, reached locally or over SSH). A host agent is
 /// all of them.
 public typealias HostAgent = RootfsAgent & IdentityAgent & NetworkAgent & InspectionAgent & HostFactsAgent & DiskUsageAgent
+    & ConfinementAgent
 
 /// Root filesystems: each machine's on a volume of its own (`HostVolumes`, driven by the
 /// host's `volumes` setting), cloned from its image once, grown, and removed with it.
@@ -66,6 +67,16 @@ public protocol NetworkAgent: Sendable {
         -> BandwidthSample
     /// Removes every bandwidth probe on the host; answers how many there were.
     func removeProbes(bridge: String) async throws -> Int
+}
+
+/// Keeping root in a container inside it: its view of the host's cgroup hierarchies made
+/// read-only (`ConfinementUpkeep`).
+public protocol ConfinementAgent: Sendable {
+    /// Makes the running container's cgroup mounts read-only (nothing to do when they are).
+    func confine(_ machine: Machine, container: ContainerProcess) async throws
+    /// Does the same for every running container on the host; answers the names of the
+    /// machines whose mounts were still writable.
+    func confineAll() async throws -> [String]
 }
 
 /// Looking inside a running container.

@@ -65,7 +65,7 @@ public protocol GuestAccess: Sendable {
 /// Runs machines on hosts (libvirt's LXC driver in production, its test driver in demo
 /// mode, a fake in unit tests). Every call is idempotent, so a step can be retried or
 /// resumed after a crash.
-public protocol HostRuntime: LiveLimits, NetworkUpkeep, BandwidthMeter, GuestAccess {
+public protocol HostRuntime: LiveLimits, NetworkUpkeep, ConfinementUpkeep, BandwidthMeter, GuestAccess {
     /// Gives the machine its files on `host`: its root filesystem from its image when it
     /// has none yet (a leftover of another machine of that name is removed first), and
     /// its identity files every time.

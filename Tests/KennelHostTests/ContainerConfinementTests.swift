@@ -1,0 +1,89 @@
+import Foundation
+@testable import KennelHost
+import KennelModel
+import Testing
+
+@Suite("Container confinement: the cgroup mounts libvirt leaves writable are remounted read-only")
+struct ContainerConfinementTests {
+    static let writable = """
+        30 1 7:3 / / rw,relatime - xfs /dev/loop3 rw
+        40 30 0:50 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw,size=64k
+        41 40 0:51 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+        42 40 0:52 / /sys/fs/cgroup/cpu ro,relatime - cgroup cgroup rw,cpu
+        43 40 0:53 / /sys/fs/cgroup/name\\040odd rw,relatime - cgroup cgroup rw,name=odd
+        44 30 0:54 / /sys/fs/cgroupish rw,relatime - tmpfs tmpfs rw
+
+        """
+
+    @Test("writable mounts at or under /sys/fs/cgroup, by their own options (not the superblock's), names unescaped")
+    func parse() {
+        #expect(
+            ContainerConfinement.writableCgroupMounts(inMountInfo: Self.writable) == [
+                "/sys/fs/cgroup", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/name odd",
+            ])
+        #expect(ContainerConfinement.writableCgroupMounts(inMountInfo: "garbage\n\n1 2 3\n").isEmpty)
+    }
+
+    @Test("the host's mount, entering only the mount namespace, options from neither fstab nor mtab, the path not canonicalized")
+    func arguments() {
+        #expect(
+            ContainerConfinement.remountArguments(initPID: 101, mountPoint: "/sys/fs/cgroup/memory") == [
+                "-N", "/proc/101/ns/mnt", "--no-canonicalize", "--options-source", "disable", "-o", "remount,bind,ro", "--",
+                "/sys/fs/cgroup/memory",
+            ])
+    }
+
+    @Test("lock remounts each writable one and checks; a mount that stays writable is an error; all read-only needs nothing")
+    func lock() async throws {
+        let proc = try makeFakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let mountInfo = proc.appendingPathComponent("101/mountinfo")
+        try FileManager.default.createDirectory(at: proc.appendingPathComponent("101"), withIntermediateDirectories: true)
+        try Data(Self.writable.utf8).write(to: mountInfo)
+        // A mount that works: each remount turns its line read-only.
+        let working = RecordingRunner { argv in
+            if argv[0] == "mount", let target = argv.last, var text = try? String(contentsOf: mountInfo, encoding: .utf8) {
+                let escaped = target.replacingOccurrences(of: " ", with: "\\040")
+                text = text.split(separator: "\n").map { line in
+                    line.split(separator: " ")[4] == escaped ? line.replacingOccurrences(of: " rw,", with: " ro,") : String(line)
+                }.joined(separator: "\n")
+                try? Data(text.utf8).write(to: mountInfo)
+            }
+            return CommandResult(status: 0, output: "", errorOutput: "")
+        }
+        let confinement = ContainerConfinement(runner: working, inspection: ContainerInspection(proc: proc.path))
+        #expect(try await confinement.lock(initPID: 101))
+        #expect(await working.commands.map { $0.last ?? "" } == ["/sys/fs/cgroup", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/name odd"])
+        #expect(try await !confinement.lock(initPID: 101), "nothing left to do")
+        #expect(await working.commands.count == 3)
+
+        try Data(Self.writable.utf8).write(to: mountInfo)
+        let ignored = RecordingRunner()  // exits 0 but changes nothing
+        await #expect(throws: KennelError.self) {
+            try await ContainerConfinement(runner: ignored, inspection: ContainerInspection(proc: proc.path)).lock(initPID: 101)
+        }
+        let failing = RecordingRunner { _ in CommandResult(status: 32, output: "", errorOutput: "mount: permission denied") }
+        await #expect(throws: KennelError.self) {
+            try await ContainerConfinement(runner: failing, inspection: ContainerInspection(proc: proc.path)).lock(initPID: 101)
+        }
+    }
+
+    @Test("lockAll finds every libvirt_lxc controller, its domain's name and its container")
+    func lockAll() async throws {
+        let proc = try makeFakeProc()  // controller 100, init 101
+        defer { try? FileManager.default.removeItem(at: proc) }
+        try FileManager.default.createDirectory(at: proc.appendingPathComponent("101"), withIntermediateDirectories: true)
+        try Data(Self.writable.utf8).write(to: proc.appendingPathComponent("101/mountinfo"))
+        try Data("libvirt_lxc\n".utf8).write(to: proc.appendingPathComponent("100/comm"))
+        try Data("/usr/lib/libvirt/libvirt_lxc\0--name\0web-07\0--console\u{0}25\0".utf8).write(to: proc.appendingPathComponent("100/cmdline"))
+        // Another process is not a controller.
+        try FileManager.default.createDirectory(at: proc.appendingPathComponent("200"), withIntermediateDirectories: true)
+        try Data("bash\n".utf8).write(to: proc.appendingPathComponent("200/comm"))
+        let runner = RecordingRunner { _ in CommandResult(status: 1, output: "", errorOutput: "refused") }
+        let confinement = ContainerConfinement(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        await #expect(throws: KennelError.self) { _ = try await confinement.lockAll() }
+        #expect(await runner.commands.first?.prefix(3) == ["mount", "-N", "/proc/101/ns/mnt"])
+        try Data(Self.writable.replacingOccurrences(of: " rw,", with: " ro,").utf8).write(to: proc.appendingPathComponent("101/mountinfo"))
+        #expect(try await confinement.lockAll().isEmpty)
+    }
+}
