@@ -60,11 +60,17 @@ struct ContainerConfinement {
     func lock(initPID: Int32) async throws -> Bool {
         let writable = Self.writableCgroupMounts(inMountInfo: try mountInfo(of: initPID))
         guard !writable.isEmpty else { return false }
-        for mountPoint in writable {
-            let result = try await runner.execute("mount", Self.remountArguments(initPID: initPID, mountPoint: mountPoint), input: nil)
-            guard result.succeeded else {
-                throw KennelError(.hostFailure, "cannot make \(mountPoint) read-only in the container: \(result.errorOutput.prefix(300))")
+        // All at once: the machine's init waits for the last of them.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for mountPoint in writable {
+                group.addTask {
+                    let result = try await runner.execute("mount", Self.remountArguments(initPID: initPID, mountPoint: mountPoint), input: nil)
+                    guard result.succeeded else {
+                        throw KennelError(.hostFailure, "cannot make \(mountPoint) read-only in the container: \(result.errorOutput.prefix(300))")
+                    }
+                }
             }
+            try await group.waitForAll()
         }
         let left = Self.writableCgroupMounts(inMountInfo: try mountInfo(of: initPID))
         guard left.isEmpty else { throw KennelError(.hostFailure, "\(left.joined(separator: ", ")) stayed writable in the container") }
