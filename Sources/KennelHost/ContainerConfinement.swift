@@ -1,5 +1,6 @@
 import Foundation
 import KennelModel
+import Synchronization
 
 /// Makes a container's view of the host's cgroup hierarchies read-only. libvirt LXC
 /// bind-mounts each hierarchy whole and writable at `/sys/fs/cgroup/CONTROLLER` inside the
@@ -12,6 +13,10 @@ import KennelModel
 struct ContainerConfinement {
     let runner: any CommandRunner
     let inspection: ContainerInspection
+    /// The containers already found read-only (kept by the agent across requests).
+    var confined = ConfinedContainers()
+    /// Where libvirt's LXC driver keeps a `NAME.pid` (the controller's PID) per running domain.
+    var libvirtState = "/run/libvirt/lxc"
 
     /// Where libvirt mounts the hierarchies inside a container.
     static let cgroupRoot = "/sys/fs/cgroup"
@@ -58,8 +63,12 @@ struct ContainerConfinement {
     /// left writable; answers whether there was anything to do.
     @discardableResult
     func lock(initPID: Int32) async throws -> Bool {
+        let identity = inspection.identity(of: initPID)
         let writable = Self.writableCgroupMounts(inMountInfo: try mountInfo(of: initPID))
-        guard !writable.isEmpty else { return false }
+        guard !writable.isEmpty else {
+            if let identity { confined.insert(identity) }
+            return false
+        }
         // All at once: the machine's init waits for the last of them.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for mountPoint in writable {
@@ -74,17 +83,27 @@ struct ContainerConfinement {
         }
         let left = Self.writableCgroupMounts(inMountInfo: try mountInfo(of: initPID))
         guard left.isEmpty else { throw KennelError(.hostFailure, "\(left.joined(separator: ", ")) stayed writable in the container") }
+        if let identity { confined.insert(identity) }
         return true
     }
 
     /// Locks every running libvirt LXC container on the host (found as the children of
-    /// `libvirt_lxc` controllers); answers the names of those that needed it.
+    /// `libvirt_lxc` controllers); answers the names of those that needed it. A container
+    /// already found read-only is not read again: root inside cannot make a mount writable
+    /// (no `CAP_SYS_ADMIN`), and a container libvirt starts again has a new init. So a pass
+    /// over a host costs a few small reads per container, however many mounts each has.
     func lockAll() async throws -> [String] {
         var locked: [String] = []
+        var running: Set<ProcessIdentity> = []
         for (controller, name) in controllers() {
             guard let initPID = inspection.initPID(ofController: controller) else { continue }
+            if let identity = inspection.identity(of: initPID) {
+                running.insert(identity)
+                if confined.contains(identity) { continue }
+            }
             if try await lock(initPID: initPID) { locked.append(name) }
         }
+        confined.keep(only: running)
         return locked.sorted()
     }
 
@@ -92,18 +111,39 @@ struct ContainerConfinement {
         try String(contentsOfFile: "\(inspection.proc)/\(pid)/mountinfo", encoding: .utf8)
     }
 
-    /// The `libvirt_lxc` processes and the domain each runs (`--name NAME` in its command line).
+    /// The `libvirt_lxc` processes and the domain each runs (`--name NAME` in its command
+    /// line): the PIDs libvirt wrote in its state directory, or, where there is none, every
+    /// process. Only a process that is a controller counts (a PID file may be stale).
     private func controllers() -> [(Int32, String)] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: inspection.proc)) ?? []
-        return entries.compactMap { entry in
-            guard let pid = Int32(entry),
-                let comm = try? String(contentsOfFile: "\(inspection.proc)/\(entry)/comm", encoding: .utf8),
+        let candidates: [Int32]
+        if let files = try? FileManager.default.contentsOfDirectory(atPath: libvirtState) {
+            candidates = files.filter { $0.hasSuffix(".pid") && $0 != "driver.pid" }.compactMap { file in
+                (try? String(contentsOfFile: "\(libvirtState)/\(file)", encoding: .utf8)).flatMap {
+                    Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+            }
+        } else {
+            candidates = ((try? FileManager.default.contentsOfDirectory(atPath: inspection.proc)) ?? []).compactMap { Int32($0) }
+        }
+        return candidates.compactMap { pid in
+            guard let comm = try? String(contentsOfFile: "\(inspection.proc)/\(pid)/comm", encoding: .utf8),
                 comm.trimmingCharacters(in: .whitespacesAndNewlines) == "libvirt_lxc",
-                let data = FileManager.default.contents(atPath: "\(inspection.proc)/\(entry)/cmdline")
+                let data = FileManager.default.contents(atPath: "\(inspection.proc)/\(pid)/cmdline")
             else { return nil }
             let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             guard let flag = arguments.firstIndex(of: "--name"), flag + 1 < arguments.count else { return nil }
             return (pid, arguments[flag + 1])
         }
     }
+}
+
+/// The container inits found with read-only cgroup mounts, shared by the copies of an
+/// agent (a node session or the control plane's local host keeps one for its life).
+final class ConfinedContainers: Sendable {
+    private let known = Mutex<Set<ProcessIdentity>>([])
+
+    func contains(_ process: ProcessIdentity) -> Bool { known.withLock { $0.contains(process) } }
+    func insert(_ process: ProcessIdentity) { known.withLock { _ = $0.insert(process) } }
+    /// Forgets the processes not in `running` (ended containers).
+    func keep(only running: Set<ProcessIdentity>) { known.withLock { $0.formIntersection(running) } }
 }

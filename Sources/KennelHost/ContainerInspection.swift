@@ -44,12 +44,32 @@ public struct ContainerInspection: Sendable {
         return ports
     }
 
+    /// A process as itself: its PID and its start time, which a later process given the
+    /// same PID does not share.
+    public func identity(of pid: Int32) -> ProcessIdentity? {
+        // Field 22 of stat, the 20th after the command name's closing parenthesis.
+        guard let fields = statFields(of: pid), fields.count > 19, let started = UInt64(fields[19]) else { return nil }
+        return ProcessIdentity(pid: pid, startTime: started)
+    }
+
     private func parent(of pid: Int32) -> Int32? {
+        // After "pid (comm) ": state, then the parent's PID.
+        guard let fields = statFields(of: pid), fields.count > 1 else { return nil }
+        return Int32(fields[1])
+    }
+
+    /// The fields of `/proc/PID/stat` after the command name (which may hold spaces and parentheses).
+    private func statFields(of pid: Int32) -> [Substring]? {
         guard let stat = try? String(contentsOfFile: "\(proc)/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return nil }
-        // After "pid (comm) ": state, then the parent's PID.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 1 ? Int32(fields[1]) : nil
+        return stat[stat.index(after: close)...].split(separator: " ")
     }
+}
+
+/// A process told apart from any later one given the same PID: its PID and its start
+/// time (clock ticks after boot, field 22 of `/proc/PID/stat`).
+public struct ProcessIdentity: Hashable, Sendable {
+    public let pid: Int32
+    public let startTime: UInt64
 }

@@ -11,11 +11,16 @@ public struct NodeAgent: Sendable {
     private let runner: any CommandRunner
     private let inspection: ContainerInspection
     private let volumeDriver: VolumeDriverChooser
+    private let sshProbe: SSHProbe
+    /// Containers already found confined, across this agent's requests.
+    private let confined = ConfinedContainers()
 
     public init(
         paths: HostPaths = HostPaths(), runner: any CommandRunner = LocalCommandRunner(),
-        inspection: ContainerInspection = ContainerInspection(), volumeDriver: @escaping VolumeDriverChooser = standardVolumeDrivers
+        inspection: ContainerInspection = ContainerInspection(), volumeDriver: @escaping VolumeDriverChooser = standardVolumeDrivers,
+        sshProbe: SSHProbe = .available
     ) {
+        self.sshProbe = sshProbe
         self.paths = paths
         self.runner = runner
         self.inspection = inspection
@@ -46,13 +51,17 @@ public struct NodeAgent: Sendable {
             guard let initPID = inspection.initPID(ofController: container.controllerPID) else {
                 throw KennelError(.hostFailure, "the container of controller \(container.controllerPID) does not run")
             }
-            try await ContainerConfinement(runner: runner, inspection: inspection).lock(initPID: initPID)
+            try await confinement.lock(initPID: initPID)
             return try NodeReply.encode(Done())
         case .confinement(.lockAll):
-            return try NodeReply.encode(try await ContainerConfinement(runner: runner, inspection: inspection).lockAll())
+            return try NodeReply.encode(try await confinement.lockAll())
         case .facts(.read(let bridge, let volumes)):
             return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge, volumes: volumes))
         }
+    }
+
+    private var confinement: ContainerConfinement {
+        ContainerConfinement(runner: runner, inspection: inspection, confined: confined)
     }
 
     private func waitForSSH(_ container: ContainerProcess, ip: IPv4Address, timeout: Duration) async throws -> Bool {
@@ -84,9 +93,8 @@ public struct NodeAgent: Sendable {
     /// (ssh-keyscan from inside the container's network namespace).
     private func sshAnswers(in initPID: Int32, at ip: IPv4Address) async throws -> Bool {
         guard inspection.isListening(pid: initPID, port: 22) else { return false }
-        let scan = try await runner.execute(
-            "nsenter", ["--net=/proc/\(initPID)/ns/net", "--", "ssh-keyscan", "-T", "2", "-t", "ed25519", "\(ip)"], input: nil)
-        return scan.succeeded && scan.output.contains("ssh-ed25519")
+        let probe = try await runner.execute("nsenter", sshProbe.arguments(initPID: initPID, ip: ip), input: nil)
+        return probe.succeeded && sshProbe.answered(probe.output)
     }
 }
 

@@ -68,7 +68,7 @@ struct ContainerConfinementTests {
         }
     }
 
-    @Test("lockAll finds every libvirt_lxc controller, its domain's name and its container")
+    @Test("without libvirt's state directory, lockAll finds every libvirt_lxc controller among all processes, its domain's name and its container")
     func lockAll() async throws {
         let proc = try makeFakeProc()  // controller 100, init 101
         defer { try? FileManager.default.removeItem(at: proc) }
@@ -80,10 +80,64 @@ struct ContainerConfinementTests {
         try FileManager.default.createDirectory(at: proc.appendingPathComponent("200"), withIntermediateDirectories: true)
         try Data("bash\n".utf8).write(to: proc.appendingPathComponent("200/comm"))
         let runner = RecordingRunner { _ in CommandResult(status: 1, output: "", errorOutput: "refused") }
-        let confinement = ContainerConfinement(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        var confinement = ContainerConfinement(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        confinement.libvirtState = proc.appendingPathComponent("no-such-directory").path
         await #expect(throws: KennelError.self) { _ = try await confinement.lockAll() }
         #expect(await runner.commands.first?.prefix(3) == ["mount", "-N", "/proc/101/ns/mnt"])
         try Data(Self.writable.replacingOccurrences(of: " rw,", with: " ro,").utf8).write(to: proc.appendingPathComponent("101/mountinfo"))
         #expect(try await confinement.lockAll().isEmpty)
+    }
+
+    /// A `/proc/PID/stat` line whose command name holds spaces and parentheses, started at `ticks`.
+    static func stat(pid: Int32, started ticks: UInt64) -> String {
+        "\(pid) (init (odd) name) S 100 101 101 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 \(ticks) 2703360 200 18446744073709551615\n"
+    }
+
+    @Test("a process's identity is its PID and its start time (field 22), whatever its name holds")
+    func identity() throws {
+        let proc = try makeFakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        try FileManager.default.createDirectory(at: proc.appendingPathComponent("101"), withIntermediateDirectories: true)
+        try Data(Self.stat(pid: 101, started: 4242).utf8).write(to: proc.appendingPathComponent("101/stat"))
+        #expect(ContainerInspection(proc: proc.path).identity(of: 101) == ProcessIdentity(pid: 101, startTime: 4242))
+        #expect(ContainerInspection(proc: proc.path).identity(of: 102) == nil)
+    }
+
+    @Test(
+        "lockAll reads a container found read-only once; a new init (libvirt started it again) is read and locked; controllers from libvirt's PID files"
+    )
+    func lockAllRemembers() async throws {
+        let proc = try makeFakeProc()  // controller 100, init 101
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let state = proc.appendingPathComponent("libvirt-lxc")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: proc.appendingPathComponent("101"), withIntermediateDirectories: true)
+        try Data("100".utf8).write(to: state.appendingPathComponent("web-07.pid"))
+        try Data("1".utf8).write(to: state.appendingPathComponent("driver.pid"))
+        try Data("4000".utf8).write(to: state.appendingPathComponent("gone.pid"))  // stale: no such process
+        try Data("libvirt_lxc\n".utf8).write(to: proc.appendingPathComponent("100/comm"))
+        try Data("/usr/lib/libvirt/libvirt_lxc\0--name\0web-07\0".utf8).write(to: proc.appendingPathComponent("100/cmdline"))
+        try Data(Self.stat(pid: 101, started: 500).utf8).write(to: proc.appendingPathComponent("101/stat"))
+        let mountInfo = proc.appendingPathComponent("101/mountinfo")
+        let readOnly = Self.writable.replacingOccurrences(of: " rw,", with: " ro,")
+        // Each remount leaves the container read-only.
+        let runner = RecordingRunner { _ in
+            try? Data(readOnly.utf8).write(to: mountInfo)
+            return CommandResult(status: 0, output: "", errorOutput: "")
+        }
+        var confinement = ContainerConfinement(runner: runner, inspection: ContainerInspection(proc: proc.path))
+        confinement.libvirtState = state.path
+        try Data(Self.writable.utf8).write(to: mountInfo)
+        #expect(try await confinement.lockAll() == ["web-07"])
+        let remounts = await runner.commands.count
+        #expect(remounts == 3)
+        // Found read-only: not read again (a writable mountinfo now would go unseen).
+        try Data(Self.writable.utf8).write(to: mountInfo)
+        #expect(try await confinement.lockAll().isEmpty)
+        #expect(await runner.commands.count == remounts)
+        // libvirt started the container again: a new init, read and locked.
+        try Data(Self.stat(pid: 101, started: 900).utf8).write(to: proc.appendingPathComponent("101/stat"))
+        #expect(try await confinement.lockAll() == ["web-07"])
+        #expect(await runner.commands.count == 2 * remounts)
     }
 }

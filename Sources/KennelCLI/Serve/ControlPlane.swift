@@ -135,11 +135,13 @@ enum HostAgents {
     static func chooser(_ settings: ServeSettings) -> LibvirtHostRuntime.AgentChooser {
         let images = ImageStore(root: settings.imagesDirectory)
         let remoteKennel = settings.remoteKennel
+        // One for every local host: what it has learnt (containers already confined) lasts.
+        let thisMachine = NodeAgent()
         return { host in
             guard let uri = host.uri.parsed else { return UnreachableHostAgent(host: host.name) }
             switch uri.transport {
             case .test: return nil
-            case .local: return NodeHostAgent(channel: InProcessNodeChannel(), images: images)
+            case .local: return NodeHostAgent(channel: InProcessNodeChannel(agent: thisMachine), images: images)
             case .ssh:
                 guard let target = SSHTarget(uri: uri) else { return UnreachableHostAgent(host: host.name) }
                 return NodeHostAgent(channel: SSHNodeChannel(target: target, remoteExecutable: remoteKennel), images: images)
