@@ -89,8 +89,8 @@ public struct NodeAgent: Sendable {
         return MachineHealth(sshd: ssh, programs: try await SupervisorRPC(paths: paths, runner: runner).programs(of: machine, initPID: initPID))
     }
 
-    /// sshd listens in the container and answers an SSH handshake on the machine's address
-    /// (ssh-keyscan from inside the container's network namespace).
+    /// sshd listens in the container and answers on the machine's address, as `sshProbe`
+    /// asks from inside the container's network namespace.
     private func sshAnswers(in initPID: Int32, at ip: IPv4Address) async throws -> Bool {
         guard inspection.isListening(pid: initPID, port: 22) else { return false }
         let probe = try await runner.execute("nsenter", sshProbe.arguments(initPID: initPID, ip: ip), input: nil)

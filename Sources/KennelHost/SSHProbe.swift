@@ -21,7 +21,8 @@ public enum SSHProbe: Sendable, Equatable {
     func arguments(initPID: Int32, ip: IPv4Address) -> [String] {
         let enter = ["--net=/proc/\(initPID)/ns/net", "--"]
         switch self {
-        case .banner: return enter + [Self.netcat, "-N", "-w", "2", "\(ip)", "22"]
+        // `timeout`: netcat's -w ends only an idle connection, and the guest may keep talking.
+        case .banner: return enter + ["timeout", "2", Self.netcat, "-N", "-w", "2", "\(ip)", "22"]
         case .keyScan: return enter + ["ssh-keyscan", "-T", "2", "-t", "ed25519", "\(ip)"]
         }
     }

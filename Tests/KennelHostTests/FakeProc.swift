@@ -8,3 +8,11 @@ func makeFakeProc() throws -> URL {
     try Data("101".utf8).write(to: root.appendingPathComponent("100/task/100/children"))
     return root
 }
+
+/// `makeFakeProc` where the container's init has something listening on TCP port 22.
+func makeFakeProcWithSSHListening() throws -> URL {
+    let root = try makeFakeProc()
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("101/net"), withIntermediateDirectories: true)
+    try Data("h\n 0: 00000000:0016 00000000:0000 0A 0\n".utf8).write(to: root.appendingPathComponent("101/net/tcp"))
+    return root
+}

@@ -181,10 +181,8 @@ struct NodeAgentTests {
 
     @Test("sshd counts as up once it listens and answers a key scan on the machine's address")
     func waitSucceeds() async throws {
-        let proc = try makeFakeProc()
+        let proc = try makeFakeProcWithSSHListening()
         defer { try? FileManager.default.removeItem(at: proc) }
-        try FileManager.default.createDirectory(at: proc.appendingPathComponent("101/net"), withIntermediateDirectories: true)
-        try Data("h\n 0: 00000000:0016 00000000:0000 0A 0\n".utf8).write(to: proc.appendingPathComponent("101/net/tcp"))
         let runner = RecordingRunner { _ in CommandResult(status: 0, output: "10.0.0.2 ssh-ed25519 AAAA\n", errorOutput: "") }
         let agent = NodeAgent(runner: runner, inspection: ContainerInspection(proc: proc.path), sshProbe: .keyScan)
         let reply = try await agent.answer(
@@ -195,16 +193,15 @@ struct NodeAgentTests {
 
     @Test("with netcat, sshd counts as up when its version line comes back; anything else is not sshd answering")
     func waitForBanner() async throws {
-        let proc = try makeFakeProc()
+        let proc = try makeFakeProcWithSSHListening()
         defer { try? FileManager.default.removeItem(at: proc) }
-        try FileManager.default.createDirectory(at: proc.appendingPathComponent("101/net"), withIntermediateDirectories: true)
-        try Data("h\n 0: 00000000:0016 00000000:0000 0A 0\n".utf8).write(to: proc.appendingPathComponent("101/net/tcp"))
         let ip = try IPv4Address(parsing: "10.0.0.2")
         let sshd = RecordingRunner { _ in CommandResult(status: 0, output: "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n", errorOutput: "") }
         let up = try await NodeAgent(runner: sshd, inspection: ContainerInspection(proc: proc.path), sshProbe: .banner).answer(
             .inspection(.waitForSSH(container: container, ip: ip, timeoutMilliseconds: 5000)), as: Bool.self)
         #expect(up == true)
-        #expect(await sshd.commands == [["nsenter", "--net=/proc/101/ns/net", "--", "nc.openbsd", "-N", "-w", "2", "10.0.0.2", "22"]])
+        #expect(
+            await sshd.commands == [["nsenter", "--net=/proc/101/ns/net", "--", "timeout", "2", "nc.openbsd", "-N", "-w", "2", "10.0.0.2", "22"]])
         // Something else listening on 22, or a connection closed before sshd spoke.
         for reply in ["HTTP/1.1 400 Bad Request\r\n", ""] {
             let other = RecordingRunner { _ in CommandResult(status: 0, output: reply, errorOutput: "") }
