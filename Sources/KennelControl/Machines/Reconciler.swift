@@ -79,10 +79,8 @@ public struct Reconciler: Sendable {
             for listed in machines where !(listed.state == .running && running?.contains(listed.name.value) == true) {
                 await reconcileOne(listed, on: host, scope: scope, into: &report)
             }
-            if running != nil {
-                await confineContainers(on: host, into: &report)
-            }
             if let running {
+                await confineContainers(on: host, into: &report)
                 await repairNetworks(of: machines.filter { $0.state == .running && running.contains($0.name.value) }, on: host, into: &report)
             }
         }
