@@ -17,6 +17,8 @@ struct ContainerConfinement {
     var confined = ConfinedContainers()
     /// Where libvirt's LXC driver keeps a `NAME.pid` (the controller's PID) per running domain.
     var libvirtState = "/run/libvirt/lxc"
+    /// The cap on the container's tasks, set before its mounts are locked.
+    var processLimit = ContainerProcessLimit()
 
     /// Where libvirt mounts the hierarchies inside a container.
     static let cgroupRoot = "/sys/fs/cgroup"
@@ -59,10 +61,13 @@ struct ContainerConfinement {
         ]
     }
 
-    /// Remounts the container's writable cgroup mounts read-only, then checks that none is
-    /// left writable; answers whether there was anything to do.
+    /// Caps the tasks of `machine`'s container (`ContainerProcessLimit`; without `tasks`, a
+    /// limit it has is kept), then remounts its writable cgroup mounts read-only and checks
+    /// that none is left writable; answers whether any mount needed it. Its init waits for
+    /// the mounts, so what it starts is already counted.
     @discardableResult
-    func lock(initPID: Int32) async throws -> Bool {
+    func lock(initPID: Int32, machine: String, tasks: Int?) async throws -> Bool {
+        try processLimit.apply(tasks, to: machine, initPID: initPID)
         let identity = inspection.identity(of: initPID)
         let writable = Self.writableCgroupMounts(inMountInfo: try mountInfo(of: initPID))
         guard !writable.isEmpty else {
@@ -88,11 +93,12 @@ struct ContainerConfinement {
     }
 
     /// Locks every running libvirt LXC container on the host (found as the children of
-    /// `libvirt_lxc` controllers); answers the names of those that needed it. A container
-    /// already found read-only is not read again: root inside cannot make a mount writable
-    /// (no `CAP_SYS_ADMIN`), and a container libvirt starts again has a new init. So a pass
-    /// over a host costs a few small reads per container, however many mounts each has.
-    func lockAll() async throws -> [String] {
+    /// `libvirt_lxc` controllers), each capped to its machine's entry in `tasks`; answers the
+    /// names of those whose mounts needed it. A container already locked is not read again:
+    /// root inside cannot make a mount writable (no `CAP_SYS_ADMIN`) nor leave its `pids`
+    /// cgroup (it does not see it), and a container libvirt starts again has a new init. So
+    /// a pass over a host costs a few small reads per container, however many mounts each has.
+    func lockAll(tasks: [String: Int]) async throws -> [String] {
         var locked: [String] = []
         var running: Set<ProcessIdentity> = []
         for (controller, name) in controllers() {
@@ -101,7 +107,7 @@ struct ContainerConfinement {
                 running.insert(identity)
                 if confined.contains(identity) { continue }
             }
-            if try await lock(initPID: initPID) { locked.append(name) }
+            if try await lock(initPID: initPID, machine: name, tasks: tasks[name]) { locked.append(name) }
         }
         confined.keep(only: running)
         return locked.sorted()

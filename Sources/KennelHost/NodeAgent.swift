@@ -47,14 +47,17 @@ public struct NodeAgent: Sendable {
             return try NodeReply.encode(try await waitForSSH(container, ip: ip, timeout: .milliseconds(timeout)))
         case .inspection(.health(let container, let ip, let machine)):
             return try NodeReply.encode(try await health(container, ip: ip, machine: machine))
-        case .confinement(.lock(let container)):
+        case .confinement(.lock(let container, let machine, let tasks)):
             guard let initPID = inspection.initPID(ofController: container.controllerPID) else {
                 throw KennelError(.hostFailure, "the container of controller \(container.controllerPID) does not run")
             }
-            try await confinement.lock(initPID: initPID)
+            try await confinement.lock(initPID: initPID, machine: machine.value, tasks: tasks)
             return try NodeReply.encode(Done())
-        case .confinement(.lockAll):
-            return try NodeReply.encode(try await confinement.lockAll())
+        case .confinement(.lockAll(let tasks)):
+            return try NodeReply.encode(try await confinement.lockAll(tasks: tasks))
+        case .confinement(.release(let machine)):
+            try await confinement.processLimit.remove(machine: machine.value)
+            return try NodeReply.encode(Done())
         case .facts(.read(let bridge, let volumes)):
             return try NodeReply.encode(await HostFactsProbe(paths: paths, runner: runner).facts(bridge: bridge, volumes: volumes))
         }

@@ -112,11 +112,17 @@ public struct NodeHostAgent: HostAgent {
     }
 
     public func confine(_ machine: Machine, container: ContainerProcess) async throws {
-        _ = try await channel.call(.confinement(.lock(container: container)), answering: Done.self)
+        _ = try await channel.call(
+            .confinement(.lock(container: container, machine: machine.name, tasks: machine.spec.processLimit)), answering: Done.self)
     }
 
-    public func confineAll() async throws -> [String] {
-        try await channel.call(.confinement(.lockAll), answering: [String].self)
+    public func confineAll(_ machines: [Machine]) async throws -> [String] {
+        let tasks = Dictionary(machines.map { ($0.name.value, $0.spec.processLimit) }, uniquingKeysWith: { first, _ in first })
+        return try await channel.call(.confinement(.lockAll(tasks: tasks)), answering: [String].self)
+    }
+
+    public func releaseConfinement(of machine: Machine) async throws {
+        _ = try await channel.call(.confinement(.release(machine: machine.name)), answering: Done.self)
     }
 
     public func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts {

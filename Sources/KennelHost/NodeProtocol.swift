@@ -18,11 +18,14 @@ public enum NodeRequest: Sendable, Equatable, Codable {
 
 /// Keeping root in a container inside it.
 public enum ConfinementRequest: Sendable, Equatable, Codable {
-    /// Make the container's cgroup mounts read-only (answers `Done`).
-    case lock(container: ContainerProcess)
-    /// The same for every running container on the host (answers `[String]`: the machines
-    /// whose mounts were still writable).
-    case lockAll
+    /// Cap the container's tasks at `tasks` and make its cgroup mounts read-only (answers
+    /// `Done`).
+    case lock(container: ContainerProcess, machine: Hostname, tasks: Int)
+    /// The same for every running container on the host, each capped at its machine's
+    /// entry in `tasks` (answers `[String]`: the machines whose mounts were still writable).
+    case lockAll(tasks: [String: Int])
+    /// Remove what capped the machine's tasks (answers `Done`).
+    case release(machine: Hostname)
 }
 
 /// Root filesystems and the images they come from.

@@ -111,6 +111,8 @@ public actor LibvirtHostRuntime: HostRuntime {
             if let device = definition.blockDevice { try await applyBlockThrottle(machine.spec.diskIO, device: device, to: domain) }
             if let agent = agentFor(host), let container = try await container(of: domain) {
                 try await agent.shape(machine, container: container)
+                // The task limit follows the memory.
+                try await agent.confine(machine, container: container)
             }
         }
         // The persistent definition, for the next start (the running one keeps its live values).
@@ -126,9 +128,9 @@ public actor LibvirtHostRuntime: HostRuntime {
         return Set(machines.filter { drifted.contains($0.uuid) }.map(\.name))
     }
 
-    public func confineContainers(on host: ComputeHost) async throws -> [Hostname] {
+    public func confineContainers(on host: ComputeHost, machines: [Machine]) async throws -> [Hostname] {
         guard let agent = agentFor(host) else { return [] }
-        return try await agent.confineAll().compactMap { try? Hostname(parsing: $0) }
+        return try await agent.confineAll(machines).compactMap { try? Hostname(parsing: $0) }
     }
 
     public func repairNetwork(of machine: Machine, on host: ComputeHost) async throws {
@@ -239,6 +241,7 @@ public actor LibvirtHostRuntime: HostRuntime {
             }
         }
         try await agentFor(host)?.release(machine, bridge: host.bridge)
+        try await agentFor(host)?.releaseConfinement(of: machine)
         try await agentFor(host)?.remove(machine, volumes: host.volumes)
         volumes[machine.uuid] = nil
     }

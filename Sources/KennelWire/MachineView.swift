@@ -37,6 +37,9 @@ public struct MachineView: Codable, Sendable, Equatable {
     public let memorySoft: String?
     /// Swap allowed beyond memory (`0` for none); null when swap is not limited.
     public let swap: String?
+    /// The most processes and threads the machine may have at once (one per 128 KiB of
+    /// memory, at least 1024; a host gives at most a quarter of its `kernel.pid_max`).
+    public let processes: Int
     public let service: String?
     public let owner: String?
     /// The team whose members reach it; null for a machine only admins reach.
@@ -55,7 +58,7 @@ public struct MachineView: Codable, Sendable, Equatable {
         case sshKeys = "ssh_keys"
         case memoryBytes = "memory_bytes"
         case memorySoft = "memory_soft"
-        case swap
+        case swap, processes
         case diskBytes = "disk_bytes"
         case diskReadBps = "disk_read_bps"
         case diskWriteBps = "disk_write_bps"
@@ -95,6 +98,7 @@ public struct MachineView: Codable, Sendable, Equatable {
         filesystem = machine.spec.filesystem.rawValue
         memorySoft = machine.spec.memoryLimits.soft?.description
         swap = machine.spec.memoryLimits.swap.map { $0.bytes == 0 ? "0" : $0.description }
+        processes = machine.spec.processLimit
         service = machine.service?.value
         owner = machine.owner?.value
         team = machine.team?.value

@@ -53,6 +53,7 @@ import Testing
 
             let page = try await browser.get("/ui/machines/web-01")
             #expect(page.html.contains(#"<dd class="mono" id="machine-ip">\#(machine.network.ip)/"#))
+            #expect(page.html.contains(#"<dd id="machine-processes">at most \#(machine.spec.processLimit) "#))
             #expect(page.html.contains("kennel ssh web-01"))
             #expect(page.html.contains("machine.create"))
 

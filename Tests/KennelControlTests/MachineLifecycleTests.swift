@@ -113,13 +113,19 @@ struct MachineLifecycleTests {
 
 @Suite("Reconciler while serving")
 struct RunningReconcileTests {
-    @Test("a running machine whose container died is started again; a stopped one is left alone")
-    func restartsCrashed() async throws {
+    /// A control plane on a fake runtime with web-01 running and web-02 stopped.
+    static func oneRunningOneStopped() async throws -> (FakeHostRuntime, TestControlPlane, running: Machine, stopped: Machine) {
         let runtime = FakeHostRuntime()
         let plane = try await TestControlPlane.make(runtime: runtime)
-        let crashed = try await plane.services.machines.create(TestSite.request("web-01"))
-        let parked = try await plane.services.machines.create(TestSite.request("web-02"))
-        _ = try await plane.services.machines.stop(named: parked.name)
+        let running = try await plane.services.machines.create(TestSite.request("web-01"))
+        let stopped = try await plane.services.machines.create(TestSite.request("web-02"))
+        _ = try await plane.services.machines.stop(named: stopped.name)
+        return (runtime, plane, running, stopped)
+    }
+
+    @Test("a running machine whose container died is started again; a stopped one is left alone")
+    func restartsCrashed() async throws {
+        let (runtime, plane, crashed, parked) = try await Self.oneRunningOneStopped()
         await runtime.crash(crashed.name, on: crashed.host)
         let report = try await plane.services.reconciler.reconcile(.running)
         #expect(report.restored == [crashed.name])
@@ -129,16 +135,21 @@ struct RunningReconcileTests {
 
     @Test("a running machine whose port rules or shaping went missing gets them back; a stopped one is not checked")
     func repairsNetwork() async throws {
-        let runtime = FakeHostRuntime()
-        let plane = try await TestControlPlane.make(runtime: runtime)
-        let web01 = try await plane.services.machines.create(TestSite.request("web-01"))
-        let parked = try await plane.services.machines.create(TestSite.request("web-02"))
-        _ = try await plane.services.machines.stop(named: parked.name)
+        let (runtime, plane, web01, parked) = try await Self.oneRunningOneStopped()
         await runtime.setDriftedNetwork([web01.name, parked.name])
         let report = try await plane.services.reconciler.reconcile(.running)
         #expect(report.networkRepaired == [web01.name])
         #expect(await runtime.networkRepairs == [web01.name])
         #expect(try await plane.services.reconciler.reconcile(.running).networkRepaired.isEmpty, "repaired once, then in line")
+    }
+
+    @Test("each pass caps the tasks of the running machines of a host at their own limits (one per 128 KiB of memory)")
+    func capsTasks() async throws {
+        let (runtime, plane, web01, parked) = try await Self.oneRunningOneStopped()
+        _ = try await plane.services.reconciler.reconcile(.running)
+        let limits = await runtime.taskLimits[web01.host] ?? [:]
+        #expect(limits[web01.name] == Int(web01.spec.memory.bytes / 131_072))
+        #expect(limits[parked.name] == nil, "a stopped machine has no container")
     }
 
     @Test("a pass lists each host once and looks up only the machines that differ")

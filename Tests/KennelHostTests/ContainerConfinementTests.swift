@@ -51,20 +51,29 @@ struct ContainerConfinementTests {
             }
             return CommandResult(status: 0, output: "", errorOutput: "")
         }
-        let confinement = ContainerConfinement(runner: working, inspection: ContainerInspection(proc: proc.path))
-        #expect(try await confinement.lock(initPID: 101))
+        let limiter = try makeFakeCgroups(in: proc)
+        var confinement = ContainerConfinement(runner: working, inspection: ContainerInspection(proc: proc.path))
+        confinement.processLimit = limiter
+        #expect(try await confinement.lock(initPID: 101, machine: "web-07", tasks: 4096))
         #expect(await working.commands.map { $0.last ?? "" }.sorted() == ["/sys/fs/cgroup", "/sys/fs/cgroup/memory", "/sys/fs/cgroup/name odd"])
-        #expect(try await !confinement.lock(initPID: 101), "nothing left to do")
+        let taskLimit = proc.appendingPathComponent("cgroup/pids/kennel/web-07/pids.max")
+        #expect(try String(contentsOf: taskLimit, encoding: .utf8) == "4096\n", "the tasks are capped too")
+        #expect(try await !confinement.lock(initPID: 101, machine: "web-07", tasks: 8192), "no mount left to lock")
         #expect(await working.commands.count == 3)
+        #expect(try String(contentsOf: taskLimit, encoding: .utf8) == "8192\n", "a new limit still applies (a live memory change)")
 
         try Data(Self.writable.utf8).write(to: mountInfo)
         let ignored = RecordingRunner()  // exits 0 but changes nothing
         await #expect(throws: KennelError.self) {
-            try await ContainerConfinement(runner: ignored, inspection: ContainerInspection(proc: proc.path)).lock(initPID: 101)
+            var confinement = ContainerConfinement(runner: ignored, inspection: ContainerInspection(proc: proc.path))
+            confinement.processLimit = limiter
+            try await confinement.lock(initPID: 101, machine: "web-07", tasks: 4096)
         }
         let failing = RecordingRunner { _ in CommandResult(status: 32, output: "", errorOutput: "mount: permission denied") }
         await #expect(throws: KennelError.self) {
-            try await ContainerConfinement(runner: failing, inspection: ContainerInspection(proc: proc.path)).lock(initPID: 101)
+            var confinement = ContainerConfinement(runner: failing, inspection: ContainerInspection(proc: proc.path))
+            confinement.processLimit = limiter
+            try await confinement.lock(initPID: 101, machine: "web-07", tasks: 4096)
         }
     }
 
@@ -82,10 +91,14 @@ struct ContainerConfinementTests {
         let runner = RecordingRunner { _ in CommandResult(status: 1, output: "", errorOutput: "refused") }
         var confinement = ContainerConfinement(runner: runner, inspection: ContainerInspection(proc: proc.path))
         confinement.libvirtState = proc.appendingPathComponent("no-such-directory").path
-        await #expect(throws: KennelError.self) { _ = try await confinement.lockAll() }
+        confinement.processLimit = try makeFakeCgroups(in: proc)
+        await #expect(throws: KennelError.self) { _ = try await confinement.lockAll(tasks: ["web-07": 2048]) }
         #expect(await runner.commands.first?.prefix(3) == ["mount", "-N", "/proc/101/ns/mnt"])
         try Data(Self.writable.replacingOccurrences(of: " rw,", with: " ro,").utf8).write(to: proc.appendingPathComponent("101/mountinfo"))
-        #expect(try await confinement.lockAll().isEmpty)
+        #expect(try await confinement.lockAll(tasks: ["web-07": 2048]).isEmpty)
+        #expect(
+            try String(contentsOf: proc.appendingPathComponent("cgroup/pids/kennel/web-07/pids.max"), encoding: .utf8) == "2048\n",
+            "each container capped at its machine's limit")
     }
 
     /// A `/proc/PID/stat` line whose command name holds spaces and parentheses, started at `ticks`.
@@ -127,17 +140,18 @@ struct ContainerConfinementTests {
         }
         var confinement = ContainerConfinement(runner: runner, inspection: ContainerInspection(proc: proc.path))
         confinement.libvirtState = state.path
+        confinement.processLimit = try makeFakeCgroups(in: proc)
         try Data(Self.writable.utf8).write(to: mountInfo)
-        #expect(try await confinement.lockAll() == ["web-07"])
+        #expect(try await confinement.lockAll(tasks: [:]) == ["web-07"])
         let remounts = await runner.commands.count
         #expect(remounts == 3)
         // Found read-only: not read again (a writable mountinfo now would go unseen).
         try Data(Self.writable.utf8).write(to: mountInfo)
-        #expect(try await confinement.lockAll().isEmpty)
+        #expect(try await confinement.lockAll(tasks: [:]).isEmpty)
         #expect(await runner.commands.count == remounts)
         // libvirt started the container again: a new init, read and locked.
         try Data(Self.stat(pid: 101, started: 900).utf8).write(to: proc.appendingPathComponent("101/stat"))
-        #expect(try await confinement.lockAll() == ["web-07"])
+        #expect(try await confinement.lockAll(tasks: [:]) == ["web-07"])
         #expect(await runner.commands.count == 2 * remounts)
     }
 }

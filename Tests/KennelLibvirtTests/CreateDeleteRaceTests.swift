@@ -34,7 +34,8 @@ actor FileTrackingAgent: HostAgent {
     func removeProbes(bridge: String) async throws -> Int { 0 }
     func attach(_ machine: Machine, container: ContainerProcess, bridge: String) async throws {}
     func confine(_ machine: Machine, container: ContainerProcess) async throws {}
-    func confineAll() async throws -> [String] { [] }
+    func confineAll(_ machines: [Machine]) async throws -> [String] { [] }
+    func releaseConfinement(of machine: Machine) async throws {}
     func waitForSSH(_ machine: Machine, container: ContainerProcess, timeout: Duration) async throws -> Bool {
         try await Task.sleep(for: .microseconds(Int.random(in: 0...2_000)))
         return true
@@ -95,7 +96,10 @@ struct CreateDeleteRaceTests {
         let plane = try await TestControlPlane.make(site: site, runtime: runtime)
         let machine = try await plane.services.machines.create(TestSite.request("web-01"))
         #expect(try await connection.domain(named: "web-01")?.uuid() == machine.uuid)
-        #expect(await agent.steps.prefix(3) == ["remove web-01", "provision web-01 on loopfile:/var/lib/kennel/volumes", "identity web-01"])
+        #expect(
+            await agent.steps.prefix(4) == [
+                "release confinement web-01", "remove web-01", "provision web-01 on loopfile:/var/lib/kennel/volumes", "identity web-01",
+            ])
         #expect(try await plane.services.machines.machine(named: machine.name).state == .running)
     }
 

@@ -13,7 +13,8 @@ actor RecordingAgent: HostAgent {
     var sshAnswers = true
 
     func confine(_ machine: Machine, container: ContainerProcess) async throws { steps.append("confine \(machine.name)") }
-    func confineAll() async throws -> [String] { ["web-07"] }
+    func confineAll(_ machines: [Machine]) async throws -> [String] { ["web-07"] }
+    func releaseConfinement(of machine: Machine) async throws { steps.append("release confinement \(machine.name)") }
 
     func provision(_ launch: MachineLaunch, volumes: VolumeConfig) async throws -> VolumeStatus? {
         steps.append("provision \(launch.machine.name) on \(volumes)")
@@ -71,14 +72,16 @@ struct HostAgentRuntimeTests {
         try await runtime.ensureRunning(MachineLaunch(machine: machine, pool: nil), on: host)
         #expect(
             await agent.steps == ["provision web-01 on loopfile:/var/lib/kennel/volumes", "identity web-01", "confine web-01", "attach web-01"])
-        #expect(try await runtime.confineContainers(on: host) == [try Hostname(parsing: "web-07")], "the reconciler's pass, host-wide")
+        #expect(
+            try await runtime.confineContainers(on: host, machines: [machine]) == [try Hostname(parsing: "web-07")],
+            "the reconciler's pass, host-wide")
         #expect(try await runtime.waitForSSH(machine, on: host, timeout: .seconds(1)))
         #expect(try await runtime.health(of: machine, on: host)?.sshd == .up)
         let container = try #require(await agent.containers.first)
         let domain = try #require(try await runtime.connection(to: host).domain(named: "web-01"))
         #expect(try await container.controllerPID == domain.id())
         try await runtime.remove(machine, from: host)
-        #expect(await agent.steps.last == "remove web-01")
+        #expect(await agent.steps.suffix(2) == ["release confinement web-01", "remove web-01"], "the task cap goes before the volume")
         #expect(try await runtime.presence(of: machine, on: host) == .absent)
     }
 

@@ -20,6 +20,7 @@ struct LimitsAPITests {
             #expect(response.status == .ok)
             var machine = try json(response)
             #expect(machine["cpus"] as? Int == 2 && machine["memory"] as? String == "2G")
+            #expect(machine["processes"] as? Int == 16384, "the task cap follows memory: one per 128 KiB")
             #expect(machine["memory_soft"] as? String == "1G" && machine["swap"] as? String == "512M")
             #expect(machine["ingress"] as? String == "50M" && machine["egress"] as? String == "100M")
             let fake = try #require(plane.runtime as? FakeHostRuntime)

@@ -95,6 +95,14 @@ public actor FakeHostRuntime: HostRuntime {
     /// Disk sizes each resize gave, by machine.
     public private(set) var resized: [Hostname: ByteSize] = [:]
 
+    /// The task limits each host's last confinement pass was given, by machine.
+    public private(set) var taskLimits: [Hostname: [Hostname: Int]] = [:]
+
+    public func confineContainers(on host: ComputeHost, machines: [Machine]) async throws -> [Hostname] {
+        taskLimits[host.name] = Dictionary(uniqueKeysWithValues: machines.map { ($0.name, $0.spec.processLimit) })
+        return []
+    }
+
     /// Machines whose network the next checks find drifted; the repairs made.
     public private(set) var driftedNetworks: Set<Hostname> = []
     public private(set) var networkRepairs: [Hostname] = []

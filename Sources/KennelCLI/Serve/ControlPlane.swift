@@ -178,5 +178,6 @@ struct UnreachableHostAgent: HostAgent {
     func remove(_ machine: Machine, volumes: VolumeConfig) async throws { throw refusal }
     func facts(bridge: String, volumes: VolumeConfig) async throws -> HostFacts { throw refusal }
     func confine(_ machine: Machine, container: ContainerProcess) async throws { throw refusal }
-    func confineAll() async throws -> [String] { throw refusal }
+    func confineAll(_ machines: [Machine]) async throws -> [String] { throw refusal }
+    func releaseConfinement(of machine: Machine) async throws { throw refusal }
 }

@@ -16,7 +16,7 @@ struct MachinePage {
     struct Facts {
         let name, uuid, state, idc, zone, rack, host, pool, ip, gateway, mac, image, filesystem: String
         let failure: String?
-        let prefix, vlan, cpus: Int
+        let prefix, vlan, cpus, processes: Int
         let memory, disk, diskIO, bandwidth: String
         let memorySoft, swap: String?
         let service, owner, team: String
@@ -108,7 +108,8 @@ struct MachinePage {
             zone: machine.location.zone.value, rack: machine.location.rack.value, host: machine.host.value, pool: machine.network.pool.value,
             ip: machine.network.ip.description, gateway: machine.network.gateway.description, mac: machine.network.mac.description,
             image: machine.spec.image.value, filesystem: machine.spec.filesystem.rawValue, failure: machine.failure, prefix: machine.network.prefix,
-            vlan: machine.network.vlan.value, cpus: machine.spec.cpus.value, memory: machine.spec.memory.description,
+            vlan: machine.network.vlan.value, cpus: machine.spec.cpus.value, processes: machine.spec.processLimit,
+            memory: machine.spec.memory.description,
             disk: machine.spec.disk.description, diskIO: limits.isEmpty ? "unlimited" : limits.joined(separator: " · "),
             bandwidth: "in \(machine.spec.ingress?.description ?? "unlimited") · out \(machine.spec.egress?.description ?? "unlimited")",
             memorySoft: machine.spec.memoryLimits.soft?.description, swap: machine.spec.memoryLimits.swap?.description,

@@ -80,7 +80,7 @@ public struct Reconciler: Sendable {
                 await reconcileOne(listed, on: host, scope: scope, into: &report)
             }
             if let running {
-                await confineContainers(on: host, into: &report)
+                await confineContainers(on: host, limiting: machines, into: &report)
                 await repairNetworks(of: machines.filter { $0.state == .running && running.contains($0.name.value) }, on: host, into: &report)
             }
         }
@@ -113,9 +113,9 @@ public struct Reconciler: Sendable {
     /// Every running container on the host keeps its cgroup mounts read-only: one that
     /// libvirt restarted by itself (a reboot inside, a crash) gets them locked here, while
     /// its init waits for that before starting anything.
-    private func confineContainers(on host: ComputeHost, into report: inout Report) async {
+    private func confineContainers(on host: ComputeHost, limiting machines: [Machine], into report: inout Report) async {
         do {
-            let confined = try await runtime.confineContainers(on: host)
+            let confined = try await runtime.confineContainers(on: host, machines: machines)
             for name in confined {
                 Counter(label: "kennel_reconcile_drift_total", dimensions: [("found", "confinement")]).increment()
                 logger.notice("reconcile.confined", metadata: ["machine": "\(name)", "host": "\(host.name)"])

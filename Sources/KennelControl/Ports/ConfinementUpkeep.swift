@@ -6,12 +6,13 @@ import KennelModel
 /// out of its cgroups or change a neighbour's. libvirt restarts a container by itself (a
 /// `reboot` inside, a crash), so the reconciler checks every running container each pass.
 public protocol ConfinementUpkeep: Sendable {
-    /// Makes the cgroup mounts of every running container on `host` read-only where they
-    /// are not yet; answers the machines it had to confine.
-    func confineContainers(on host: ComputeHost) async throws -> [Hostname]
+    /// Caps the tasks of every running container on `host` (each at its machine's
+    /// `processLimit`, from `machines`) and makes its cgroup mounts read-only, where not
+    /// yet done; answers the machines whose mounts it had to lock.
+    func confineContainers(on host: ComputeHost, machines: [Machine]) async throws -> [Hostname]
 }
 
 extension ConfinementUpkeep {
     /// Runtimes without containers (simulated hosts) have nothing to confine.
-    public func confineContainers(on host: ComputeHost) async throws -> [Hostname] { [] }
+    public func confineContainers(on host: ComputeHost, machines: [Machine]) async throws -> [Hostname] { [] }
 }

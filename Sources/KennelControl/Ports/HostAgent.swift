@@ -69,14 +69,18 @@ public protocol NetworkAgent: Sendable {
     func removeProbes(bridge: String) async throws -> Int
 }
 
-/// Keeping root in a container inside it: its view of the host's cgroup hierarchies made
-/// read-only (`ConfinementUpkeep`).
+/// Keeping root in a container inside it: its tasks capped (`ProcessLimit`) and its view
+/// of the host's cgroup hierarchies made read-only (`ConfinementUpkeep`).
 public protocol ConfinementAgent: Sendable {
-    /// Makes the running container's cgroup mounts read-only (nothing to do when they are).
+    /// Caps the running container's tasks at the machine's `processLimit` and makes its
+    /// cgroup mounts read-only (nothing to do for mounts that are).
     func confine(_ machine: Machine, container: ContainerProcess) async throws
-    /// Does the same for every running container on the host; answers the names of the
+    /// Does the same for every running container on the host, `machines` giving their
+    /// limits (a container of none keeps the limit it has); answers the names of the
     /// machines whose mounts were still writable.
-    func confineAll() async throws -> [String]
+    func confineAll(_ machines: [Machine]) async throws -> [String]
+    /// Removes what capped the machine's tasks on the host (after its container ended).
+    func releaseConfinement(of machine: Machine) async throws
 }
 
 /// Looking inside a running container.
