@@ -23,6 +23,9 @@ actor FakeVolumeSystem: CommandRunner {
     /// lvrename and lvremove.
     /// The thin pool `pool` (100 GiB) is there from the start.
     private(set) var logicalVolumes: [String: (bytes: UInt64, origin: String)] = ["pool": (100 << 30, "")]
+    /// The volume group's size; `vgs` reports it less what the logical volumes take.
+    var volumeGroupBytes: UInt64 = 1 << 40
+    func set(volumeGroupBytes: UInt64) { self.volumeGroupBytes = volumeGroupBytes }
     /// Tags of logical volumes (`--addtag`), by name.
     private(set) var volumeTags: [String: String] = [:]
 
@@ -173,6 +176,11 @@ actor FakeVolumeSystem: CommandRunner {
             return CommandResult(status: 0, output: "Filesystem volume name:   <none>\nBlock size:               4096\n", errorOutput: "")
         case "findmnt": return CommandResult(status: 0, output: volumeDirectorySource + "\n", errorOutput: "")
         case "lvs": return CommandResult(status: 0, output: lvsReport, errorOutput: "")
+        case "vgs":
+            let used = logicalVolumes.values.reduce(UInt64(0)) { $0 + $1.bytes }
+            let free = volumeGroupBytes > used ? volumeGroupBytes - used : 0
+            return CommandResult(
+                status: 0, output: #"{"report": [{"vg": [{"vg_size":"\#(volumeGroupBytes)", "vg_free":"\#(free)"}]}]}"#, errorOutput: "")
         case "lvcreate", "lvextend", "lvreduce", "lvrename", "lvremove":
             lvm(executable, arguments)
             return ok

@@ -92,6 +92,36 @@ struct LVMVolumesTests {
         #expect(commands.contains(["dd", "if=/dev/vg0/\(imageLV)", "of=/dev/vg0/kennel-web-01", "bs=4M", "conv=sparse,fsync", "status=none"]))
     }
 
+    @Test("without a thin pool, a volume or grow past the group's free extents is no_capacity naming disk and what is left, nothing made")
+    func thickCommitment() async throws {
+        let system = FakeVolumeSystem()
+        await system.addVolume(imageLV, bytes: 512 << 20)
+        // The fake's thin pool (100 GiB) and the image LV take their part of the group: 1.5 GiB is free.
+        await system.set(volumeGroupBytes: (100 << 30) + (2 << 30))
+        let volumes = LVMVolumes(volumeGroup: "vg0", thinPool: nil, runner: system, lockDirectory: NSTemporaryDirectory())
+        _ = try await volumes.provision(machine, from: image, size: .gibibytes(1), mountedAt: "/m/web-01/rootfs")
+        await #expect {
+            _ = try await volumes.provision(TestSite.value("web-02"), from: image, size: .gibibytes(1), mountedAt: "/m/web-02/rootfs")
+        } throws: { error in
+            let error = error as? KennelError
+            return error?.code == .noCapacity && error?.field == "disk" && error?.message.contains("512M is left") == true
+        }
+        #expect(await system.logicalVolumes["kennel-web-02"] == nil)
+        #expect(await !system.commands.contains { $0.first == "lvcreate" && $0.contains("kennel-web-02") }, "no lvcreate tried")
+        await #expect(throws: KennelError.self) { _ = try await volumes.grow(machine, to: .gibibytes(2), mountedAt: "/m/web-01/rootfs") }
+        #expect(await system.logicalVolumes["kennel-web-01"]?.bytes == 1 << 30)
+        _ = try await volumes.grow(machine, to: .mebibytes(1536), mountedAt: "/m/web-01/rootfs")
+        #expect(await system.logicalVolumes["kennel-web-01"]?.bytes == 1536 << 20)
+    }
+
+    @Test("vgs JSON gives the group's size and free bytes; anything else is a host failure")
+    func vgsReport() throws {
+        let space = try VGSReport.space(in: #"{"report": [{"vg": [{"vg_size":"107374182400", "vg_free":" 1610612736"}]}]}"#)
+        #expect(space.size == 100 << 30 && space.free == 1536 << 20)
+        #expect(throws: KennelError.self) { try VGSReport.space(in: #"{"report": [{"vg": []}]}"#) }
+        #expect(throws: KennelError.self) { try VGSReport.space(in: "  Volume group \"vg0\" not found") }
+    }
+
     @Test("the image LV is made once under a private name, filled, and renamed into place")
     func imageVolume() async throws {
         let system = FakeVolumeSystem()

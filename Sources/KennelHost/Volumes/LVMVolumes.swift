@@ -31,15 +31,28 @@ public struct LVMVolumes: HostVolumes {
         lock = VolumeStoreLock(path: "\(lockDirectory)/kennel-volumes-\(volumeGroup).lock")
     }
 
-    /// Admits `bytes` more into the thin pool under its lock and runs `claim` (which makes
-    /// them count: an LV made or extended); without a thin pool, just runs `claim`.
+    /// Admits `bytes` more into the thin pool (or, without one, the volume group's free
+    /// extents) under the store's lock and runs `claim` (which makes them count: an LV made
+    /// or extended). What does not fit is `no_capacity` naming `disk` and the space left,
+    /// never an LVM error after the fact.
     private func admitting<Value: Sendable>(
         _ bytes: UInt64, for purpose: String, _ claim: () async throws -> Value
     ) async throws -> Value {
-        guard let thinPool else { return try await claim() }
+        guard let thinPool else {
+            return try await lock.admitting(
+                bytes, into: "the volume group \(volumeGroup)", for: purpose, commitment: { try await groupCommitment() }, claim: claim)
+        }
         return try await lock.admitting(
             bytes, into: "the thin pool \(volumeGroup)/\(thinPool)", for: purpose, commitment: { try await commitment(of: thinPool) },
             claim: claim)
+    }
+
+    /// The volume group's size against what its LVs take (Kennel's and any other).
+    private func groupCommitment() async throws -> VolumeCommitment {
+        let output = try await runner.run(
+            "vgs", ["--reportformat", "json", "--units", "b", "--nosuffix", "--options", "vg_size,vg_free", volumeGroup])
+        let space = try VGSReport.space(in: output)
+        return VolumeCommitment(storeBytes: space.size, committedBytes: space.size - min(space.free, space.size), keepsReserve: false)
     }
 
     /// The virtual sizes of Kennel's LVs (`kennel-…`) against the thin pool's size.
@@ -113,8 +126,10 @@ public struct LVMVolumes: HostVolumes {
             }
             return VolumeClone(method: .snapshot, milliseconds: elapsed.wholeMilliseconds)
         }
-        _ = try await runner.run(
-            "lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--addtag", Self.tag(kind), "--name", volume, volumeGroup])
+        try await admitting(size.bytes, for: "a \(size) volume") {
+            _ = try await runner.run(
+                "lvcreate", ["--quiet", "--yes", "--size", "\(size.bytes)b", "--addtag", Self.tag(kind), "--name", volume, volumeGroup])
+        }
         let elapsed = clock.now - started
         do {
             _ = try await runner.run("dd", ["if=\(device(template))", "of=\(device(volume))", "bs=4M", "conv=sparse,fsync", "status=none"])
@@ -232,6 +247,36 @@ public struct LVMVolumes: HostVolumes {
         let output = try await runner.run(
             "lvs", ["--reportformat", "json", "--units", "b", "--nosuffix", "--options", "lv_name,lv_size,origin,lv_tags", volumeGroup])
         return try LVSReport.volumes(in: output)
+    }
+}
+
+/// `vgs --reportformat json` as LVM prints it: `{"report": [{"vg": [{"vg_size": …}]}]}`.
+enum VGSReport {
+    private struct Document: Decodable {
+        let report: [Section]
+    }
+
+    private struct Section: Decodable {
+        let vg: [Row]?
+    }
+
+    private struct Row: Decodable {
+        let size: String
+        let free: String
+
+        enum CodingKeys: String, CodingKey {
+            case size = "vg_size"
+            case free = "vg_free"
+        }
+    }
+
+    /// The group's size and free bytes (of the first group reported).
+    static func space(in json: String) throws -> (size: UInt64, free: UInt64) {
+        guard let document = try? JSONDecoder().decode(Document.self, from: Data(json.utf8)),
+            let row = document.report.first?.vg?.first,
+            let size = UInt64(row.size.trimmingCharacters(in: .whitespaces)), let free = UInt64(row.free.trimmingCharacters(in: .whitespaces))
+        else { throw KennelError(.hostFailure, "vgs answered something that is not its JSON report: \(json.prefix(200))") }
+        return (size, free)
     }
 }
 

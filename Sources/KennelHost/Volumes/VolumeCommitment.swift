@@ -12,9 +12,12 @@ struct VolumeCommitment: Sendable, Equatable {
     let storeBytes: UInt64
     /// The sizes of its volumes and templates (in-flight clones included).
     let committedBytes: UInt64
+    /// Whether the store keeps a reserve for its own metadata (a thick volume group has
+    /// none to keep: what its LVs take is all it gives).
+    var keepsReserve = true
 
     /// Kept back for the store itself: 2 % of it, at least 64 MiB.
-    var reserveBytes: UInt64 { min(storeBytes, max(storeBytes / 50, 64 << 20)) }
+    var reserveBytes: UInt64 { keepsReserve ? min(storeBytes, max(storeBytes / 50, 64 << 20)) : 0 }
 
     /// What can still be promised.
     var uncommittedBytes: UInt64 {
