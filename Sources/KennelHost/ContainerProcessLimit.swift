@@ -28,6 +28,8 @@ struct ContainerProcessLimit {
     /// the caller knows no machine of) a limit already set is kept, and a new one is
     /// `ProcessLimit.minimum`.
     func apply(_ tasks: Int?, to machine: String, initPID: Int32) throws {
+        // A domain of a name no machine can have is not Kennel's (and its name is no path).
+        guard (try? Hostname(parsing: machine)) != nil else { return }
         let memberships = try Self.memberships(inCgroupFile: read("\(proc)/\(initPID)/cgroup"))
         let limitFile: String
         var moveFrom: String?
@@ -56,6 +58,7 @@ struct ContainerProcessLimit {
     /// Removes the machine's `pids` cgroup (v1), waiting up to 2 s for its last processes to
     /// be reaped; nothing to do when it has none.
     func remove(machine: String) async throws {
+        guard (try? Hostname(parsing: machine)) != nil else { return }
         let path = ownPath(of: machine)
         for attempt in 0..<40 {
             if !FileManager.default.fileExists(atPath: path) || rmdir(path) == 0 { return }

@@ -47,6 +47,10 @@ struct ContainerProcessLimitTests {
         try limiter.apply(1_000_000, to: "web-07", initPID: 101)
         #expect(try String(contentsOf: own.appendingPathComponent("pids.max"), encoding: .utf8) == "8192\n")
         #expect(limiter.machinesLimited() == ["web-07"])
+        // A domain of a name no machine can have is left alone (and its name never becomes a path).
+        try limiter.apply(4096, to: "..", initPID: 101)
+        #expect(try String(contentsOf: own.appendingPathComponent("pids.max"), encoding: .utf8) == "8192\n")
+        #expect(try String(contentsOf: proc.appendingPathComponent("cgroup/pids/cgroup.procs"), encoding: .utf8) == "1\n100\n101\n")
     }
 
     @Test("cgroup v1: a container whose processes cannot be moved (they keep coming back) is an error")
