@@ -17,13 +17,14 @@ import KennelModel
 struct ContainerProcessLimit {
     var cgroupRoot = "/sys/fs/cgroup"
     var proc = "/proc"
-    var pidMaxFile = "/proc/sys/kernel/pid_max"
+    /// The host's own limits on tasks in all: the lower one counts.
+    var hostLimitFiles = ["/proc/sys/kernel/pid_max", "/proc/sys/kernel/threads-max"]
 
     /// The directory under the v1 `pids` hierarchy that holds one cgroup per machine.
     static let folder = "kennel"
 
     /// Limits the container whose init is `initPID` to `tasks` (at most a quarter of the
-    /// host's process IDs). Its processes are moved in rounds until none is left outside (a
+    /// tasks the host can hold). Its processes are moved in rounds until none is left outside (a
     /// process forked meanwhile is moved in the next round). Without `tasks` (a container
     /// the caller knows no machine of) a limit already set is kept, and a new one is
     /// `ProcessLimit.minimum`.
@@ -48,9 +49,9 @@ struct ContainerProcessLimit {
             limitFile = "\(cgroupRoot)\(unified)/pids.max"
         }
         if let tasks {
-            try write("\(ProcessLimit.onHost(tasks, pidMax: pidMax))", to: limitFile)
+            try write("\(ProcessLimit.onHost(tasks, hostTasks: hostTasks))", to: limitFile)
         } else if try read(limitFile).trimmingCharacters(in: .whitespacesAndNewlines) == "max" {
-            try write("\(ProcessLimit.onHost(ProcessLimit.minimum, pidMax: pidMax))", to: limitFile)
+            try write("\(ProcessLimit.onHost(ProcessLimit.minimum, hostTasks: hostTasks))", to: limitFile)
         }
         if let moveFrom { try moveAll(from: moveFrom, to: ownPath(of: machine), machine: machine) }
     }
@@ -94,8 +95,11 @@ struct ContainerProcessLimit {
 
     private var isV1: Bool { FileManager.default.fileExists(atPath: "\(cgroupRoot)/pids/cgroup.procs") }
 
-    private var pidMax: Int {
-        (try? read(pidMaxFile)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 32768
+    /// The fewest tasks any of `hostLimitFiles` allows (32768, the kernel's default
+    /// pid_max, where none can be read).
+    private var hostTasks: Int {
+        hostLimitFiles.compactMap { file in (try? read(file)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }.min()
+            ?? 32768
     }
 
     private func ownPath(of machine: String) -> String { "\(cgroupRoot)/pids/\(Self.folder)/\(machine)" }

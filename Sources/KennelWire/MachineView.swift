@@ -38,7 +38,7 @@ public struct MachineView: Codable, Sendable, Equatable {
     /// Swap allowed beyond memory (`0` for none); null when swap is not limited.
     public let swap: String?
     /// The most processes and threads the machine may have at once (one per 128 KiB of
-    /// memory, at least 1024; a host gives at most a quarter of its `kernel.pid_max`).
+    /// memory, at least 1024; a host gives at most a quarter of the tasks it holds).
     public let processes: Int
     public let service: String?
     public let owner: String?

@@ -6,14 +6,14 @@ import Testing
 @Suite("Process limit: a container's tasks capped in the pids cgroup")
 struct ContainerProcessLimitTests {
     @Test(
-        "one task per 128 KiB of memory, at least 1024; a host gives at most a quarter of its pid_max",
+        "one task per 128 KiB of memory, at least 1024; a host gives at most a quarter of what it holds",
         arguments: [
             ("64M", 32768, 1024), ("512M", 32768, 4096), ("1G", 32768, 8192), ("4G", 32768, 8192), ("4G", 4_194_304, 32768),
             ("16G", 4_194_304, 131_072), ("512M", 2048, 512),
         ])
-    func limit(memory: String, pidMax: Int, expected: Int) throws {
+    func limit(memory: String, hostTasks: Int, expected: Int) throws {
         let tasks = ProcessLimit.tasks(forMemory: try ByteSize(parsing: memory))
-        #expect(ProcessLimit.onHost(tasks, pidMax: pidMax) == expected)
+        #expect(ProcessLimit.onHost(tasks, hostTasks: hostTasks) == expected)
     }
 
     @Test("the lines of /proc/PID/cgroup: hierarchy, controllers, path (colons in the path kept); anything else is refused")
@@ -53,6 +53,16 @@ struct ContainerProcessLimitTests {
         #expect(try String(contentsOf: proc.appendingPathComponent("cgroup/pids/cgroup.procs"), encoding: .utf8) == "1\n100\n101\n")
     }
 
+    @Test("a host whose pid_max was raised (as systemd does) is bounded by its threads-max instead")
+    func threadsMax() throws {
+        let proc = try makeFakeProc()
+        defer { try? FileManager.default.removeItem(at: proc) }
+        let limiter = try makeFakeCgroups(in: proc, pidMax: 4_194_304)
+        try limiter.apply(1_000_000, to: "web-07", initPID: 101)
+        let limit = try String(contentsOf: proc.appendingPathComponent("cgroup/pids/kennel/web-07/pids.max"), encoding: .utf8)
+        #expect(limit == "\(192_739 / 4)\n")
+    }
+
     @Test("cgroup v1: a container whose processes cannot be moved (they keep coming back) is an error")
     func unmovable() throws {
         let proc = try makeFakeProc()
@@ -73,7 +83,7 @@ struct ContainerProcessLimitTests {
         try FileManager.default.createDirectory(at: scope, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: proc.appendingPathComponent("101"), withIntermediateDirectories: true)
         try Data("0::/machine.slice/machine-lxc.scope\n".utf8).write(to: proc.appendingPathComponent("101/cgroup"))
-        let limiter = ContainerProcessLimit(cgroupRoot: root.path, proc: proc.path, pidMaxFile: proc.appendingPathComponent("none").path)
+        let limiter = ContainerProcessLimit(cgroupRoot: root.path, proc: proc.path, hostLimitFiles: [proc.appendingPathComponent("none").path])
         #expect(throws: KennelError.self) { try limiter.apply(4096, to: "web-07", initPID: 101) }
         try Data("max\n".utf8).write(to: scope.appendingPathComponent("pids.max"))
         try limiter.apply(4096, to: "web-07", initPID: 101)

@@ -20,7 +20,8 @@ func makeFakeProcWithSSHListening() throws -> URL {
 
 /// A cgroup v1 tree beside a `makeFakeProc` tree: the `pids` and `memory` hierarchies, the
 /// container (controller 100, init 101) in `memory/machine/lxc-100-web-07.libvirt-lxc`,
-/// `/proc/101/cgroup` saying so, and a `kernel.pid_max` of `pidMax`. Answers the limiter
+/// `/proc/101/cgroup` saying so, a `kernel.pid_max` of `pidMax` and a `kernel.threads-max`
+/// of 192739. Answers the limiter
 /// that works on it; the caller removes `proc`.
 func makeFakeCgroups(in proc: URL, pidMax: Int = 32768) throws -> ContainerProcessLimit {
     let root = proc.appendingPathComponent("cgroup")
@@ -39,5 +40,8 @@ func makeFakeCgroups(in proc: URL, pidMax: Int = 32768) throws -> ContainerProce
     try Data("max\n".utf8).write(to: own.appendingPathComponent("pids.max"))
     try Data().write(to: own.appendingPathComponent("cgroup.procs"))
     try Data("\(pidMax)\n".utf8).write(to: proc.appendingPathComponent("pid_max"))
-    return ContainerProcessLimit(cgroupRoot: root.path, proc: proc.path, pidMaxFile: proc.appendingPathComponent("pid_max").path)
+    try Data("192739\n".utf8).write(to: proc.appendingPathComponent("threads-max"))
+    return ContainerProcessLimit(
+        cgroupRoot: root.path, proc: proc.path,
+        hostLimitFiles: [proc.appendingPathComponent("pid_max").path, proc.appendingPathComponent("threads-max").path])
 }
